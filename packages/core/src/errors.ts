@@ -1,0 +1,447 @@
+import { redactText } from "./redact.js";
+
+/** Options every b24im error accepts. */
+export interface B24ErrorOptions {
+  /** The underlying error. It is kept as a redacted copy, never as the original object. */
+  cause?: unknown;
+  /** Secret values known to the thrower; they are removed from the message and the cause. */
+  secrets?: readonly string[];
+}
+
+const MAX_CAUSE_DEPTH = 3;
+
+/**
+ * The base of every error b24im throws. `code` is stable and machine-readable; `retryable`
+ * says whether the same call may succeed later. Messages, stacks and causes never contain
+ * a secret: they are redacted when the error is made.
+ *
+ * @example
+ * ```ts
+ * import { B24Error } from "@b24im/core";
+ *
+ * try {
+ *   await client.writing("chat5");
+ * } catch (error) {
+ *   if (error instanceof B24Error && error.retryable) scheduleLater();
+ * }
+ * ```
+ */
+export class B24Error extends Error {
+  override get name(): string {
+    return "B24Error";
+  }
+
+  readonly code: string;
+  readonly retryable: boolean;
+
+  constructor(message: string, code: string, retryable: boolean, options: B24ErrorOptions = {}) {
+    const secrets = options.secrets ?? [];
+    super(redactText(message, secrets));
+    this.code = code;
+    this.retryable = retryable;
+    if (options.cause !== undefined) {
+      Object.defineProperty(this, "cause", {
+        value: redactCause(options.cause, secrets, 0),
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+    }
+    // The stack repeats the message, which was redacted above; other engines may add text.
+    if (typeof this.stack === "string") this.stack = redactText(this.stack, secrets);
+  }
+
+  /** A plain, secret-free view for logs and `JSON.stringify`. */
+  toJSON(): Record<string, unknown> {
+    const view: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    for (const [key, value] of Object.entries(this)) view[key] = value;
+    return view;
+  }
+}
+
+/**
+ * Copies an underlying error without its secrets. Only its name, message, stack, string
+ * `code` and (recursively) its cause survive; anything else it held (a request object, a
+ * socket) is dropped so that `util.inspect` cannot reveal it.
+ */
+function redactCause(cause: unknown, secrets: readonly string[], depth: number): unknown {
+  if (!(cause instanceof Error)) {
+    return typeof cause === "string" ? redactText(cause, secrets) : undefined;
+  }
+  if (cause instanceof B24Error) return cause;
+  const copy = new Error(redactText(cause.message, secrets));
+  copy.name = cause.name;
+  copy.stack = redactText(cause.stack ?? "", secrets);
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === "string") (copy as Error & { code?: string }).code = code;
+  const inner = (cause as { cause?: unknown }).cause;
+  if (inner !== undefined && depth < MAX_CAUSE_DEPTH) {
+    Object.defineProperty(copy, "cause", {
+      value: redactCause(inner, secrets, depth + 1),
+      enumerable: false,
+    });
+  }
+  return copy;
+}
+
+/**
+ * A dialog id is not one of the accepted forms; nothing was sent.
+ *
+ * @example
+ * ```ts
+ * try { parseDialogId("crm5"); } catch (e) { if (e instanceof DialogIdError) console.log(e.input); }
+ * ```
+ */
+export class DialogIdError extends B24Error {
+  override get name(): string {
+    return "DialogIdError";
+  }
+
+  /** The offending input as text, cut to 64 characters. */
+  readonly input: string;
+
+  constructor(message: string, input: string) {
+    super(message, "DIALOG_ID_INVALID", false);
+    this.input = input;
+  }
+}
+
+/**
+ * Options are invalid: a malformed webhook URL, plain http to a non-loopback host, a value
+ * out of range. Thrown before anything is sent.
+ *
+ * @example
+ * ```ts
+ * try { createClient({ webhook: "http://x.bitrix24.ru/rest/1/code/", transport }); }
+ * catch (e) { if (e instanceof ConfigError) console.log(e.option); } // "webhook"
+ * ```
+ */
+export class ConfigError extends B24Error {
+  override get name(): string {
+    return "ConfigError";
+  }
+
+  /** The option that is wrong, e.g. `"webhook"` or `"typing.refreshMs"`. */
+  readonly option: string;
+
+  constructor(option: string, message: string, options?: B24ErrorOptions) {
+    super(message, "CONFIG_INVALID", false, options);
+    this.option = option;
+  }
+}
+
+/** What the server's error envelope told us. */
+export interface ApiErrorDetails {
+  /** The server's `error`, as a string (numeric codes are kept as text). */
+  code: string;
+  /** The HTTP status of the answer. */
+  status: number;
+  /** The REST method that was called (`batch` commands name their own method). */
+  method: string;
+  /** The server's `error_description`, redacted. */
+  description: string;
+  /** Known secrets to remove from the description. */
+  secrets?: readonly string[];
+}
+
+/**
+ * The server answered with an error envelope `{error, error_description}`. Subclasses group
+ * the codes; an unknown code is a plain `ApiError`. Build one with {@link apiErrorFrom}.
+ *
+ * @example
+ * ```ts
+ * try { await client.call("im.dialog.writing", { DIALOG_ID: "chat5" }); }
+ * catch (e) { if (e instanceof ApiError) console.log(e.code, e.status, e.description); }
+ * ```
+ */
+export class ApiError extends B24Error {
+  override get name(): string {
+    return "ApiError";
+  }
+
+  readonly status: number;
+  readonly method: string;
+  readonly description: string;
+
+  constructor(details: ApiErrorDetails, retryable = false) {
+    const description = redactText(details.description, details.secrets);
+    const text = description ? `: ${description}` : "";
+    super(`${details.code}${text} (${details.method}, HTTP ${details.status})`, details.code, retryable, {
+      secrets: details.secrets,
+    });
+    this.status = details.status;
+    this.method = details.method;
+    this.description = description;
+  }
+}
+
+/**
+ * The credentials were refused: expired or invalid token, missing scope, unconfirmed method.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof AuthError) askUserToReinstall(); }
+ * ```
+ */
+export class AuthError extends ApiError {
+  override get name(): string {
+    return "AuthError";
+  }
+}
+
+/**
+ * The caller may not do this, e.g. it is not a member of the chat (`ACCESS_ERROR`).
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof AccessError) console.log("not a member of", dialogId); }
+ * ```
+ */
+export class AccessError extends ApiError {
+  override get name(): string {
+    return "AccessError";
+  }
+}
+
+/**
+ * The server rejected the parameters (`DIALOG_ID_EMPTY`, `BOT_NOT_FOUND`, …).
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ValidationError) console.log(e.code, e.description); }
+ * ```
+ */
+export class ValidationError extends ApiError {
+  override get name(): string {
+    return "ValidationError";
+  }
+}
+
+/**
+ * A portal limit was hit (`QUERY_LIMIT_EXCEEDED`, `OVERLOAD_LIMIT`, `OPERATION_TIME_LIMIT`).
+ * Always retryable; `retryAt` (epoch ms) is set when the server said when.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof RateLimitError && e.retryAt) console.log(new Date(e.retryAt)); }
+ * ```
+ */
+export class RateLimitError extends ApiError {
+  override get name(): string {
+    return "RateLimitError";
+  }
+
+  readonly retryAt?: number;
+
+  constructor(details: ApiErrorDetails & { retryAt?: number }) {
+    super(details, true);
+    if (details.retryAt !== undefined) this.retryAt = details.retryAt;
+  }
+}
+
+/**
+ * The method does not exist on this portal (`ERROR_METHOD_NOT_FOUND`): a typo, a module not
+ * installed, or an on-premise version that lacks it.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof MethodNotFoundError) fallBackToOldMethod(); }
+ * ```
+ */
+export class MethodNotFoundError extends ApiError {
+  override get name(): string {
+    return "MethodNotFoundError";
+  }
+}
+
+/**
+ * The portal failed (`INTERNAL_SERVER_ERROR`, any envelope with status ≥ 500, …). Retryable,
+ * except `PORTAL_DELETED`.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ServerError && e.retryable) retryLater(); }
+ * ```
+ */
+export class ServerError extends ApiError {
+  override get name(): string {
+    return "ServerError";
+  }
+
+  constructor(details: ApiErrorDetails, retryable = true) {
+    super(details, retryable);
+  }
+}
+
+/**
+ * No HTTP answer arrived: connection refused or reset, DNS, TLS. Retryable.
+ *
+ * @example
+ * ```ts
+ * throw new TransportError("connect ECONNREFUSED 127.0.0.1:443", { cause: error });
+ * ```
+ */
+export class TransportError extends B24Error {
+  override get name(): string {
+    return "TransportError";
+  }
+
+  constructor(message: string, options?: B24ErrorOptions, code = "TRANSPORT") {
+    super(message, code, true, options);
+  }
+}
+
+/**
+ * No answer within the time limit. Retryable.
+ *
+ * @example
+ * ```ts
+ * throw new TimeoutError(30_000);
+ * ```
+ */
+export class TimeoutError extends TransportError {
+  override get name(): string {
+    return "TimeoutError";
+  }
+
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, options?: B24ErrorOptions) {
+    super(`No answer within ${timeoutMs} ms`, options, "TIMEOUT");
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+const SNIPPET_LENGTH = 120;
+
+/**
+ * An answer that is no Bitrix24 envelope: an HTML error page from a proxy, cut JSON, an
+ * empty body. Retryable when its status is ≥ 500.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ProtocolError) console.log(e.status, e.snippet); }
+ * ```
+ */
+export class ProtocolError extends B24Error {
+  override get name(): string {
+    return "ProtocolError";
+  }
+
+  readonly status: number;
+  /** The start of the body, redacted and cut to 120 characters. */
+  readonly snippet: string;
+
+  constructor(message: string, status: number, body: string, options?: B24ErrorOptions) {
+    const snippet = redactText(body, options?.secrets).replace(/\s+/g, " ").trim().slice(0, SNIPPET_LENGTH);
+    super(`${message} (HTTP ${status}): ${JSON.stringify(snippet)}`, "PROTOCOL", status >= 500, options);
+    this.status = status;
+    this.snippet = snippet;
+  }
+}
+
+/**
+ * The portal answered with a redirect: it moved to another address. Send the same POST
+ * there (`followPortalMoves: true` does it once) and update the stored address.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof PortalMovedError) console.log("moved to", e.location); }
+ * ```
+ */
+export class PortalMovedError extends B24Error {
+  override get name(): string {
+    return "PortalMovedError";
+  }
+
+  readonly status: number;
+  /** The new address, redacted (a webhook code in it is replaced). */
+  readonly location: string;
+
+  constructor(status: number, location: string, options?: B24ErrorOptions) {
+    const redacted = redactText(location, options?.secrets);
+    super(`The portal moved (HTTP ${status}) to ${redacted || "an unknown address"}`, "PORTAL_MOVED", false, options);
+    this.status = status;
+    this.location = redacted;
+  }
+}
+
+type ApiErrorClass = new (details: ApiErrorDetails) => ApiError;
+
+const CODES_BY_CLASS: ReadonlyArray<readonly [ApiErrorClass, readonly string[]]> = [
+  [
+    AuthError,
+    [
+      "expired_token",
+      "invalid_token",
+      "NO_AUTH_FOUND",
+      "INVALID_CREDENTIALS",
+      "insufficient_scope",
+      "user_access_error",
+      "WRONG_AUTH_TYPE",
+      "METHOD_CONFIRM_WAITING",
+      "METHOD_CONFIRM_DENIED",
+      "ERROR_OAUTH",
+      "authorization_error",
+      "APPLICATION_NOT_FOUND",
+      "invalid_grant",
+      "invalid_client",
+    ],
+  ],
+  [
+    AccessError,
+    ["ACCESS_ERROR", "ACCESS_DENIED", "allowed_only_intranet_user", "BOT_OWNERSHIP_ERROR", "APP_ID_ERROR"],
+  ],
+  [
+    ValidationError,
+    [
+      "DIALOG_ID_EMPTY",
+      "CHAT_ID_EMPTY",
+      "INVALID_REQUEST",
+      "ERROR_ARGUMENT",
+      "BOT_ID_ERROR",
+      "BOT_ID_REQUIRED",
+      "BOT_NOT_FOUND",
+      "BOT_TOKEN_NOT_SPECIFIED",
+      "ERROR_BATCH_LENGTH_EXCEEDED",
+      "ERROR_BATCH_METHOD_NOT_ALLOWED",
+    ],
+  ],
+  [RateLimitError, ["QUERY_LIMIT_EXCEEDED", "OVERLOAD_LIMIT", "OPERATION_TIME_LIMIT"]],
+  [MethodNotFoundError, ["ERROR_METHOD_NOT_FOUND"]],
+  [
+    ServerError,
+    ["INTERNAL_SERVER_ERROR", "ERROR_UNEXPECTED_ANSWER", "ERROR_CORE", "WRONG_ENCODING", "PORTAL_DELETED"],
+  ],
+];
+
+const CLASS_BY_CODE: ReadonlyMap<string, ApiErrorClass> = new Map(
+  CODES_BY_CLASS.flatMap(([errorClass, codes]) =>
+    codes.map((code) => [code.toLowerCase(), errorClass] as const),
+  ),
+);
+
+// A deleted portal will not come back, whatever its status says.
+const PERMANENT_SERVER_CODES: ReadonlySet<string> = new Set(["portal_deleted"]);
+
+/**
+ * Makes the typed error for a server error envelope. The class follows the `error` code,
+ * compared case-insensitively, not the HTTP status (the server is inconsistent there); an
+ * unknown code with status ≥ 500 is a `ServerError`, any other unknown code an `ApiError`.
+ *
+ * @example
+ * ```ts
+ * const error = apiErrorFrom({ code: "access_error", status: 403, method: "im.dialog.writing", description: "" });
+ * error instanceof AccessError; // true
+ * ```
+ */
+export function apiErrorFrom(details: ApiErrorDetails & { retryAt?: number }): ApiError {
+  const key = details.code.toLowerCase();
+  const known = CLASS_BY_CODE.get(key);
+  if (known === ServerError || (!known && details.status >= 500)) {
+    return new ServerError(details, !PERMANENT_SERVER_CODES.has(key));
+  }
+  if (known) return new known(details);
+  return new ApiError(details);
+}
