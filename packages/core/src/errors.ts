@@ -1,6 +1,13 @@
 import { redactText } from "./redact.js";
 
-/** Options every b24im error accepts. */
+/**
+ * Options every b24im error accepts.
+ *
+ * @example
+ * ```ts
+ * throw new TransportError("socket hang up", { cause: error, secrets: secretsOf(request) });
+ * ```
+ */
 export interface B24ErrorOptions {
   /** The underlying error. It is kept as a redacted copy, never as the original object. */
   cause?: unknown;
@@ -53,7 +60,11 @@ export class B24Error extends Error {
 
   /** A plain, secret-free view for logs and `JSON.stringify`. */
   toJSON(): Record<string, unknown> {
-    const view: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    const view: Record<string, unknown> = {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+    };
     for (const [key, value] of Object.entries(this)) view[key] = value;
     return view;
   }
@@ -102,7 +113,8 @@ export class DialogIdError extends B24Error {
 
   constructor(message: string, input: string) {
     super(message, "DIALOG_ID_INVALID", false);
-    this.input = input;
+    // A pasted webhook URL is a plausible wrong dialog id; its code must not survive here.
+    this.input = redactText(input);
   }
 }
 
@@ -130,7 +142,14 @@ export class ConfigError extends B24Error {
   }
 }
 
-/** What the server's error envelope told us. */
+/**
+ * What the server's error envelope told us.
+ *
+ * @example
+ * ```ts
+ * const details: ApiErrorDetails = { code: "ACCESS_ERROR", status: 403, method: "im.dialog.writing", description: "" };
+ * ```
+ */
 export interface ApiErrorDetails {
   /** The server's `error`, as a string (numeric codes are kept as text). */
   code: string;
@@ -166,9 +185,14 @@ export class ApiError extends B24Error {
   constructor(details: ApiErrorDetails, retryable = false) {
     const description = redactText(details.description, details.secrets);
     const text = description ? `: ${description}` : "";
-    super(`${details.code}${text} (${details.method}, HTTP ${details.status})`, details.code, retryable, {
-      secrets: details.secrets,
-    });
+    super(
+      `${details.code}${text} (${details.method}, HTTP ${details.status})`,
+      details.code,
+      retryable,
+      {
+        secrets: details.secrets,
+      },
+    );
     this.status = details.status;
     this.method = details.method;
     this.description = description;
@@ -231,7 +255,8 @@ export class RateLimitError extends ApiError {
     return "RateLimitError";
   }
 
-  readonly retryAt?: number;
+  // `declare`: no own property at all when the server did not say when.
+  declare readonly retryAt?: number;
 
   constructor(details: ApiErrorDetails & { retryAt?: number }) {
     super(details, true);
@@ -334,8 +359,16 @@ export class ProtocolError extends B24Error {
   readonly snippet: string;
 
   constructor(message: string, status: number, body: string, options?: B24ErrorOptions) {
-    const snippet = redactText(body, options?.secrets).replace(/\s+/g, " ").trim().slice(0, SNIPPET_LENGTH);
-    super(`${message} (HTTP ${status}): ${JSON.stringify(snippet)}`, "PROTOCOL", status >= 500, options);
+    const snippet = redactText(body, options?.secrets)
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, SNIPPET_LENGTH);
+    super(
+      `${message} (HTTP ${status}): ${JSON.stringify(snippet)}`,
+      "PROTOCOL",
+      status >= 500,
+      options,
+    );
     this.status = status;
     this.snippet = snippet;
   }
@@ -361,7 +394,12 @@ export class PortalMovedError extends B24Error {
 
   constructor(status: number, location: string, options?: B24ErrorOptions) {
     const redacted = redactText(location, options?.secrets);
-    super(`The portal moved (HTTP ${status}) to ${redacted || "an unknown address"}`, "PORTAL_MOVED", false, options);
+    super(
+      `The portal moved (HTTP ${status}) to ${redacted || "an unknown address"}`,
+      "PORTAL_MOVED",
+      false,
+      options,
+    );
     this.status = status;
     this.location = redacted;
   }
@@ -391,7 +429,13 @@ const CODES_BY_CLASS: ReadonlyArray<readonly [ApiErrorClass, readonly string[]]>
   ],
   [
     AccessError,
-    ["ACCESS_ERROR", "ACCESS_DENIED", "allowed_only_intranet_user", "BOT_OWNERSHIP_ERROR", "APP_ID_ERROR"],
+    [
+      "ACCESS_ERROR",
+      "ACCESS_DENIED",
+      "allowed_only_intranet_user",
+      "BOT_OWNERSHIP_ERROR",
+      "APP_ID_ERROR",
+    ],
   ],
   [
     ValidationError,
@@ -412,7 +456,13 @@ const CODES_BY_CLASS: ReadonlyArray<readonly [ApiErrorClass, readonly string[]]>
   [MethodNotFoundError, ["ERROR_METHOD_NOT_FOUND"]],
   [
     ServerError,
-    ["INTERNAL_SERVER_ERROR", "ERROR_UNEXPECTED_ANSWER", "ERROR_CORE", "WRONG_ENCODING", "PORTAL_DELETED"],
+    [
+      "INTERNAL_SERVER_ERROR",
+      "ERROR_UNEXPECTED_ANSWER",
+      "ERROR_CORE",
+      "WRONG_ENCODING",
+      "PORTAL_DELETED",
+    ],
   ],
 ];
 

@@ -1,6 +1,13 @@
 import type { HttpRequest } from "./http.js";
 
-/** What every secret is replaced with. */
+/**
+ * What every secret is replaced with.
+ *
+ * @example
+ * ```ts
+ * error.message.includes(REDACTED); // the webhook code was removed here
+ * ```
+ */
 export const REDACTED = "[REDACTED]";
 
 /**
@@ -25,12 +32,16 @@ const SECRET_NAMES = [
 const SECRET_NAME_SET: ReadonlySet<string> = new Set(SECRET_NAMES);
 const NAMES = SECRET_NAMES.join("|");
 
-// A webhook's code is the path segment after `/rest/<user id>/`.
-const WEBHOOK_PATH = /(\/rest\/\d+\/)[^/?#\s"'<>]+/gi;
+// A webhook's code is the path segment after `/rest/<user id>/`; PHP's json_encode writes the
+// slashes as `\/`, so an escaped path is matched too.
+const WEBHOOK_PATH = /(\\?\/rest\\?\/\d+\\?\/)[^/\\?#\s"'<>]+/gi;
 // `name=value` in a query string, a form body or a batch `cmd` string (also `name[x]=value`).
-const QUERY_PAIR = new RegExp(`((?:^|[?&\\s;,"'])(?:${NAMES})(?:%5B[^=&]*|\\[[^=&]*)?=)[^&\\s"'#<>]*`, "gi");
-// `"name": "value"` in JSON.
-const JSON_PAIR = new RegExp(`("(?:${NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi");
+const QUERY_PAIR = new RegExp(
+  `((?:^|[?&\\s;,"'])(?:${NAMES})(?:%5B[^=&]*|\\[[^=&]*)?=)[^&\\s"'#<>]*`,
+  "gi",
+);
+// `"name": "value"` in JSON, also when the body was cut before the closing quote.
+const JSON_PAIR = new RegExp(`("(?:${NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*(?:"|\\\\?$)`, "gi");
 // `Authorization: Bearer xyz` in free text.
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 
@@ -147,12 +158,24 @@ export function secretsOf(request: HttpRequest): string[] {
 }
 
 function collectJsonSecrets(body: string, found: string[]): void {
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(body);
+    found.push(...secretsOfParams(JSON.parse(body)));
   } catch {
-    return;
+    // Not JSON: a form or query body is covered by the name patterns of redactText.
   }
+}
+
+/**
+ * The string values of secret fields (`auth`, `botToken`, …) anywhere in method parameters,
+ * so that an error about a call can remove them wherever the server quotes them.
+ *
+ * @example
+ * ```ts
+ * secretsOfParams({ botId: 7, botToken: "s3cret", nested: { auth: "t0k3n" } }); // ["s3cret", "t0k3n"]
+ * ```
+ */
+export function secretsOfParams(params: unknown): string[] {
+  const found: string[] = [];
   const visit = (value: unknown): void => {
     if (value === null || typeof value !== "object") return;
     for (const [key, inner] of Object.entries(value)) {
@@ -160,7 +183,8 @@ function collectJsonSecrets(body: string, found: string[]): void {
       else visit(inner);
     }
   };
-  visit(parsed);
+  visit(params);
+  return found.filter((s) => s.length >= MIN_SECRET_LENGTH);
 }
 
 function safeDecode(text: string): string {

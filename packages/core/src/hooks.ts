@@ -1,0 +1,86 @@
+import type { B24Error } from "./errors.js";
+import type { HttpRequest, HttpResponse } from "./http.js";
+import { redactHeaders, redactText } from "./redact.js";
+
+/** What `onRequest` sees: the request about to be sent, without secrets. */
+export interface RequestEvent {
+  /** The REST method (`batch` for a batch, `oauth/token` for a token refresh). */
+  method: string;
+  /** 1 for the first attempt of a call. */
+  attempt: number;
+  request: HttpRequest;
+}
+
+/** What `onResponse` sees: the answer, without secrets. */
+export interface ResponseEvent extends RequestEvent {
+  response: HttpResponse;
+  durationMs: number;
+}
+
+/** What `onRetry` sees: the failed attempt's error and the backoff before the next one. */
+export interface RetryEvent {
+  method: string;
+  /** The attempt that failed. */
+  attempt: number;
+  delayMs: number;
+  error: B24Error;
+}
+
+/** What `onError` sees: the error a call finally rejects with. */
+export interface ErrorEvent {
+  method: string;
+  attempt: number;
+  error: B24Error;
+}
+
+/**
+ * Observers of the client's traffic, e.g. for logs and metrics. They only ever get redacted
+ * copies (no webhook code, token or secret parameter), run synchronously, and cannot break
+ * a call: what they throw is ignored.
+ *
+ * @example
+ * ```ts
+ * createClient({ webhook, transport, hooks: {
+ *   onRequest: (e) => log.debug(e.request.method, e.request.url),
+ *   onRetry: (e) => log.warn(`retry ${e.method} in ${e.delayMs} ms: ${e.error.message}`),
+ * } });
+ * ```
+ */
+export interface ClientHooks {
+  onRequest?(event: RequestEvent): void;
+  onResponse?(event: ResponseEvent): void;
+  onRetry?(event: RetryEvent): void;
+  onError?(event: ErrorEvent): void;
+}
+
+/**
+ * Calls a hook, if set, swallowing what it throws.
+ *
+ * @example
+ * ```ts
+ * notify(hooks.onRetry, { method, attempt, delayMs, error });
+ * ```
+ */
+export function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  try {
+    hook?.(event);
+  } catch {
+    // Observers must not change the outcome of a call.
+  }
+}
+
+/**
+ * An answer as hooks may see it: secret headers dropped, known secrets (and secret-looking
+ * fields) removed from every header value and from the body.
+ *
+ * @example
+ * ```ts
+ * redactResponse({ status: 302, headers: { location: "https://y/rest/1/code1234/" }, body: "" }, []);
+ * // headers.location === "https://y/rest/1/[REDACTED]/"
+ * ```
+ */
+export function redactResponse(response: HttpResponse, secrets: readonly string[]): HttpResponse {
+  const headers = redactHeaders(response.headers);
+  for (const name in headers) headers[name] = redactText(headers[name] as string, secrets);
+  return { status: response.status, headers, body: redactText(response.body, secrets) };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { createLeakyBucket, RATE_LIMIT_PRESETS } from "./leaky-bucket.js";
+import { createFakeClock } from "./testing/fake-clock.js";
+
+const T0 = 1_700_000_000_000;
+
+function setup(
+  preset: { drainPerSecond: number; bucketSize: number } = RATE_LIMIT_PRESETS.standard,
+) {
+  const clock = createFakeClock({ now: T0 });
+  const limiter = createLeakyBucket({ ...preset, clock });
+  const granted: number[] = [];
+  const take = (signal?: AbortSignal) =>
+    limiter.acquire(signal).then(() => {
+      granted.push(clock.now() - T0);
+    });
+  return { clock, limiter, granted, take };
+}
+
+describe("createLeakyBucket", () => {
+  it("lets a full bucket out at once, then one per drain interval with a one-request margin", async () => {
+    const { clock, granted, take } = setup();
+    const all = Array.from({ length: 53 }, () => take());
+    await clock.flush();
+    expect(granted).toHaveLength(50);
+    await clock.advance(2000);
+    await Promise.all(all);
+    expect(granted.slice(50)).toEqual([1000, 1500, 2000]);
+  });
+
+  it("uses the enterprise numbers", async () => {
+    const { clock, granted, take } = setup(RATE_LIMIT_PRESETS.enterprise);
+    const all = Array.from({ length: 252 }, () => take());
+    await clock.flush();
+    expect(granted).toHaveLength(250);
+    await clock.advance(600);
+    await Promise.all(all);
+    expect(granted.slice(250)).toEqual([400, 600]);
+  });
+
+  it("serves waiters first in, first out", async () => {
+    const { clock, take } = setup({ drainPerSecond: 1, bucketSize: 1 });
+    await take();
+    const order: string[] = [];
+    const waits = ["a", "b", "c"].map((name) => take().then(() => order.push(name)));
+    await clock.advance(10_000);
+    await Promise.all(waits);
+    expect(order).toEqual(["a", "b", "c"]);
+  });
+
+  it("rejects an aborted waiter at once with the reason and gives its place to the next", async () => {
+    const { clock, granted, take } = setup();
+    await Promise.all(Array.from({ length: 50 }, () => take()));
+    const controller = new AbortController();
+    const first = take(controller.signal);
+    const reason = new Error("gone");
+    controller.abort(reason);
+    await expect(first).rejects.toBe(reason);
+    const second = take();
+    await clock.advance(1000);
+    await second;
+    expect(granted.at(-1)).toBe(1000);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("saturate() makes the next request wait for room", async () => {
+    const { clock, limiter, granted, take } = setup();
+    await take();
+    limiter.saturate();
+    const next = take();
+    await clock.flush();
+    expect(granted).toHaveLength(1);
+    await clock.advance(1000);
+    await next;
+    expect(granted[1]).toBe(1000);
+  });
+});

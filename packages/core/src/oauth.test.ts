@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { AuthError, ProtocolError } from "./errors.js";
+import { createOAuthSession, parseTokenAnswer, refreshRequest } from "./oauth.js";
+import { errorResponse, jsonResponse } from "./testing/fake-transport.js";
+
+const tokenAnswer = {
+  access_token: "newAccess123",
+  refresh_token: "newRefresh123",
+  expires_in: 3600,
+  client_endpoint: "https://y.bitrix24.ru/rest/",
+  server_endpoint: "https://oauth.bitrix.info/rest/",
+  member_id: "m1",
+};
+
+describe("refreshRequest", () => {
+  it("builds the documented GET on the oauth server without /rest/", () => {
+    const request = refreshRequest({
+      serverEndpoint: "https://oauth.bitrix24.tech/rest/",
+      clientId: "app.1",
+      clientSecret: "s3cret!",
+      refreshToken: "r3fresh",
+    });
+    expect(request.method).toBe("GET");
+    expect(request.url).toBe(
+      "https://oauth.bitrix24.tech/oauth/token/?grant_type=refresh_token&client_id=app.1&client_secret=s3cret%21&refresh_token=r3fresh",
+    );
+    expect(refreshRequest({ clientId: "a", clientSecret: "b", refreshToken: "c" }).url).toMatch(
+      /^https:\/\/oauth\.bitrix\.info\/oauth\/token\/\?/,
+    );
+  });
+});
+
+describe("parseTokenAnswer", () => {
+  it("reads the pair, expiry and endpoints", () => {
+    expect(parseTokenAnswer(jsonResponse(tokenAnswer), 1000, [])).toEqual({
+      accessToken: "newAccess123",
+      refreshToken: "newRefresh123",
+      expiresAt: 1000 + 3_600_000,
+      clientEndpoint: "https://y.bitrix24.ru/rest/",
+      serverEndpoint: "https://oauth.bitrix.info/rest/",
+      memberId: "m1",
+    });
+  });
+
+  it("turns any error envelope into AuthError and other answers into ProtocolError", () => {
+    const refused = () =>
+      parseTokenAnswer(errorResponse("invalid_grant", 400, "bad r3freshOld"), 0, ["r3freshOld"]);
+    expect(refused).toThrow(AuthError);
+    expect(refused).not.toThrow(/r3freshOld/);
+    expect(() => parseTokenAnswer(errorResponse("PAYMENT_REQUIRED", 402), 0, [])).toThrow(
+      AuthError,
+    );
+    expect(() => parseTokenAnswer({ status: 502, headers: {}, body: "<html>" }, 0, [])).toThrow(
+      ProtocolError,
+    );
+    expect(() => parseTokenAnswer(jsonResponse({ access_token: "x" }), 0, [])).toThrow(
+      ProtocolError,
+    );
+  });
+});
+
+describe("createOAuthSession", () => {
+  const options = {
+    clientEndpoint: "https://x.bitrix24.ru/rest/",
+    accessToken: "oldAccess123",
+    refreshToken: "oldRefresh123",
+    clientId: "app.1",
+    clientSecret: "secret123",
+  };
+
+  it("refreshes once for callers of the same stale target and rotates the refresh token", async () => {
+    const urls: string[] = [];
+    const session = createOAuthSession(
+      options,
+      async (request) => {
+        urls.push(request.url);
+        return jsonResponse({ ...tokenAnswer, refresh_token: `newRefresh${urls.length}` });
+      },
+      () => 0,
+      () => {},
+    );
+    const stale = session.target;
+    await Promise.all([session.refresh(stale), session.refresh(stale), session.refresh(stale)]);
+    expect(urls).toHaveLength(1);
+    expect(session.target.accessToken).toBe("newAccess123");
+    expect(session.target.clientEndpoint).toBe("https://y.bitrix24.ru/rest/");
+    await session.refresh(stale);
+    expect(urls).toHaveLength(1);
+    await session.refresh(session.target);
+    expect(urls[1]).toContain("refresh_token=newRefresh1");
+    expect(session.secrets()).toEqual(
+      expect.arrayContaining(["newAccess123", "secret123", "newRefresh2", "newRefresh1"]),
+    );
+  });
+
+  it("after a refused refresh, rejects everyone with that AuthError and never refreshes again", async () => {
+    let calls = 0;
+    const session = createOAuthSession(
+      options,
+      async () => {
+        calls++;
+        return errorResponse("invalid_grant", 400);
+      },
+      () => 0,
+      () => {},
+    );
+    const stale = session.target;
+    const results = await Promise.allSettled([session.refresh(stale), session.refresh(stale)]);
+    await expect(session.refresh(stale)).rejects.toBeInstanceOf(AuthError);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(calls).toBe(1);
+  });
+
+  it("reports an onTokens failure without failing the refresh", async () => {
+    const reported: unknown[] = [];
+    const session = createOAuthSession(
+      {
+        ...options,
+        onTokens: () => {
+          throw new Error("db down");
+        },
+      },
+      async () => jsonResponse(tokenAnswer),
+      () => 0,
+      (error) => reported.push(error),
+    );
+    await session.refresh(session.target);
+    expect(reported).toHaveLength(1);
+    expect(session.target.accessToken).toBe("newAccess123");
+  });
+});

@@ -1,0 +1,180 @@
+import { linkSignals, sleep } from "./abort.js";
+import { buildRequest } from "./build-request.js";
+import { ClientClosedError } from "./client-errors.js";
+import type { Clock } from "./clock.js";
+import { ApiError, B24Error, PortalMovedError, RateLimitError } from "./errors.js";
+import { type ClientHooks, notify, redactResponse } from "./hooks.js";
+import type { HttpRequest, HttpResponse, Transport } from "./http.js";
+import type { RateLimiter } from "./leaky-bucket.js";
+import type { MethodCall } from "./methods.js";
+import type { OAuthSession } from "./oauth.js";
+import type { OperatingTime } from "./operating-time.js";
+import { parseResponse, type RestResult } from "./parse-response.js";
+import { redactRequest, secretsOf } from "./redact.js";
+import { backoffDelay, isRetryable, type RetryPolicy } from "./retry.js";
+import { checkUrl, oauthTarget, type Target, type WebhookTarget, withSecret } from "./target.js";
+
+/** What the send pipeline is built from; `createClient` fills it from its options. */
+export interface PipelineParts {
+  transport: Transport;
+  clock: Clock;
+  limiter: RateLimiter | undefined;
+  operating: OperatingTime;
+  retry: RetryPolicy;
+  timeoutMs: number;
+  followPortalMoves: boolean;
+  hooks: ClientHooks;
+  /** Set for an OAuth client: its target and refresh. */
+  oauth: OAuthSession | undefined;
+  /** Set for a webhook client. */
+  webhook: WebhookTarget | undefined;
+}
+
+/** Sends method calls through operating time, rate limit, retries, refresh and portal moves. */
+export interface Pipeline {
+  /**
+   * Sends one call (a `batch` too) and parses its answer. `methods` are the REST methods
+   * whose operating-time holds apply (a batch's commands). Rejects with the signal's reason
+   * on abort and with `ClientClosedError` when closed before the call was sent.
+   */
+  run<T>(
+    call: MethodCall,
+    methods: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<RestResult<T>>;
+  /** Delivers a request with hooks and the timeout, nothing else (the token refresh). */
+  exchange(
+    request: HttpRequest,
+    method: string,
+    attempt: number,
+    signal?: AbortSignal,
+  ): Promise<HttpResponse>;
+  /** Every secret value to remove from errors and hook payloads. */
+  secrets(): string[];
+  /** Rejects calls not yet sent, then waits until every call has settled. */
+  close(): Promise<void>;
+}
+
+/**
+ * Makes the pipeline every client call goes through.
+ *
+ * @example
+ * ```ts
+ * const pipeline = createPipeline(parts);
+ * const { result } = await pipeline.run({ method: "profile", params: {} }, ["profile"], signal);
+ * ```
+ */
+export function createPipeline(parts: PipelineParts): Pipeline {
+  const { transport, clock, limiter, operating, retry, hooks, oauth } = parts;
+  let webhook = parts.webhook;
+  const closing = new AbortController();
+  const running = new Set<Promise<unknown>>();
+
+  const target = (): Target => (oauth ? oauth.target : (webhook as WebhookTarget));
+  const secrets = (): string[] => (oauth ? oauth.secrets() : [(webhook as WebhookTarget).secret]);
+
+  const exchange: Pipeline["exchange"] = async (request, method, attempt, signal) => {
+    const known = [...secrets(), ...secretsOf(request)];
+    notify(hooks.onRequest, { method, attempt, request: redactRequest(request, known) });
+    const started = clock.now();
+    const response = await transport.send(request, { signal, timeoutMs: parts.timeoutMs });
+    notify(hooks.onResponse, {
+      method,
+      attempt,
+      request: redactRequest(request, known),
+      response: redactResponse(response, known),
+      durationMs: clock.now() - started,
+    });
+    return response;
+  };
+
+  // Follows a move only to https (or http on loopback); the webhook code stays in the path.
+  const moveTo = (location: string | undefined, from: string): boolean => {
+    try {
+      const origin = checkUrl("location", new URL(location ?? "", from).origin, "").origin;
+      if (oauth) oauth.target = oauthTarget(`${origin}/rest/`, oauth.target.accessToken);
+      else if (webhook)
+        webhook = withSecret({ origin, userId: webhook.userId }, "secret", webhook.secret);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const attempts = async <T>(
+    call: MethodCall,
+    methods: readonly string[],
+    signal: AbortSignal | undefined,
+    waitSignal: AbortSignal,
+  ): Promise<RestResult<T>> => {
+    let moved = false;
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      for (const method of methods) await operating.wait(method, waitSignal);
+      await limiter?.acquire(waitSignal);
+      const used = target();
+      const request = buildRequest(call, used);
+      let response: HttpResponse | undefined;
+      try {
+        response = await exchange(request, call.method, attempt, signal);
+        const result = parseResponse<T>(call, response, { secrets: secrets() });
+        operating.record(call.method, result.time);
+        return result;
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (error instanceof PortalMovedError && parts.followPortalMoves && !moved) {
+          moved = true;
+          if (moveTo(response?.headers.location, request.url)) {
+            attempt--;
+            continue;
+          }
+        }
+        if (
+          oauth?.canRefresh &&
+          !refreshed &&
+          error instanceof ApiError &&
+          /^expired_token$/i.test(error.code)
+        ) {
+          refreshed = true;
+          await oauth.refresh(used as typeof oauth.target).catch((refreshError: unknown) => {
+            fail(call, attempt, refreshError);
+          });
+          attempt--;
+          continue;
+        }
+        if (error instanceof RateLimitError) {
+          if (!/^operation_time_limit$/i.test(error.code)) limiter?.saturate();
+          else if (error.retryAt) operating.hold(call.method, error.retryAt);
+        }
+        if (!isRetryable(error) || attempt >= retry.attempts) fail(call, attempt, error);
+        const delayMs = backoffDelay(retry, attempt);
+        notify(hooks.onRetry, { method: call.method, attempt, delayMs, error: error as B24Error });
+        await sleep(clock, delayMs, waitSignal);
+      }
+    }
+  };
+
+  const fail = (call: MethodCall, attempt: number, error: unknown): never => {
+    if (error instanceof B24Error) notify(hooks.onError, { method: call.method, attempt, error });
+    throw error;
+  };
+
+  return {
+    run(call, methods, signal) {
+      if (closing.signal.aborted) return Promise.reject(new ClientClosedError());
+      const linked = linkSignals(signal, closing.signal);
+      const task = attempts<never>(call, methods, signal, linked.signal).finally(() => {
+        linked.unlink();
+        running.delete(task);
+      });
+      running.add(task);
+      return task;
+    },
+    exchange,
+    secrets,
+    async close() {
+      closing.abort(new ClientClosedError());
+      while (running.size > 0) await Promise.allSettled(running);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { Clock, TimerHandle } from "../clock.js";
+
+/**
+ * A {@link Clock} whose time moves only when a test says so. Timers run in time order (ties
+ * in the order they were set); between two timers every pending promise callback runs, so
+ * async code driven by the timers makes progress exactly as it would in real time.
+ */
+export interface FakeClock extends Clock {
+  /** Moves time forward by `ms`, running every timer that falls due on the way. */
+  advance(ms: number): Promise<void>;
+  /** Runs timers until none is left (time jumps to each). Throws after `limit` timers. */
+  runAll(limit?: number): Promise<void>;
+  /** Lets pending promise callbacks run without moving time. */
+  flush(): Promise<void>;
+  /** How many timers are set and not yet run or cleared. */
+  readonly pendingTimers: number;
+}
+
+/** Options for {@link createFakeClock}. */
+export interface FakeClockOptions {
+  /** The starting time in epoch milliseconds; default `1_700_000_000_000` (a Tuesday in 2023). */
+  now?: number;
+}
+
+interface Timer {
+  id: number;
+  at: number;
+  callback: () => void;
+}
+
+// Rounds of promise callbacks run after each timer: each round advances every pending async
+// chain by one step, so chains shorter than this settle before the next timer fires.
+const FLUSH_ROUNDS = 200;
+
+/**
+ * Makes a {@link FakeClock} for tests of anything that takes a `clock`.
+ *
+ * @example
+ * ```ts
+ * import { createClient, createFakeClock, createFakeTransport } from "@b24im/core";
+ *
+ * const clock = createFakeClock();
+ * const transport = createFakeTransport({ clock });
+ * const client = createClient({ webhook, transport, clock });
+ * const sent = client.writing("chat5");
+ * await clock.advance(1000);
+ * await sent; // true
+ * ```
+ */
+export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
+  let now = options.now ?? 1_700_000_000_000;
+  let nextId = 1;
+  const timers = new Map<number, Timer>();
+
+  const flush = async (): Promise<void> => {
+    for (let round = 0; round < FLUSH_ROUNDS; round++) await Promise.resolve();
+  };
+
+  const nextDue = (until: number): Timer | undefined => {
+    let first: Timer | undefined;
+    for (const timer of timers.values()) {
+      if (timer.at <= until && (!first || timer.at < first.at)) first = timer;
+    }
+    return first;
+  };
+
+  const fire = async (timer: Timer): Promise<void> => {
+    timers.delete(timer.id);
+    now = Math.max(now, timer.at);
+    timer.callback();
+    await flush();
+  };
+
+  return {
+    now: () => now,
+    setTimeout(callback: () => void, ms: number): TimerHandle {
+      const id = nextId++;
+      timers.set(id, { id, at: now + Math.max(0, ms || 0), callback });
+      return id;
+    },
+    clearTimeout(handle: TimerHandle): void {
+      timers.delete(handle as number);
+    },
+    async advance(ms: number): Promise<void> {
+      const target = now + ms;
+      await flush();
+      for (let timer = nextDue(target); timer; timer = nextDue(target)) await fire(timer);
+      now = target;
+      await flush();
+    },
+    async runAll(limit = 100_000): Promise<void> {
+      await flush();
+      for (let count = 0; timers.size > 0; count++) {
+        if (count >= limit)
+          throw new Error(
+            `runAll: still ${timers.size} timer(s) after ${limit}; a timer re-arms forever?`,
+          );
+        const timer = nextDue(Number.POSITIVE_INFINITY);
+        if (timer) await fire(timer);
+      }
+    },
+    flush,
+    get pendingTimers() {
+      return timers.size;
+    },
+  };
+}
