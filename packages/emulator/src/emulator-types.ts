@@ -1,0 +1,84 @@
+import type { Faults } from "./faults.js";
+import type { OAuthControl } from "./oauth.js";
+import type { RequestLogEntry } from "./request-log.js";
+import type { EmulatorSeed } from "./seed.js";
+import type { DialogState, TypingStat } from "./typing-view.js";
+
+/** The request-rate limit: off, the cloud tariffs, or a custom leaky bucket. */
+export type RateLimit =
+  | false
+  | "standard"
+  | "enterprise"
+  | { drainPerSecond: number; bucketSize: number };
+
+/** How to start the emulator; every field is optional. */
+export interface EmulatorOptions {
+  /** Interface to bind; default `"127.0.0.1"`. */
+  host?: string;
+  /** Port; default 0 (a free one). */
+  port?: number;
+  /** Serve https with this key and certificate. */
+  https?: { key: string | Buffer; cert: string | Buffer };
+  /** The portal; default {@link defaultSeed}. */
+  seed?: EmulatorSeed;
+  /** Leaky bucket per source: `standard` = 2/s and 50, `enterprise` = 5/s and 250; default off. */
+  rateLimit?: RateLimit;
+  /** Operating-time budget per method per credential over ten minutes; default 480. */
+  operatingBudgetSeconds?: number;
+  /** Simulated processing time per method (lowercased name): counted and actually waited. */
+  processingMs?: Record<string, number>;
+  /** How long a recipient sees "… is typing" after the last event; default 35 000. */
+  typingTtlMs?: number;
+  /** Access-token lifetime; default 3 600 000. */
+  accessTokenTtlMs?: number;
+  /** The portal moved: answer every request 302 to `movedTo` + the same path and query. */
+  movedTo?: string;
+  /** Size of the request log ring buffer; default 1000. */
+  logLimit?: number;
+  /**
+   * The clock (ms since the epoch) for limits, tokens and timestamps; default `Date.now`.
+   * Lets tests move time without sleeping. Typing expiry still uses real timers.
+   */
+  now?: () => number;
+}
+
+/** Counts of REST and OAuth requests (not the page, state or event stream). */
+export interface EmulatorCounters {
+  requests: number;
+  /** Answered 2xx. */
+  ok: number;
+  rejected503: number;
+  rejected429: number;
+  /** Every other error answer, reset socket or hung request. */
+  errors: number;
+}
+
+/** The JSON of `GET /_emulator/state`. */
+export interface EmulatorState {
+  /** The emulator's clock when the state was taken (ms since the epoch). */
+  now: number;
+  dialogs: DialogState[];
+  counters: EmulatorCounters;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** Its base address, e.g. `"http://127.0.0.1:40123"`. */
+  readonly url: string;
+  /** `${url}/rest/<user>/<code>/` of the first seeded webhook of `userId` (default: the first). */
+  webhookUrl(userId?: number): string;
+  readonly faults: Faults;
+  readonly oauth: OAuthControl;
+  /** Same JSON as `GET /_emulator/state`. */
+  state(): EmulatorState;
+  /** Per (dialog, sender) statistics of typing events. */
+  typingStats(): TypingStat[];
+  /** The most recent requests, oldest first. */
+  readonly log: readonly RequestLogEntry[];
+  readonly counters: Readonly<EmulatorCounters>;
+  /** Clears log, counters, typing lines, messages, statistics, limits and faults. Keeps the
+   * seed and issued tokens. */
+  reset(): void;
+  /** Ends every socket (keep-alive, event streams, hung requests) and stops listening. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,30 @@
+export type { BatchResult } from "./batch.js";
+export type {
+  Emulator,
+  EmulatorCounters,
+  EmulatorOptions,
+  EmulatorState,
+  RateLimit,
+} from "./emulator-types.js";
+export type { Fault, Faults, ScheduledFault } from "./faults.js";
+export type { OAuthControl, OAuthTokenAnswer } from "./oauth.js";
+export type { RequestLogEntry } from "./request-log.js";
+export {
+  defaultSeed,
+  type EmulatorSeed,
+  type SeedBot,
+  type SeedChat,
+  type SeedOAuthApp,
+  type SeedUser,
+  type SeedWebhook,
+  type SeedWorkgroup,
+} from "./seed.js";
+export { startEmulator } from "./server.js";
+export type { RestTime } from "./time-envelope.js";
+export type {
+  DialogState,
+  TypingLine,
+  TypingStat,
+  ViewEvent,
+  ViewMessage,
+} from "./typing-view.js";

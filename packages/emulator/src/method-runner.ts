@@ -1,0 +1,89 @@
+import { findMethod } from "./methods/registry.js";
+import type { Caller } from "./methods/rest-method.js";
+import type { OperatingTime } from "./operating-time.js";
+import type { Params } from "./php-query.js";
+import type { PortalModel } from "./portal-model.js";
+import { upperCaseKeys } from "./request-params.js";
+import { RestError } from "./rest-error.js";
+import { type RestTime, restTime } from "./time-envelope.js";
+import type { TypingView } from "./typing-view.js";
+
+/** A method call's result or error, with its `time`. */
+export type MethodOutcome =
+  | { ok: true; result: unknown; time: RestTime }
+  | { ok: false; error: RestError; time: RestTime };
+
+/** What running methods needs from the emulator. */
+export interface MethodRunnerDeps {
+  portal: PortalModel;
+  view: TypingView;
+  operating: OperatingTime;
+  typingTtlMs: number;
+  /** Simulated processing time per lowercased method name. */
+  processingMs: ReadonlyMap<string, number>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/**
+ * Runs one method call for a caller: the operating-time check (429), the method itself, the
+ * simulated processing delay, and the accounting of the time spent. Single calls and each
+ * command of a batch go through here.
+ *
+ * @example
+ * ```ts
+ * const outcome = await runner.run("server.time", {}, caller);
+ * if (outcome.ok) console.log(outcome.result, outcome.time.operating);
+ * ```
+ */
+export class MethodRunner {
+  constructor(readonly deps: MethodRunnerDeps) {}
+
+  async run(name: string, params: Params, caller: Caller): Promise<MethodOutcome> {
+    const { operating, now } = this.deps;
+    const startMs = now();
+    const method = findMethod(name);
+    if (method === undefined) {
+      const error = new RestError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+      return { ok: false, error, time: restTime(startMs, now(), 0, 0, startMs / 1000 + 600) };
+    }
+    const lowerName = method.name.toLowerCase();
+    const budgetKey = `${caller.credential}\n${lowerName}`;
+    const before = operating.usage(budgetKey, startMs);
+    if (before.seconds >= operating.budgetSeconds) {
+      const description = "Method is blocked due to operation time limit.";
+      const error = new RestError(429, "OPERATION_TIME_LIMIT", description);
+      return {
+        ok: false,
+        error,
+        time: restTime(startMs, now(), 0, before.seconds, before.resetAt),
+      };
+    }
+    const handlerStart = performance.now();
+    let outcome: { ok: true; result: unknown } | { ok: false; error: RestError };
+    try {
+      const input = method.upperCaseKeys ? upperCaseKeys(params) : params;
+      const { portal, view, typingTtlMs } = this.deps;
+      outcome = {
+        ok: true,
+        result: method.handle(input, { caller, portal, view, typingTtlMs, now }),
+      };
+    } catch (thrown) {
+      const error =
+        thrown instanceof RestError
+          ? thrown
+          : new RestError(500, "INTERNAL_SERVER_ERROR", "Internal server error");
+      outcome = { ok: false, error };
+    }
+    const simulatedMs = this.deps.processingMs.get(lowerName) ?? 0;
+    const processing = (performance.now() - handlerStart + simulatedMs) / 1000;
+    if (simulatedMs > 0) await this.deps.sleep(simulatedMs);
+    const finishMs = now();
+    operating.add(budgetKey, finishMs, processing);
+    const after = operating.usage(budgetKey, finishMs);
+    return {
+      ...outcome,
+      time: restTime(startMs, finishMs, processing, after.seconds, after.resetAt),
+    };
+  }
+}

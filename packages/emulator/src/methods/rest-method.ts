@@ -1,0 +1,44 @@
+import type { Params } from "../php-query.js";
+import type { PortalModel } from "../portal-model.js";
+import type { TypingView } from "../typing-view.js";
+
+/** Who is calling: the user of a webhook or of an OAuth token. */
+export interface Caller {
+  userId: number;
+  kind: "webhook" | "oauth";
+  /** Key of the operating-time budget: one per webhook or per OAuth app. Never logged. */
+  credential: string;
+  /** The OAuth application's client id (OAuth callers only). */
+  clientId?: string;
+}
+
+/** What a method may read and change. */
+export interface MethodContext {
+  caller: Caller;
+  portal: PortalModel;
+  view: TypingView;
+  typingTtlMs: number;
+  now: () => number;
+}
+
+/**
+ * A REST method of the emulator.
+ *
+ * @example
+ * ```ts
+ * const serverTime: RestMethod = {
+ *   name: "server.time",
+ *   handle: (_params, context) => new Date(context.now()).toISOString(),
+ * };
+ * ```
+ */
+export interface RestMethod {
+  /** The documented name, e.g. `im.dialog.writing`. */
+  name: string;
+  /** Controller names (`imbot.v2.Chat.InputAction.notify`) match only as written or lowercased. */
+  caseSensitive?: boolean;
+  /** `im`/`imbot` methods get their parameter keys upper-cased by the server. */
+  upperCaseKeys?: boolean;
+  /** The result, or a thrown `RestError`. */
+  handle(params: Params, context: MethodContext): unknown;
+}

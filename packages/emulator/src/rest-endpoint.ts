@@ -1,0 +1,232 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { runBatch } from "./batch.js";
+import type { EmulatorCore } from "./emulator-core.js";
+import type { Fault } from "./faults.js";
+import { sendJson, sendProxyErrorPage } from "./http-answers.js";
+import type { Caller } from "./methods/rest-method.js";
+import type { Params } from "./php-query.js";
+import { type RequestLogEntry, redactPath } from "./request-log.js";
+import { readParams } from "./request-params.js";
+import { RestError } from "./rest-error.js";
+
+/** A parsed `/rest/…` path: the method and, for webhooks, the user and code. */
+export interface RestRoute {
+  method: string;
+  webhook?: { userId: number; code: string };
+}
+
+/**
+ * Parses `/rest/METHOD[.json]` and `/rest/USER/CODE/METHOD[.json]`.
+ *
+ * @example
+ * ```ts
+ * parseRestPath("/rest/1/abc/im.dialog.writing.json");
+ * // { method: "im.dialog.writing", webhook: { userId: 1, code: "abc" } }
+ * ```
+ */
+export function parseRestPath(pathname: string): RestRoute | undefined {
+  const parts = pathname.slice("/rest/".length).split("/");
+  let method: string | undefined;
+  let webhook: RestRoute["webhook"];
+  if (parts.length === 1) method = parts[0];
+  else if (parts.length === 3) {
+    webhook = { userId: Number(parts[0]), code: parts[1] ?? "" };
+    method = parts[2];
+  }
+  if (method === undefined) return undefined;
+  if (method.endsWith(".json")) method = method.slice(0, -5);
+  if (method === "") return undefined;
+  return webhook === undefined ? { method } : { method, webhook };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      if (chunks.length === 0) resolve("");
+      else resolve(chunks.length === 1 ? String(chunks[0]) : Buffer.concat(chunks).toString());
+    });
+    req.on("error", reject);
+  });
+}
+
+function answer(
+  core: EmulatorCore,
+  res: ServerResponse,
+  entry: RequestLogEntry,
+  status: number,
+  body: Record<string, unknown>,
+  cut = false,
+): void {
+  entry.status = status;
+  if (typeof body.error === "string" || typeof body.error === "number") {
+    entry.error = String(body.error);
+  }
+  sendJson(res, status, body, cut);
+  core.record(entry);
+}
+
+function answerError(
+  core: EmulatorCore,
+  res: ServerResponse,
+  entry: RequestLogEntry,
+  error: RestError,
+  startMs: number,
+): void {
+  const body = {
+    error: error.code,
+    error_description: error.description,
+    time: core.plainTime(startMs),
+  };
+  answer(core, res, entry, error.status, body);
+}
+
+/**
+ * Shows a scheduled fault. Returns `"answered"` when the request is done (or abandoned),
+ * `"cut"` when the normal answer must be cut, `"continue"` otherwise.
+ */
+async function showFault(
+  core: EmulatorCore,
+  fault: Fault,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: RequestLogEntry,
+  params: Params,
+): Promise<"answered" | "cut" | "continue"> {
+  switch (fault.kind) {
+    case "reset":
+    case "hang":
+      entry.error = `fault:${fault.kind}`;
+      core.record(entry);
+      if (fault.kind === "reset") req.socket.destroy();
+      return "answered";
+    case "delay":
+      await core.timers.sleep(fault.ms);
+      return "continue";
+    case "cutJson":
+      return "cut";
+    case "html": {
+      const status = fault.status ?? 502;
+      entry.status = status;
+      entry.error = "fault:html";
+      sendProxyErrorPage(res, status);
+      core.record(entry);
+      return "answered";
+    }
+    case "status":
+      answer(core, res, entry, fault.status, {
+        error: fault.error,
+        error_description: fault.description ?? "",
+      });
+      return "answered";
+    case "expireToken":
+      if (typeof params.auth === "string") core.oauth.expire(params.auth);
+      answer(core, res, entry, 401, {
+        error: "expired_token",
+        error_description: "The access token provided has expired.",
+      });
+      return "answered";
+  }
+}
+
+function authenticate(core: EmulatorCore, route: RestRoute, params: Params): Caller {
+  if (route.webhook === undefined) return core.oauth.authenticate(params.auth);
+  const caller = core.webhookCallers.get(route.webhook.code);
+  if (caller === undefined || caller.userId !== route.webhook.userId) {
+    throw new RestError(401, "NO_AUTH_FOUND", "Wrong authorization data");
+  }
+  return caller;
+}
+
+/**
+ * Serves one `/rest/…` request: faults, the leaky bucket (503), authentication (401), then
+ * the method or `batch`, logging and counting the outcome.
+ *
+ * @example
+ * ```ts
+ * if (pathname.startsWith("/rest/")) await handleRest(core, req, res, pathname, query);
+ * ```
+ */
+export async function handleRest(
+  core: EmulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  query: string,
+): Promise<void> {
+  const startMs = core.now();
+  const route = parseRestPath(pathname);
+  const method = route?.method ?? "";
+  const entry: RequestLogEntry = {
+    at: startMs,
+    httpMethod: req.method ?? "GET",
+    path: redactPath(pathname),
+    method,
+    status: 0,
+  };
+  const params = readParams(query, await readBody(req), req.headers["content-type"]);
+  const fault = core.faults.take(method.toLowerCase());
+  const shown =
+    fault === undefined ? "continue" : await showFault(core, fault, req, res, entry, params);
+  if (shown === "answered") return;
+  const cut = shown === "cut";
+  if (core.bucket !== undefined && !core.bucket.take(req.socket.remoteAddress ?? "", startMs)) {
+    const error = new RestError(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+    return answerError(core, res, entry, error, startMs);
+  }
+  if (route === undefined) {
+    const error = new RestError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+    return answerError(core, res, entry, error, startMs);
+  }
+  let caller: Caller;
+  try {
+    caller = authenticate(core, route, params);
+  } catch (error) {
+    if (!(error instanceof RestError)) throw error;
+    return answerError(core, res, entry, error, startMs);
+  }
+  if (method.toLowerCase() === "batch") {
+    const { result, commands } = await runBatch(params, caller, core.runner);
+    entry.commands = commands;
+    return answer(core, res, entry, 200, { result, time: core.plainTime(startMs) }, cut);
+  }
+  const outcome = await core.runner.run(method, params, caller);
+  if (outcome.ok) {
+    return answer(core, res, entry, 200, { result: outcome.result, time: outcome.time }, cut);
+  }
+  const { error, time } = outcome;
+  const body = { error: error.code, error_description: error.description, time };
+  answer(core, res, entry, error.status, body, cut);
+}
+
+/**
+ * Serves `/oauth/token/`: the refresh grant, with faults scheduled for `"oauth.token"`.
+ *
+ * @example
+ * ```ts
+ * if (pathname === "/oauth/token/") await handleTokenRefresh(core, req, res, pathname, query);
+ * ```
+ */
+export async function handleTokenRefresh(
+  core: EmulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  query: string,
+): Promise<void> {
+  const entry: RequestLogEntry = {
+    at: core.now(),
+    httpMethod: req.method ?? "GET",
+    path: pathname,
+    method: "oauth.token",
+    status: 0,
+  };
+  const params = readParams(query, await readBody(req), req.headers["content-type"]);
+  const fault = core.faults.take("oauth.token");
+  const shown =
+    fault === undefined ? "continue" : await showFault(core, fault, req, res, entry, {});
+  if (shown === "answered") return;
+  const { status, body } = core.oauth.refresh(params);
+  answer(core, res, entry, status, body as Record<string, unknown>, shown === "cut");
+}

@@ -1,0 +1,94 @@
+/** A portal user. Private dialog with this user is dialog id `"<id>"`. */
+export interface SeedUser {
+  id: number;
+  name: string;
+  lastName?: string;
+  admin?: boolean;
+}
+
+/** A group chat, dialog id `"chat<id>"`. Members may include bot ids. */
+export interface SeedChat {
+  id: number;
+  title: string;
+  members: number[];
+}
+
+/** A workgroup whose chat (one of `chats`) is dialog id `"sg<id>"`. */
+export interface SeedWorkgroup {
+  id: number;
+  name: string;
+  chatId: number;
+}
+
+/** A chat bot; it is also a user with the same id. */
+export interface SeedBot {
+  id: number;
+  name: string;
+  /** The application that owns the bot (`CLIENT_ID` of `imbot.chat.sendTyping`). */
+  clientId: string;
+  /** The `botToken` that webhooks send to `imbot.v2.*` methods. */
+  botToken: string;
+}
+
+/** An inbound webhook: `/rest/<userId>/<code>/`. */
+export interface SeedWebhook {
+  userId: number;
+  code: string;
+}
+
+/** An OAuth application allowed to refresh tokens at `/oauth/token/`. */
+export interface SeedOAuthApp {
+  clientId: string;
+  clientSecret: string;
+  /** Comma-separated scopes reported in token answers; default `"im,imbot"`. */
+  scope?: string;
+}
+
+/** The portal the emulator pretends to be: a plain JSON-able object. */
+export interface EmulatorSeed {
+  /** `member_id` of token answers; default `"b24im-emulator"`. */
+  memberId?: string;
+  users: SeedUser[];
+  chats?: SeedChat[];
+  workgroups?: SeedWorkgroup[];
+  bots?: SeedBot[];
+  webhooks?: SeedWebhook[];
+  oauthApps?: SeedOAuthApp[];
+}
+
+/**
+ * The portal used when no seed is given: five users, three chats (the third is workgroup
+ * `sg1`'s), bot 100, a webhook each for users 1 and 2 and the OAuth app `local.demo`.
+ *
+ * @example
+ * ```ts
+ * const seed = defaultSeed();
+ * seed.chats?.[0]; // { id: 1, title: "General", members: [1, 2, 3, 100] }
+ * ```
+ */
+export function defaultSeed(): EmulatorSeed {
+  return {
+    memberId: "b24im-emulator",
+    users: [
+      { id: 1, name: "Anna", lastName: "Admin", admin: true },
+      { id: 2, name: "Boris", lastName: "Petrov" },
+      { id: 3, name: "Clara", lastName: "Ivanova" },
+      { id: 4, name: "Dmitry", lastName: "Smirnov" },
+      { id: 5, name: "Elena", lastName: "Kuznetsova" },
+    ],
+    chats: [
+      { id: 1, title: "General", members: [1, 2, 3, 100] },
+      { id: 2, title: "Project Alpha", members: [1, 2, 100] },
+      { id: 3, title: "Marketing workgroup", members: [1, 2] },
+    ],
+    workgroups: [{ id: 1, name: "Marketing", chatId: 3 }],
+    bots: [{ id: 100, name: "Demo Bot", clientId: "demo-client", botToken: "demo-bot-token" }],
+    webhooks: [
+      { userId: 1, code: "h7x2k9q4w1m8v3zt" },
+      { userId: 2, code: "p5n8r2c6y9b1j4ds" },
+    ],
+    oauthApps: [
+      { clientId: "local.demo", clientSecret: "demo-secret-6Ft9Qx2Lw8", scope: "im,imbot" },
+    ],
+  };
+}

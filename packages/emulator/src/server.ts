@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { EmulatorCore } from "./emulator-core.js";
+import type { Emulator, EmulatorOptions } from "./emulator-types.js";
+import { CORS_HEADERS, sendJson, sendText } from "./http-answers.js";
+import { redactPath } from "./request-log.js";
+import { handleRest, handleTokenRefresh, parseRestPath } from "./rest-endpoint.js";
+import { EventStream } from "./sse.js";
+import { WEB_PAGE } from "./web-page.js";
+
+interface Routing {
+  core: EmulatorCore;
+  events: EventStream;
+  movedTo: string | undefined;
+}
+
+function answerMoved(routing: Routing, req: IncomingMessage, res: ServerResponse, url: string) {
+  const pathname = url.split("?")[0] ?? "/";
+  routing.core.record({
+    at: routing.core.now(),
+    httpMethod: req.method ?? "GET",
+    path: redactPath(pathname),
+    method: pathname.startsWith("/rest/") ? (parseRestPath(pathname)?.method ?? "") : "",
+    status: 302,
+  });
+  const location = `${(routing.movedTo ?? "").replace(/\/+$/, "")}${url}`;
+  sendText(res, 302, "text/plain; charset=utf-8", "", { location });
+}
+
+async function route(routing: Routing, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = req.url ?? "/";
+  if (routing.movedTo !== undefined) return answerMoved(routing, req, res, url);
+  if (req.method === "OPTIONS") {
+    res.writeHead(204, { ...CORS_HEADERS, "access-control-max-age": "86400" });
+    res.end();
+    return;
+  }
+  const question = url.indexOf("?");
+  const pathname = question < 0 ? url : url.slice(0, question);
+  const query = question < 0 ? "" : url.slice(question + 1);
+  const { core } = routing;
+  if (pathname.startsWith("/rest/")) return handleRest(core, req, res, pathname, query);
+  if (pathname === "/oauth/token/" || pathname === "/oauth/token") {
+    return handleTokenRefresh(core, req, res, pathname, query);
+  }
+  if (pathname === "/") return sendText(res, 200, "text/html; charset=utf-8", WEB_PAGE);
+  if (pathname === "/_emulator/state") return sendJson(res, 200, core.state());
+  if (pathname === "/_emulator/events") return routing.events.attach(res);
+  sendText(res, 404, "text/plain; charset=utf-8", "Not found");
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/**
+ * Starts a local Bitrix24 REST emulator.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator({ typingTtlMs: 5_000 });
+ * await fetch(`${emulator.webhookUrl()}im.dialog.writing`, {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json" },
+ *   body: JSON.stringify({ DIALOG_ID: "chat1" }),
+ * });
+ * emulator.state().dialogs.find((d) => d.id === "chat1")?.typing; // [{ senderId: 1, … }]
+ * await emulator.close();
+ * ```
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  let url = "";
+  const core = new EmulatorCore(options, () => url);
+  const routing: Routing = { core, events: new EventStream(core.view), movedTo: options.movedTo };
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    route(routing, req, res).catch(() => {
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, { error: "INTERNAL_SERVER_ERROR", error_description: "" });
+    });
+  };
+  const server: Server = options.https
+    ? (createHttpsServer(options.https, handler) as unknown as Server)
+    : createServer(handler);
+  server.keepAliveTimeout = 65_000;
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const host = options.host ?? "127.0.0.1";
+  const address = await listen(server, options.port ?? 0, host);
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  url = `${options.https ? "https" : "http"}://${shownHost}:${address.port}`;
+  const webhooks = core.portal.seed.webhooks ?? [];
+  let closing: Promise<void> | undefined;
+
+  return {
+    url,
+    webhookUrl(userId?: number): string {
+      const hook = webhooks.find(
+        (candidate) => userId === undefined || candidate.userId === userId,
+      );
+      if (hook === undefined) throw new Error(`No webhook is seeded for user ${userId}`);
+      return `${url}/rest/${hook.userId}/${hook.code}/`;
+    },
+    faults: core.faults,
+    oauth: core.oauth,
+    state: () => core.state(),
+    typingStats: () => core.view.stats(),
+    get log() {
+      return core.log.entries();
+    },
+    get counters() {
+      return { ...core.counters };
+    },
+    reset: () => core.reset(),
+    close(): Promise<void> {
+      closing ??= new Promise((resolve) => {
+        core.close();
+        routing.events.closeAll();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}

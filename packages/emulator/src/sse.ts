@@ -1,0 +1,49 @@
+import type { ServerResponse } from "node:http";
+import { CORS_HEADERS } from "./http-answers.js";
+import type { TypingView, ViewEvent } from "./typing-view.js";
+
+/**
+ * The server-sent event stream of `GET /_emulator/events`: every {@link ViewEvent} as one
+ * `data: <json>` message. It listens to the view only while someone is connected, so the
+ * hot path builds no events when nobody watches.
+ *
+ * @example
+ * ```ts
+ * const stream = new EventStream(view);
+ * stream.attach(res); // in the request handler
+ * ```
+ */
+export class EventStream {
+  readonly #clients = new Set<ServerResponse>();
+  readonly #broadcast = (event: ViewEvent): void => {
+    const frame = `data: ${JSON.stringify(event)}\n\n`;
+    for (const client of this.#clients) client.write(frame);
+  };
+
+  constructor(readonly view: TypingView) {}
+
+  attach(res: ServerResponse): void {
+    res.writeHead(200, {
+      ...CORS_HEADERS,
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
+    res.write("retry: 1000\n\n");
+    if (this.#clients.size === 0) this.view.events.on("event", this.#broadcast);
+    this.#clients.add(res);
+    res.on("close", () => this.#detach(res));
+  }
+
+  /** Ends every stream. */
+  closeAll(): void {
+    for (const client of this.#clients) client.end();
+    this.#clients.clear();
+    this.view.events.off("event", this.#broadcast);
+  }
+
+  #detach(res: ServerResponse): void {
+    this.#clients.delete(res);
+    if (this.#clients.size === 0) this.view.events.off("event", this.#broadcast);
+  }
+}

@@ -1,0 +1,41 @@
+/** A decoded JSON answer of the emulator (for tests). */
+export interface JsonAnswer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary envelopes.
+  body: any;
+}
+
+/**
+ * POSTs `params` as JSON to `url` (a method URL) and decodes the answer; test helper.
+ *
+ * @example
+ * ```ts
+ * const { status, body } = await postJson(`${emulator.webhookUrl()}server.time`, {});
+ * ```
+ */
+export async function postJson(url: string, params: unknown = {}): Promise<JsonAnswer> {
+  const answer = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(params),
+  });
+  return { status: answer.status, headers: answer.headers, body: await answer.json() };
+}
+
+/**
+ * Sends a raw body with a given content type and decodes the JSON answer; test helper.
+ *
+ * @example
+ * ```ts
+ * await postRaw(url, "application/x-www-form-urlencoded", "DIALOG_ID=chat1");
+ * ```
+ */
+export async function postRaw(url: string, contentType: string, body: string): Promise<JsonAnswer> {
+  const answer = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body,
+  });
+  return { status: answer.status, headers: answer.headers, body: await answer.json() };
+}
