@@ -30,12 +30,14 @@ function answerMoved(routing: Routing, req: IncomingMessage, res: ServerResponse
 
 async function route(routing: Routing, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? "/";
-  if (routing.movedTo !== undefined) return answerMoved(routing, req, res, url);
+  // Preflights are answered even by a moved portal: a browser refuses a redirected preflight
+  // outright, and then no script could ever see that the portal moved.
   if (req.method === "OPTIONS") {
     res.writeHead(204, { ...CORS_HEADERS, "access-control-max-age": "86400" });
     res.end();
     return;
   }
+  if (routing.movedTo !== undefined) return answerMoved(routing, req, res, url);
   const question = url.indexOf("?");
   const pathname = question < 0 ? url : url.slice(0, question);
   const query = question < 0 ? "" : url.slice(question + 1);

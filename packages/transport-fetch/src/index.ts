@@ -1,1 +1,2 @@
-export {};
+export type { FetchTransportOptions } from "./fetch-transport.js";
+export { createFetchTransport } from "./fetch-transport.js";

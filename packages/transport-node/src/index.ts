@@ -1,1 +1,2 @@
-export {};
+export type { NodeTransportOptions } from "./node-transport.js";
+export { createNodeTransport } from "./node-transport.js";

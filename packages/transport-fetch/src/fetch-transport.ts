@@ -1,0 +1,95 @@
+import {
+  type HttpRequest,
+  type HttpResponse,
+  PortalMovedError,
+  secretsOf,
+  TimeoutError,
+  type Transport,
+  TransportError,
+  type TransportSendOptions,
+} from "@b24im/core";
+
+/** Options of {@link createFetchTransport}. */
+export interface FetchTransportOptions {
+  /**
+   * The fetch to use; default: the global `fetch` at the time of each call. Pass one to add
+   * instrumentation, a polyfill, or a test double.
+   */
+  fetch?: typeof fetch;
+}
+
+/**
+ * A {@link Transport} over WHATWG `fetch`: browsers, Node, Deno, Bun and edge workers. It
+ * follows no redirect (`redirect: "manual"`), sends no cookies (`credentials: "omit"`), adds
+ * no header of its own, and ends each request at the caller's abort or after `timeoutMs`,
+ * whichever comes first.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@b24im/core";
+ * import { createFetchTransport } from "@b24im/transport-fetch";
+ *
+ * const client = createClient({ webhook: "https://x.bitrix24.ru/rest/1/CODE/", transport: createFetchTransport() });
+ * await client.writing("chat5");
+ * ```
+ */
+export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
+  return {
+    send: (request, sendOptions) => send(options.fetch ?? globalThis.fetch, request, sendOptions),
+  };
+}
+
+async function send(
+  // Called as a plain function: a browser's fetch throws "Illegal invocation" on another `this`.
+  fetchFn: typeof fetch,
+  request: HttpRequest,
+  { signal, timeoutMs }: TransportSendOptions,
+): Promise<HttpResponse> {
+  if (signal?.aborted) throw signal.reason;
+  // One controller for both reasons to stop: AbortSignal.any is missing in older browsers.
+  const controller = new AbortController();
+  const abort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", abort);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const response = await fetchFn(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: "manual",
+      credentials: "omit",
+      signal: controller.signal,
+    });
+    // A browser hides a redirect's status and Location from scripts: all it says is that one happened.
+    if (response.type === "opaqueredirect") {
+      throw new PortalMovedError(302, "", { secrets: secretsOf(request) });
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return { status: response.status, headers, body: await response.text() };
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (timedOut) throw new TimeoutError(timeoutMs, { cause: error, secrets: secretsOf(request) });
+    if (error instanceof PortalMovedError) throw error;
+    throw new TransportError(`${request.method} ${request.url} failed: ${describe(error)}`, {
+      cause: error,
+      secrets: secretsOf(request),
+    });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", abort);
+  }
+}
+
+// Node's fetch says only "fetch failed" and keeps the reason (ECONNREFUSED, a TLS error) in `cause`.
+function describe(error: unknown): string {
+  const reason = (error as { cause?: { message?: string } } | undefined)?.cause?.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return reason ? `${message} (${reason})` : message;
+}

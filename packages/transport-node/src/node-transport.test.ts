@@ -1,0 +1,233 @@
+import { once } from "node:events";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type HttpRequest, TimeoutError, TransportError } from "@b24im/core";
+import { startEmulator } from "@b24im/emulator";
+import { generate } from "selfsigned";
+import { Agent } from "undici";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import packageJson from "../package.json" with { type: "json" };
+import { createNodeTransport } from "./node-transport.js";
+import {
+  deadPort,
+  startConnectionCounter,
+  startForwardProxy,
+} from "./test-servers.test-helpers.js";
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function writingRequest(webhookUrl: string, dialogId = "chat1"): HttpRequest {
+  return {
+    method: "POST",
+    url: `${webhookUrl}im.dialog.writing`,
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ DIALOG_ID: dialogId }),
+  };
+}
+
+/** The emulator's webhook URL with its port replaced (to go through a forwarder or proxy). */
+function onPort(webhookUrl: string, port: number): string {
+  const url = new URL(webhookUrl);
+  url.port = String(port);
+  return url.href;
+}
+
+async function emulator(options: Parameters<typeof startEmulator>[0] = {}) {
+  const started = await startEmulator({ rateLimit: false, ...options });
+  cleanups.push(() => started.close());
+  return started;
+}
+
+function transport(options: Parameters<typeof createNodeTransport>[0] = {}) {
+  const created = createNodeTransport(options);
+  cleanups.push(() => created.close?.());
+  return created;
+}
+
+describe("connection pool", () => {
+  it("makes 1,000 sequential calls on no more sockets than `connections`", async () => {
+    const server = await emulator();
+    const counter = await startConnectionCounter(Number(new URL(server.url).port));
+    cleanups.push(() => counter.close());
+    const client = transport({ connections: 2 });
+    const request = writingRequest(onPort(server.webhookUrl(), counter.port));
+
+    for (let i = 0; i < 1000; i++) {
+      const response = await client.send(request, { timeoutMs: 5000 });
+      expect(response.status).toBe(200);
+    }
+    expect(server.counters.ok).toBe(1000);
+    expect(counter.connections()).toBeGreaterThanOrEqual(1);
+    expect(counter.connections()).toBeLessThanOrEqual(2);
+  });
+
+  it("opens no more than `connections` sockets for concurrent calls", async () => {
+    const server = await emulator();
+    const counter = await startConnectionCounter(Number(new URL(server.url).port));
+    cleanups.push(() => counter.close());
+    const client = transport({ connections: 3 });
+    const request = writingRequest(onPort(server.webhookUrl(), counter.port));
+
+    const responses = await Promise.all(
+      Array.from({ length: 60 }, () => client.send(request, { timeoutMs: 5000 })),
+    );
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    expect(counter.connections()).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("proxy", () => {
+  // The portal's address has nobody listening on it; only the proxy knows the way.
+  async function portalBehindProxy() {
+    const server = await emulator();
+    const proxy = await startForwardProxy(Number(new URL(server.url).port));
+    cleanups.push(() => proxy.close());
+    const unreachable = await deadPort();
+    return { server, proxy, request: writingRequest(onPort(server.webhookUrl(), unreachable)) };
+  }
+
+  it("sends every request through the proxy given by URL", async () => {
+    const { server, proxy, request } = await portalBehindProxy();
+    const client = transport({ proxy: `http://127.0.0.1:${proxy.port}` });
+    for (let i = 0; i < 5; i++) {
+      expect((await client.send(request, { timeoutMs: 5000 })).status).toBe(200);
+    }
+    expect(server.counters.ok).toBe(5);
+    expect(proxy.tunnels().length).toBeGreaterThanOrEqual(1);
+    expect(proxy.tunnels().every((target) => target === new URL(request.url).host)).toBe(true);
+  });
+
+  it('honours HTTP_PROXY with proxy: "env"', async () => {
+    const { server, proxy, request } = await portalBehindProxy();
+    vi.stubEnv("http_proxy", undefined);
+    vi.stubEnv("HTTP_PROXY", `http://127.0.0.1:${proxy.port}`);
+    vi.stubEnv("no_proxy", undefined);
+    vi.stubEnv("NO_PROXY", "");
+    const client = transport({ proxy: "env" });
+    for (let i = 0; i < 5; i++) {
+      expect((await client.send(request, { timeoutMs: 5000 })).status).toBe(200);
+    }
+    expect(server.counters.ok).toBe(5);
+    expect(proxy.tunnels().length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('honours NO_PROXY with proxy: "env": a listed host is reached directly', async () => {
+    const { proxy, request } = await portalBehindProxy();
+    vi.stubEnv("http_proxy", undefined);
+    vi.stubEnv("HTTP_PROXY", `http://127.0.0.1:${proxy.port}`);
+    vi.stubEnv("no_proxy", undefined);
+    vi.stubEnv("NO_PROXY", "127.0.0.1");
+    const error = await transport({ proxy: "env" })
+      .send(request, { timeoutMs: 5000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as Error).message).toContain("ECONNREFUSED");
+    expect(proxy.tunnels()).toEqual([]);
+  });
+});
+
+describe("TLS", () => {
+  async function httpsEmulator() {
+    const pems = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+      keySize: 2048,
+      algorithm: "sha256",
+      extensions: [
+        { name: "basicConstraints", cA: true },
+        { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] },
+      ],
+    });
+    const server = await emulator({ https: { key: pems.private, cert: pems.cert } });
+    return { server, ca: pems.cert, request: writingRequest(server.webhookUrl()) };
+  }
+
+  it("reaches a portal with a self-signed certificate when given its CA", async () => {
+    const { ca, request } = await httpsEmulator();
+    expect(request.url.startsWith("https://127.0.0.1:")).toBe(true);
+    const response = await transport({ ca }).send(request, { timeoutMs: 5000 });
+    expect(response.status).toBe(200);
+  });
+
+  it("refuses it without the CA, with a TransportError naming the problem and the fix", async () => {
+    const { request } = await httpsEmulator();
+    const error = await transport()
+      .send(request, { timeoutMs: 5000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).not.toBeInstanceOf(TimeoutError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY/);
+    expect(message).toContain("createNodeTransport({ ca })");
+    expect(message).not.toContain(new URL(request.url).pathname.split("/")[3]);
+  });
+
+  it("accepts it with rejectUnauthorized: false", async () => {
+    const { request } = await httpsEmulator();
+    const response = await transport({ rejectUnauthorized: false }).send(request, {
+      timeoutMs: 5000,
+    });
+    expect(response.status).toBe(200);
+  });
+});
+
+describe("headers and lifecycle", () => {
+  async function recordingServer() {
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(302, { Location: "https://new.bitrix24.ru/rest/", "X-Trace": "t1" }).end();
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const { port } = server.address() as AddressInfo;
+    return { seen, request: writingRequest(`http://127.0.0.1:${port}/rest/1/code/`) };
+  }
+
+  it("sends User-Agent b24im/<version> and returns a redirect as it came, with lower-case headers", async () => {
+    const { seen, request } = await recordingServer();
+    const response = await transport().send(request, { timeoutMs: 5000 });
+    expect(seen[0]?.["user-agent"]).toBe(`b24im/${packageJson.version}`);
+    expect(seen).toHaveLength(1);
+    expect(response.status).toBe(302);
+    expect(response.headers).toMatchObject({
+      location: "https://new.bitrix24.ru/rest/",
+      "x-trace": "t1",
+    });
+  });
+
+  it("close() ends its own pool, and is idempotent", async () => {
+    const { request } = await recordingServer();
+    const client = createNodeTransport();
+    await client.send(request, { timeoutMs: 5000 });
+    await Promise.all([client.close?.(), client.close?.()]);
+    await client.close?.();
+    await expect(client.send(request, { timeoutMs: 5000 })).rejects.toBeInstanceOf(TransportError);
+  });
+
+  it("close() leaves a caller's dispatcher open", async () => {
+    const { seen, request } = await recordingServer();
+    const dispatcher = new Agent();
+    cleanups.push(() => dispatcher.close());
+    const client = createNodeTransport({ dispatcher });
+    await client.close?.();
+    expect(dispatcher.closed).toBe(false);
+    expect(
+      (await createNodeTransport({ dispatcher }).send(request, { timeoutMs: 5000 })).status,
+    ).toBe(302);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("maps undici's own headers timeout to TimeoutError", async () => {
+    const server = await emulator();
+    server.faults.add({ kind: "hang" });
+    const error = await transport({ headersTimeoutMs: 100 })
+      .send(writingRequest(server.webhookUrl()), { timeoutMs: 5000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeoutMs: 100 });
+  });
+});

@@ -1,0 +1,146 @@
+import {
+  type HttpRequest,
+  type HttpResponse,
+  secretsOf,
+  TimeoutError,
+  type Transport,
+  type TransportSendOptions,
+} from "@b24im/core";
+import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici";
+import { version } from "../package.json";
+import { transportErrorFrom } from "./undici-errors.js";
+
+/** Options of {@link createNodeTransport}. */
+export interface NodeTransportOptions {
+  /** Most sockets open to one portal at a time. Default 10. */
+  connections?: number;
+  /** How long an idle socket stays open for reuse, in ms. Default 4 000 (undici's default). */
+  keepAliveTimeoutMs?: number;
+  /** Extra trusted CA certificate(s) in PEM, for portals behind a corporate or self-signed certificate. */
+  ca?: string | Buffer;
+  /** `false` accepts any certificate. Default `true`; prefer `ca` over turning this off. */
+  rejectUnauthorized?: boolean;
+  /**
+   * A forward proxy: its URL (`http://user:pass@proxy:3128`), or `"env"` for `HTTP_PROXY`,
+   * `HTTPS_PROXY` and `NO_PROXY` (also lower case), read when the transport is created.
+   */
+  proxy?: string;
+  /**
+   * Your own undici dispatcher (Agent, Pool, MockAgent, …). The options above that configure
+   * connections are then ignored, and `close()` leaves it open: you own it.
+   */
+  dispatcher?: Dispatcher;
+  /** Time to open a TCP (and TLS) connection, in ms. Default 10 000. */
+  connectTimeoutMs?: number;
+  /** Time from sending the request to the response headers, in ms. Default 300 000. */
+  headersTimeoutMs?: number;
+  /** Longest pause between two chunks of the response body, in ms. Default 300 000. */
+  bodyTimeoutMs?: number;
+}
+
+const DEFAULT_CONNECTIONS = 10;
+const USER_AGENT = `b24im/${version}`;
+
+/**
+ * A {@link Transport} over undici for Node: a keep-alive pool of its own, optional proxy and
+ * custom CA, no automatic redirects, and a `User-Agent: b24im/<version>` header. `close()`
+ * ends its pool.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@b24im/core";
+ * import { createNodeTransport } from "@b24im/transport-node";
+ *
+ * const transport = createNodeTransport({ connections: 4, proxy: "env" });
+ * const client = createClient({ webhook: process.env.B24_WEBHOOK_URL, transport });
+ * await client.writing("chat5");
+ * await client.close(); // also closes the transport's pool
+ * ```
+ */
+export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
+  const dispatcher = options.dispatcher ?? createDispatcher(options);
+  let closing: Promise<void> | undefined;
+  return {
+    send: (request, sendOptions) => send(dispatcher, request, sendOptions, options),
+    close() {
+      if (options.dispatcher) return Promise.resolve();
+      closing ??= dispatcher.close();
+      return closing;
+    },
+  };
+}
+
+function createDispatcher(options: NodeTransportOptions): Dispatcher {
+  // undici reads an undefined option as its default.
+  const tls = {
+    ca: options.ca,
+    rejectUnauthorized: options.rejectUnauthorized,
+    timeout: options.connectTimeoutMs,
+  };
+  const pool = {
+    connections: options.connections ?? DEFAULT_CONNECTIONS,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
+    // A proxy connection is configured by proxyTls, the portal's through it by requestTls.
+    connect: tls,
+    requestTls: tls,
+    proxyTls: tls,
+  };
+  if (options.proxy === "env") return new EnvHttpProxyAgent(pool);
+  if (options.proxy) return new ProxyAgent({ ...pool, uri: options.proxy });
+  return new Agent(pool);
+}
+
+async function send(
+  dispatcher: Dispatcher,
+  request: HttpRequest,
+  { signal, timeoutMs }: TransportSendOptions,
+  options: NodeTransportOptions,
+): Promise<HttpResponse> {
+  if (signal?.aborted) throw signal.reason;
+  // Not AbortSignal.any + AbortSignal.timeout: on Node 20 the first retains memory per call on
+  // a long-lived caller signal, and the second keeps each timer alive until it fires.
+  const controller = new AbortController();
+  const abort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", abort);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const response = await dispatcher.request({
+      origin: new URL(request.url).origin,
+      path: pathOf(request.url),
+      method: request.method,
+      headers: { "user-agent": USER_AGENT, ...request.headers },
+      body: request.body,
+      signal: controller.signal,
+    });
+    const body = await response.body.text();
+    return { status: response.statusCode, headers: flatten(response.headers), body };
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (timedOut) throw new TimeoutError(timeoutMs, { cause: error, secrets: secretsOf(request) });
+    throw transportErrorFrom(error, request, options);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", abort);
+  }
+}
+
+function pathOf(url: string): string {
+  const { pathname, search } = new URL(url);
+  return pathname + search;
+}
+
+// undici gives repeated headers (set-cookie) as arrays; HttpResponse holds one string per name.
+function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined)
+      out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}

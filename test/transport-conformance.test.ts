@@ -1,0 +1,322 @@
+/**
+ * One conformance suite for every transport: each test drives a real emulator through core's
+ * request builder and response parser, so every error class comes from a real answer.
+ */
+import { getEventListeners } from "node:events";
+import { inspect } from "node:util";
+import {
+  AccessError,
+  ApiError,
+  AuthError,
+  buildRequest,
+  imDialogWriting,
+  type MethodCall,
+  MethodNotFoundError,
+  PortalMovedError,
+  ProtocolError,
+  parseResponse,
+  parseWebhookUrl,
+  RateLimitError,
+  ServerError,
+  secretsOf,
+  type Target,
+  TimeoutError,
+  type Transport,
+  TransportError,
+  ValidationError,
+} from "@b24im/core";
+import { defaultSeed, type Emulator, type Fault, startEmulator } from "@b24im/emulator";
+import { createFetchTransport } from "@b24im/transport-fetch";
+import { createNodeTransport } from "@b24im/transport-node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+const WEBHOOK_SECRET = "pl4nted-w3bh00k-c0de";
+
+const transports: Array<{ name: string; create: () => Transport }> = [
+  { name: "transport-fetch", create: () => createFetchTransport() },
+  { name: "transport-node", create: () => createNodeTransport() },
+];
+
+/** Sends one call the way the client does, and returns its result or throws its typed error. */
+async function call(
+  transport: Transport,
+  target: Target,
+  method: MethodCall = imDialogWriting("chat1"),
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<unknown> {
+  const request = buildRequest(method, target);
+  const response = await transport.send(request, {
+    timeoutMs: options.timeoutMs ?? 5000,
+    signal: options.signal,
+  });
+  return parseResponse(method, response, { secrets: secretsOf(request) }).result;
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => expect.unreachable(`expected a rejection, got ${JSON.stringify(value)}`),
+    (error: unknown) => error,
+  );
+}
+
+/** Every way an error can be shown: none of them may contain a secret. */
+function renderings(error: unknown): string {
+  const e = error as Error;
+  return [
+    e.message,
+    e.stack,
+    String(e),
+    JSON.stringify(e),
+    inspect(e, { depth: 10, showHidden: true }),
+  ].join("\n");
+}
+
+describe.each(transports)("$name conformance", ({ create }) => {
+  let emulator: Emulator;
+  let moved: Emulator;
+  let transport: Transport;
+  let webhook: Target;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      rateLimit: false,
+      seed: { ...defaultSeed(), webhooks: [{ userId: 1, code: WEBHOOK_SECRET }] },
+    });
+    moved = await startEmulator({ rateLimit: false, movedTo: "https://new-portal.bitrix24.ru" });
+    transport = create();
+    webhook = parseWebhookUrl(emulator.webhookUrl(1));
+  });
+  afterEach(() => emulator.faults.clear());
+  afterAll(async () => {
+    await transport.close?.();
+    await Promise.all([emulator.close(), moved.close()]);
+  });
+
+  it("succeeds: im.dialog.writing returns true and the recipient sees typing", async () => {
+    await expect(call(transport, webhook)).resolves.toBe(true);
+    const chat1 = emulator.state().dialogs.find((dialog) => dialog.id === "chat1");
+    expect(chat1?.typing.length).toBeGreaterThan(0);
+  });
+
+  describe("error envelopes from real conditions", () => {
+    it("a chat the user is not a member of → AccessError", async () => {
+      const error = await failure(call(transport, webhook, imDialogWriting("chat999")));
+      expect(error).toBeInstanceOf(AccessError);
+      expect(error).toMatchObject({
+        code: "ACCESS_ERROR",
+        retryable: false,
+        method: "im.dialog.writing",
+      });
+    });
+
+    it("a wrong webhook code → AuthError", async () => {
+      const wrong = parseWebhookUrl(
+        emulator.webhookUrl(1).replace(WEBHOOK_SECRET, "wrong-code-1234"),
+      );
+      const error = await failure(call(transport, wrong));
+      expect(error).toBeInstanceOf(AuthError);
+      expect((error as AuthError).status).toBe(401);
+    });
+
+    it("an unknown method → MethodNotFoundError", async () => {
+      const error = await failure(
+        call(transport, webhook, { method: "im.no.such.method", params: {} }),
+      );
+      expect(error).toBeInstanceOf(MethodNotFoundError);
+      expect(error).toMatchObject({ code: "ERROR_METHOD_NOT_FOUND", method: "im.no.such.method" });
+    });
+
+    it("a rate-limited portal → RateLimitError (retryable)", async () => {
+      const limited = await startEmulator({ rateLimit: { drainPerSecond: 0.001, bucketSize: 1 } });
+      try {
+        const target = parseWebhookUrl(limited.webhookUrl());
+        const results = await Promise.allSettled([1, 2, 3].map(() => call(transport, target)));
+        const rejected = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+        expect(rejected.length).toBeGreaterThan(0);
+        for (const error of rejected) {
+          expect(error).toBeInstanceOf(RateLimitError);
+          expect(error).toMatchObject({
+            code: "QUERY_LIMIT_EXCEEDED",
+            status: 503,
+            retryable: true,
+          });
+        }
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
+  it.each([
+    [AuthError, 401, "expired_token", false],
+    [AccessError, 403, "ACCESS_DENIED", false],
+    [ValidationError, 400, "DIALOG_ID_EMPTY", false],
+    [RateLimitError, 503, "QUERY_LIMIT_EXCEEDED", true],
+    [RateLimitError, 429, "OPERATION_TIME_LIMIT", true],
+    [MethodNotFoundError, 404, "ERROR_METHOD_NOT_FOUND", false],
+    [ServerError, 500, "INTERNAL_SERVER_ERROR", true],
+    [ApiError, 400, "SOME_NEW_CODE", false],
+  ] as const)("an envelope %o %i %s → its class", async (errorClass, status, code, retryable) => {
+    emulator.faults.add({ kind: "status", status, error: code, description: "told by the fault" });
+    const error = await failure(call(transport, webhook));
+    expect(error).toBeInstanceOf(errorClass);
+    expect(error).toMatchObject({ code, status, retryable, description: "told by the fault" });
+  });
+
+  it("a numeric error code is kept as a string", async () => {
+    emulator.faults.add({ kind: "status", status: 500, error: 42 });
+    const error = await failure(call(transport, webhook));
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({ code: "42" });
+  });
+
+  it("an HTML 502 page → ProtocolError, retryable", async () => {
+    emulator.faults.add({ kind: "html", status: 502 });
+    const error = await failure(call(transport, webhook));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).toMatchObject({ code: "PROTOCOL", status: 502, retryable: true });
+    expect((error as ProtocolError).snippet.toLowerCase()).toContain("<html");
+  });
+
+  it("cut JSON → ProtocolError", async () => {
+    emulator.faults.add({ kind: "cutJson" });
+    const error = await failure(call(transport, webhook));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).toMatchObject({ code: "PROTOCOL", status: 200, retryable: false });
+  });
+
+  it("a 302 → PortalMovedError with the location redacted", async () => {
+    const target = parseWebhookUrl(moved.webhookUrl(1));
+    const code = target.secret;
+    const error = await failure(call(transport, target));
+    expect(error).toBeInstanceOf(PortalMovedError);
+    expect(error).toMatchObject({ code: "PORTAL_MOVED", status: 302, retryable: false });
+    expect((error as PortalMovedError).location).toBe(
+      "https://new-portal.bitrix24.ru/rest/1/[REDACTED]/im.dialog.writing",
+    );
+    expect(renderings(error)).not.toContain(code);
+  });
+
+  it("a reset socket → TransportError (not a timeout)", async () => {
+    emulator.faults.add({ kind: "reset" });
+    const error = await failure(call(transport, webhook));
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).not.toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: "TRANSPORT", retryable: true });
+  });
+
+  it("a refused connection → TransportError", async () => {
+    const closed = await startEmulator();
+    const target = parseWebhookUrl(closed.webhookUrl());
+    await closed.close();
+    const error = await failure(call(transport, target));
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).not.toBeInstanceOf(TimeoutError);
+  });
+
+  it("a hanging server → TimeoutError within timeoutMs + 100 ms", async () => {
+    emulator.faults.add({ kind: "hang" });
+    const timeoutMs = 300;
+    const started = performance.now();
+    const error = await failure(call(transport, webhook, undefined, { timeoutMs }));
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: "TIMEOUT", timeoutMs, retryable: true });
+    expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 5);
+    expect(elapsed).toBeLessThan(timeoutMs + 100);
+  });
+
+  it("an answer delayed beyond timeoutMs → TimeoutError too", async () => {
+    emulator.faults.add({ kind: "delay", ms: 2000 });
+    const error = await failure(call(transport, webhook, undefined, { timeoutMs: 200 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("an abort before the request rejects with the signal's reason and sends nothing", async () => {
+    const before = emulator.counters.requests;
+    const reason = new Error("the user closed the page");
+    await expect(
+      call(transport, webhook, undefined, { signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(call(transport, webhook, undefined, { signal: controller.signal })).rejects.toBe(
+      controller.signal.reason,
+    );
+    expect(emulator.counters.requests).toBe(before);
+  });
+
+  it("an abort during the request rejects with the signal's reason, promptly", async () => {
+    emulator.faults.add({ kind: "hang" });
+    const controller = new AbortController();
+    const reason = new Error("job finished");
+    const sent = call(transport, webhook, undefined, {
+      signal: controller.signal,
+      timeoutMs: 5000,
+    });
+    setTimeout(() => controller.abort(reason), 50);
+    const started = performance.now();
+    await expect(sent).rejects.toBe(reason);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("a long-lived caller signal keeps no listener once calls are done", async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      await call(transport, webhook, undefined, { signal: controller.signal });
+    }
+    emulator.faults.add({ kind: "status", status: 403, error: "ACCESS_ERROR" });
+    await failure(call(transport, webhook, undefined, { signal: controller.signal }));
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
+  describe("secrets: the webhook code and the OAuth token appear in no error", () => {
+    const scenarios: Array<[string, Fault | "moved" | "refused"]> = [
+      ["an error envelope", { kind: "status", status: 401, error: "expired_token" }],
+      ["an HTML page", { kind: "html" }],
+      ["cut JSON", { kind: "cutJson" }],
+      ["a reset", { kind: "reset" }],
+      ["a timeout", { kind: "hang" }],
+      ["a redirect", "moved"],
+      ["a refused connection", "refused"],
+    ];
+
+    it.each(scenarios)("%s", async (_name, scenario) => {
+      const tokens = emulator.oauth.issueTokens();
+      const targets: Array<[Target, string]> = [
+        [webhook, WEBHOOK_SECRET],
+        [
+          { clientEndpoint: tokens.client_endpoint, accessToken: tokens.access_token },
+          tokens.access_token,
+        ],
+      ];
+      if (scenario === "moved") {
+        targets[0] = [
+          parseWebhookUrl(moved.webhookUrl(1)),
+          parseWebhookUrl(moved.webhookUrl(1)).secret,
+        ];
+        targets[1] = [
+          { clientEndpoint: `${moved.url}/rest/`, accessToken: tokens.access_token },
+          tokens.access_token,
+        ];
+      }
+      if (scenario === "refused") {
+        const closed = await startEmulator();
+        await closed.close();
+        targets[0] = [parseWebhookUrl(`${closed.url}/rest/1/${WEBHOOK_SECRET}/`), WEBHOOK_SECRET];
+        targets[1] = [
+          { clientEndpoint: `${closed.url}/rest/`, accessToken: tokens.access_token },
+          tokens.access_token,
+        ];
+      }
+      for (const [target, secret] of targets) {
+        if (typeof scenario === "object") emulator.faults.add(scenario);
+        const error = await failure(call(transport, target, undefined, { timeoutMs: 300 }));
+        expect(error).toBeInstanceOf(Error);
+        expect(secret.length).toBeGreaterThan(8);
+        expect(renderings(error)).not.toContain(secret);
+        expect(renderings(error)).not.toContain(encodeURIComponent(secret));
+      }
+    });
+  });
+});
