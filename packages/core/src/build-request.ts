@@ -1,7 +1,8 @@
 import { ConfigError } from "./errors.js";
 import type { HttpRequest } from "./http.js";
 import type { MethodCall } from "./methods.js";
-import { checkUrl, type Target } from "./target.js";
+import { need } from "./option-check.js";
+import { checkUrl, type OAuthTarget, type Target, type WebhookTarget } from "./target.js";
 
 // Dot-separated words: nothing that could leave the URL path (`/`, `?`, `..`).
 const METHOD_NAME = /^\w+(\.\w+)*$/;
@@ -44,9 +45,12 @@ export function assertMethodName(method: unknown, option = "method"): asserts me
 export function buildRequest(call: MethodCall, target: Target): HttpRequest {
   assertMethodName(call?.method);
   const params = call.params ?? {};
-  if (typeof params !== "object" || Array.isArray(params)) {
-    throw new ConfigError("params", "params must be a plain object of parameter names and values");
-  }
+  need(
+    typeof params === "object" && !Array.isArray(params),
+    "params",
+    "a plain object of parameter names and values",
+    params,
+  );
   const { url, body, secret } = address(call.method, params, target);
   let json: string;
   try {
@@ -65,45 +69,33 @@ export function buildRequest(call: MethodCall, target: Target): HttpRequest {
   };
 }
 
+// One guard for targets that did not come from parseWebhookUrl or oauthTarget (plain
+// objects): the right fields, and https (or http on loopback) before any secret is sent.
 function address(method: string, params: object, target: Target) {
-  const bad = (what: string) => new ConfigError("target", `The target needs ${what}`);
-  if (typeof target !== "object" || target === null)
-    throw bad("to come from parseWebhookUrl or oauthTarget");
-  if ("clientEndpoint" in target) {
-    const { clientEndpoint, accessToken } = target;
-    if (typeof clientEndpoint !== "string" || !clientEndpoint.endsWith("/rest/")) {
-      throw bad('a clientEndpoint ending with "/rest/"');
-    }
-    checkUrl(
-      "target",
-      clientEndpoint,
-      `The target's clientEndpoint ${JSON.stringify(clientEndpoint)}`,
-      "a target from oauthTarget",
-    );
-    if (typeof accessToken !== "string" || !accessToken) throw bad("a non-empty accessToken");
-    return {
-      url: clientEndpoint + method,
-      body: { ...params, auth: accessToken },
-      secret: accessToken,
-    };
+  const { clientEndpoint, accessToken, origin, userId, secret } = (target ?? {}) as Partial<
+    OAuthTarget & WebhookTarget
+  >;
+  const oauth = typeof clientEndpoint === "string";
+  const token = oauth ? accessToken : secret;
+  const base = oauth ? clientEndpoint : `${origin}/rest/`;
+  let ok = typeof token === "string" && token !== "" && base.endsWith("/rest/");
+  try {
+    const url = checkUrl("target", base, "");
+    ok &&=
+      oauth || (url.origin === origin && Number.isSafeInteger(userId) && (userId as number) > 0);
+  } catch {
+    ok = false;
   }
-  const { origin, userId, secret } = target;
-  if (
-    typeof origin !== "string" ||
-    checkUrl(
-      "target",
-      origin,
-      `The target's origin ${JSON.stringify(origin)}`,
-      "a target from parseWebhookUrl",
-    ).origin !== origin
-  ) {
-    throw bad('an origin such as "https://x.bitrix24.ru"');
-  }
-  if (!Number.isSafeInteger(userId) || userId < 1) throw bad("a positive integer userId");
-  if (typeof secret !== "string" || !secret) throw bad("the webhook code as secret");
-  return {
-    url: `${origin}/rest/${userId}/${encodeURIComponent(secret)}/${method}`,
-    body: params,
-    secret,
-  };
+  need(
+    ok,
+    "target",
+    'a target from parseWebhookUrl or oauthTarget: https (http on loopback), a "/rest/" endpoint, a user id ≥ 1 and a non-empty code or token',
+  );
+  return oauth
+    ? { url: base + method, body: { ...params, auth: token }, secret: token as string }
+    : {
+        url: `${base}${userId}/${encodeURIComponent(token as string)}/${method}`,
+        body: params,
+        secret: token as string,
+      };
 }

@@ -1,5 +1,4 @@
 import type { Clock } from "./clock.js";
-import { ConfigError } from "./errors.js";
 import type { ClientHooks } from "./hooks.js";
 import type { Transport } from "./http.js";
 import {
@@ -9,6 +8,7 @@ import {
   type RateLimiter,
 } from "./leaky-bucket.js";
 import type { OAuthOptions } from "./oauth.js";
+import { checkNumber, isFunction, isObject, need } from "./option-check.js";
 import type { RetryOptions } from "./retry.js";
 import type { TypingOptions } from "./typing-options.js";
 
@@ -39,19 +39,6 @@ export interface ClientOptions {
   hooks?: ClientHooks;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null;
-const isFunction = (value: unknown) => typeof value === "function";
-const positive = (value: unknown) =>
-  typeof value === "number" && value > 0 && value < Number.POSITIVE_INFINITY;
-const nonNegative = (value: unknown) =>
-  value === undefined ||
-  (typeof value === "number" && value >= 0 && value < Number.POSITIVE_INFINITY);
-
-function need(ok: unknown, option: string, message: string): void {
-  if (!ok) throw new ConfigError(option, `${option} ${message}`);
-}
-
 /**
  * Checks `createClient` options; a wrong one throws `ConfigError` naming it and the fix.
  * The webhook URL and OAuth endpoint are checked where they are parsed.
@@ -62,62 +49,63 @@ function need(ok: unknown, option: string, message: string): void {
  * ```
  */
 export function checkClientOptions(options: ClientOptions): void {
-  need(isObject(options), "options", "must be an object: createClient({ webhook, transport })");
-  const { webhook, oauth, transport, retry, hooks, clock } = options;
+  need(isObject(options), "options", "an object: createClient({ webhook, transport })", options);
+  const { webhook, oauth, transport, retry, hooks, clock, timeoutMs, followPortalMoves } = options;
   need(
     (webhook === undefined) !== (oauth === undefined),
     "webhook",
-    "or oauth is required, not both",
+    "given, or oauth: one of them",
   );
   need(
     oauth === undefined || isObject(oauth),
     "oauth",
-    "must be an object { clientEndpoint, accessToken, … }",
+    "{ clientEndpoint, accessToken, … }",
+    oauth,
   );
   need(
     isObject(transport) && isFunction(transport.send),
     "transport",
-    "must have send(), e.g. createFetchTransport()",
+    "an object with send(), e.g. createFetchTransport()",
+    transport,
   );
+  if (timeoutMs !== undefined) checkNumber("timeoutMs", timeoutMs, { min: 0, above: true });
   need(
-    options.timeoutMs === undefined || positive(options.timeoutMs),
-    "timeoutMs",
-    "must be a positive number of ms",
-  );
-  const follow = options.followPortalMoves;
-  need(
-    follow === undefined || typeof follow === "boolean",
+    followPortalMoves === undefined || typeof followPortalMoves === "boolean",
     "followPortalMoves",
-    "must be true or false",
+    "true or false",
+    followPortalMoves,
   );
   need(
     clock === undefined ||
-      (isObject(clock) && isFunction(clock.now) && isFunction(clock.setTimeout)),
+      (isObject(clock) &&
+        isFunction(clock.now) &&
+        isFunction(clock.setTimeout) &&
+        isFunction(clock.clearTimeout)),
     "clock",
-    "must have now(), setTimeout() and clearTimeout()",
+    "an object with now(), setTimeout() and clearTimeout()",
+    clock,
   );
   need(
     hooks === undefined ||
       (isObject(hooks) && Object.values(hooks).every((h) => h === undefined || isFunction(h))),
     "hooks",
-    "must be an object of functions",
+    "an object of functions",
+    hooks,
   );
-  if (retry !== undefined && retry !== false) {
-    need(isObject(retry), "retry", "must be false or { attempts, baseDelayMs, maxDelayMs }");
-    const { attempts } = retry;
-    need(
-      attempts === undefined || (Number.isInteger(attempts) && attempts >= 1 && attempts <= 100),
-      "retry.attempts",
-      "must be an integer from 1 to 100 (total attempts, the first included)",
-    );
-    need(nonNegative(retry.baseDelayMs), "retry.baseDelayMs", "must be a finite number ≥ 0");
-    need(nonNegative(retry.maxDelayMs), "retry.maxDelayMs", "must be a finite number ≥ 0");
-    need(
-      retry.random === undefined || isFunction(retry.random),
-      "retry.random",
-      "must be a function returning [0, 1)",
-    );
+  if (retry === undefined || retry === false) return;
+  need(isObject(retry), "retry", "false or { attempts, baseDelayMs, maxDelayMs, random }", retry);
+  const { attempts, baseDelayMs, maxDelayMs, random } = retry;
+  if (attempts !== undefined) {
+    checkNumber("retry.attempts", attempts, { min: 1, max: 100, integer: true });
   }
+  if (baseDelayMs !== undefined) checkNumber("retry.baseDelayMs", baseDelayMs, { min: 0 });
+  if (maxDelayMs !== undefined) checkNumber("retry.maxDelayMs", maxDelayMs, { min: 0 });
+  need(
+    random === undefined || isFunction(random),
+    "retry.random",
+    "a function returning [0, 1)",
+    random,
+  );
 }
 
 /**
@@ -143,11 +131,13 @@ export function rateLimiterFor(
   const bucket = preset as Partial<LeakyBucketOptions> | undefined;
   need(
     isObject(bucket) &&
-      positive(bucket.drainPerSecond) &&
+      typeof bucket.drainPerSecond === "number" &&
+      bucket.drainPerSecond > 0 &&
+      bucket.drainPerSecond < Number.POSITIVE_INFINITY &&
       Number.isInteger(bucket.bucketSize) &&
       (bucket.bucketSize as number) >= 1,
     "rateLimit",
-    'must be "standard", "enterprise", false, { drainPerSecond > 0, bucketSize ≥ 1 (integer) } or a RateLimiter',
+    '"standard", "enterprise", false, { drainPerSecond > 0, bucketSize: an integer ≥ 1 } or a RateLimiter',
   );
   return createLeakyBucket({ ...(bucket as LeakyBucketOptions), clock });
 }

@@ -41,13 +41,8 @@ export class DueQueue<T extends DueEntry> {
 
   /** Queues an entry by its current `due`; an entry already queued is moved instead. */
   push(entry: T): void {
-    if (entry.queueIndex >= 0) {
-      this.#reposition(entry.queueIndex);
-      return;
-    }
-    entry.queueIndex = this.#heap.length;
-    this.#heap.push(entry);
-    this.#up(entry.queueIndex);
+    if (entry.queueIndex < 0) entry.queueIndex = this.#heap.push(entry) - 1;
+    this.#settle(entry.queueIndex);
   }
 
   /** Takes out the entry due first. */
@@ -59,57 +54,41 @@ export class DueQueue<T extends DueEntry> {
 
   /** Takes out an entry wherever it sits; an entry that is not queued is left alone. */
   remove(entry: T): void {
-    const index = entry.queueIndex;
-    if (index < 0 || this.#heap[index] !== entry) return;
-    entry.queueIndex = -1;
-    const last = this.#heap.pop() as T;
-    if (last === entry) return;
-    this.#heap[index] = last;
-    last.queueIndex = index;
-    this.#reposition(index);
-  }
-
-  #reposition(index: number): void {
-    if (index > 0 && this.#dueAt(index) < this.#dueAt((index - 1) >> 1)) this.#up(index);
-    else this.#down(index);
-  }
-
-  #up(index: number): void {
-    let child = index;
-    while (child > 0) {
-      const parent = (child - 1) >> 1;
-      if (this.#dueAt(parent) <= this.#dueAt(child)) return;
-      this.#swap(child, parent);
-      child = parent;
-    }
-  }
-
-  #down(index: number): void {
-    const size = this.#heap.length;
-    let parent = index;
-    for (;;) {
-      const left = 2 * parent + 1;
-      const right = left + 1;
-      let smallest = parent;
-      if (left < size && this.#dueAt(left) < this.#dueAt(smallest)) smallest = left;
-      if (right < size && this.#dueAt(right) < this.#dueAt(smallest)) smallest = right;
-      if (smallest === parent) return;
-      this.#swap(parent, smallest);
-      parent = smallest;
-    }
-  }
-
-  #dueAt(index: number): number {
-    return (this.#heap[index] as T).due;
-  }
-
-  #swap(a: number, b: number): void {
     const heap = this.#heap;
-    const first = heap[a] as T;
-    const second = heap[b] as T;
-    heap[a] = second;
-    heap[b] = first;
-    second.queueIndex = a;
-    first.queueIndex = b;
+    const index = entry.queueIndex;
+    if (heap[index] !== entry) return;
+    entry.queueIndex = -1;
+    const last = heap.pop() as T;
+    if (last === entry) return;
+    heap[index] = last;
+    this.#settle(index);
+  }
+
+  // Moves the entry at `index` up while its parent is due later, else down while a child is
+  // due sooner (an entry that moved up never needs to move down).
+  #settle(index: number): void {
+    const heap = this.#heap;
+    const entry = heap[index] as T;
+    const place = (moved: T, at: number) => {
+      heap[at] = moved;
+      moved.queueIndex = at;
+    };
+    let at = index;
+    for (
+      let parent = (at - 1) >> 1;
+      at > 0 && (heap[parent] as T).due > entry.due;
+      parent = (at - 1) >> 1
+    ) {
+      place(heap[parent] as T, at);
+      at = parent;
+    }
+    for (let child = 2 * at + 1; child < heap.length; child = 2 * at + 1) {
+      const right = heap[child + 1];
+      if (right !== undefined && right.due < (heap[child] as T).due) child++;
+      if ((heap[child] as T).due >= entry.due) break;
+      place(heap[child] as T, at);
+      at = child;
+    }
+    place(entry, at);
   }
 }

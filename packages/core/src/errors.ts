@@ -407,73 +407,30 @@ export class PortalMovedError extends B24Error {
 
 type ApiErrorClass = new (details: ApiErrorDetails) => ApiError;
 
-const CODES_BY_CLASS: ReadonlyArray<readonly [ApiErrorClass, readonly string[]]> = [
+// One space-separated list of codes per class: the table is read once, at load.
+const CLASS_BY_CODE = new Map<string, ApiErrorClass>();
+for (const [errorClass, codes] of [
   [
     AuthError,
-    [
-      "expired_token",
-      "invalid_token",
-      "NO_AUTH_FOUND",
-      "INVALID_CREDENTIALS",
-      "insufficient_scope",
-      "user_access_error",
-      "WRONG_AUTH_TYPE",
-      "METHOD_CONFIRM_WAITING",
-      "METHOD_CONFIRM_DENIED",
-      "ERROR_OAUTH",
-      "authorization_error",
-      "APPLICATION_NOT_FOUND",
-      "invalid_grant",
-      "invalid_client",
-    ],
+    "expired_token invalid_token NO_AUTH_FOUND INVALID_CREDENTIALS insufficient_scope user_access_error WRONG_AUTH_TYPE METHOD_CONFIRM_WAITING METHOD_CONFIRM_DENIED ERROR_OAUTH authorization_error APPLICATION_NOT_FOUND invalid_grant invalid_client",
   ],
   [
     AccessError,
-    [
-      "ACCESS_ERROR",
-      "ACCESS_DENIED",
-      "allowed_only_intranet_user",
-      "BOT_OWNERSHIP_ERROR",
-      "APP_ID_ERROR",
-    ],
+    "ACCESS_ERROR ACCESS_DENIED allowed_only_intranet_user BOT_OWNERSHIP_ERROR APP_ID_ERROR",
   ],
   [
     ValidationError,
-    [
-      "DIALOG_ID_EMPTY",
-      "CHAT_ID_EMPTY",
-      "INVALID_REQUEST",
-      "ERROR_ARGUMENT",
-      "BOT_ID_ERROR",
-      "BOT_ID_REQUIRED",
-      "BOT_NOT_FOUND",
-      "BOT_TOKEN_NOT_SPECIFIED",
-      "ERROR_BATCH_LENGTH_EXCEEDED",
-      "ERROR_BATCH_METHOD_NOT_ALLOWED",
-    ],
+    "DIALOG_ID_EMPTY CHAT_ID_EMPTY INVALID_REQUEST ERROR_ARGUMENT BOT_ID_ERROR BOT_ID_REQUIRED BOT_NOT_FOUND BOT_TOKEN_NOT_SPECIFIED ERROR_BATCH_LENGTH_EXCEEDED ERROR_BATCH_METHOD_NOT_ALLOWED",
   ],
-  [RateLimitError, ["QUERY_LIMIT_EXCEEDED", "OVERLOAD_LIMIT", "OPERATION_TIME_LIMIT"]],
-  [MethodNotFoundError, ["ERROR_METHOD_NOT_FOUND"]],
+  [RateLimitError, "QUERY_LIMIT_EXCEEDED OVERLOAD_LIMIT OPERATION_TIME_LIMIT"],
+  [MethodNotFoundError, "ERROR_METHOD_NOT_FOUND"],
   [
     ServerError,
-    [
-      "INTERNAL_SERVER_ERROR",
-      "ERROR_UNEXPECTED_ANSWER",
-      "ERROR_CORE",
-      "WRONG_ENCODING",
-      "PORTAL_DELETED",
-    ],
+    "INTERNAL_SERVER_ERROR ERROR_UNEXPECTED_ANSWER ERROR_CORE WRONG_ENCODING PORTAL_DELETED",
   ],
-];
-
-const CLASS_BY_CODE: ReadonlyMap<string, ApiErrorClass> = new Map(
-  CODES_BY_CLASS.flatMap(([errorClass, codes]) =>
-    codes.map((code) => [code.toLowerCase(), errorClass] as const),
-  ),
-);
-
-// A deleted portal will not come back, whatever its status says.
-const PERMANENT_SERVER_CODES: ReadonlySet<string> = new Set(["portal_deleted"]);
+] as const) {
+  for (const code of codes.split(" ")) CLASS_BY_CODE.set(code.toLowerCase(), errorClass);
+}
 
 /**
  * Makes the typed error for a server error envelope. The class follows the `error` code,
@@ -490,7 +447,8 @@ export function apiErrorFrom(details: ApiErrorDetails & { retryAt?: number }): A
   const key = details.code.toLowerCase();
   const known = CLASS_BY_CODE.get(key);
   if (known === ServerError || (!known && details.status >= 500)) {
-    return new ServerError(details, !PERMANENT_SERVER_CODES.has(key));
+    // A deleted portal will not come back, whatever its status says.
+    return new ServerError(details, key !== "portal_deleted");
   }
   if (known) return new known(details);
   return new ApiError(details);

@@ -1,5 +1,5 @@
 import { type DialogIdInput, dialogIdError, formatDialogId, toDialogId } from "./dialog-id.js";
-import { ConfigError } from "./errors.js";
+import { checkText, need } from "./option-check.js";
 
 /**
  * A REST call before it has an address: the method name and its parameters. The method
@@ -91,27 +91,24 @@ export function imbotV2InputActionNotify(o: {
     params.statusMessageCode = checkText("statusMessageCode", o.statusMessageCode);
   }
   if (o.duration !== undefined) {
-    if (!Number.isInteger(o.duration) || o.duration < 1 || o.duration > 600) {
-      throw new ConfigError(
-        "duration",
-        `duration must be an integer from 1 to 600 seconds, got ${String(o.duration)}`,
-      );
-    }
-    params.duration = o.duration;
+    const duration = o.duration;
+    need(
+      Number.isInteger(duration) && duration >= 1 && duration <= 600,
+      "duration",
+      "an integer from 1 to 600 (seconds)",
+      duration,
+    );
+    params.duration = duration;
   }
   return { method: "imbot.v2.Chat.InputAction.notify", params };
 }
 
 function checkBotId(botId: unknown): number {
-  if (Number.isSafeInteger(botId) && (botId as number) >= 1) return botId as number;
-  throw new ConfigError(
+  need(
+    Number.isSafeInteger(botId) && (botId as number) >= 1,
     "botId",
-    `botId must be a positive integer (the bot's id), got ${String(botId)}`,
+    "the bot's id, an integer ≥ 1",
+    botId,
   );
-}
-
-// The value is never quoted: for `botToken` it is a secret.
-function checkText(option: string, value: unknown): string {
-  if (typeof value === "string" && value !== "") return value;
-  throw new ConfigError(option, `${option} must be a non-empty string`);
+  return botId as number;
 }

@@ -24,8 +24,8 @@ describe("oauthTarget", () => {
   it.each([
     ["http://x.bitrix24.ru/rest/", "https://"],
     ["ftp://x.bitrix24.ru/rest/", "https://"],
-    ["https://x.bitrix24.ru/", "must end with /rest/"],
-    ["https://x.bitrix24.ru/rest/im.dialog.writing", "must end with /rest/"],
+    ["https://x.bitrix24.ru/", "ends with /rest/"],
+    ["https://x.bitrix24.ru/rest/im.dialog.writing", "ends with /rest/"],
     ["https://x.bitrix24.ru/rest/?auth=x", "?query"],
     ["x.bitrix24.ru/rest/", "not an absolute URL"],
     ["", "not an absolute URL"],

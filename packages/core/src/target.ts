@@ -1,4 +1,5 @@
 import { ConfigError } from "./errors.js";
+import { checkText, need } from "./option-check.js";
 import { redactText } from "./redact.js";
 
 /**
@@ -61,20 +62,20 @@ export type Target = WebhookTarget | OAuthTarget;
 export function oauthTarget(clientEndpoint: string, accessToken: string): OAuthTarget {
   const option = "oauth.clientEndpoint";
   const raw = typeof clientEndpoint === "string" ? clientEndpoint.trim() : "";
-  const shown = `The OAuth client endpoint ${JSON.stringify(redactText(raw).slice(0, 100))}`;
-  const url = checkUrl(option, raw, shown, OAUTH_EXAMPLE);
-  const path = url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`;
-  if (!path.endsWith("/rest/")) {
-    throw new ConfigError(option, `${shown} must end with /rest/: expected ${OAUTH_EXAMPLE}`);
-  }
-  if (typeof accessToken !== "string" || !accessToken) {
-    throw new ConfigError("oauth.accessToken", "The access token must be a non-empty string");
-  }
-  return withSecret({ clientEndpoint: url.origin + path }, "accessToken", accessToken);
+  const url = checkUrl(
+    option,
+    raw,
+    `${option} ${JSON.stringify(redactText(raw).slice(0, 100))}`,
+    "the client_endpoint of the token answer, e.g. https://your.bitrix24.ru/rest/",
+  );
+  const path = url.pathname.replace(/\/?$/, "/");
+  need(path.endsWith("/rest/"), option, "a URL that ends with /rest/", raw);
+  return withSecret(
+    { clientEndpoint: url.origin + path },
+    "accessToken",
+    checkText("oauth.accessToken", accessToken),
+  );
 }
-
-const OAUTH_EXAMPLE =
-  "the client_endpoint of the token answer, e.g. https://your.bitrix24.ru/rest/";
 
 /**
  * Parses a target URL and enforces what every target needs: https (plain http only on

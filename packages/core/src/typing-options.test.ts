@@ -79,6 +79,8 @@ describe("resolveTypingOptions", () => {
     const error = configErrorOf({ refresh: 500 });
     expect(error.option).toBe("typing.refresh");
     expect(error.message).toContain("refreshMs");
+    expect(configErrorOf({ toString: () => "" }).option).toBe("typing.toString");
+    expect(configErrorOf(JSON.parse('{"__proto__": 1}')).option).toBe("typing.__proto__");
   });
 
   it("rejects options that are no object", () => {

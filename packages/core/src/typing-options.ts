@@ -1,4 +1,5 @@
-import { type B24Error, ConfigError } from "./errors.js";
+import type { B24Error } from "./errors.js";
+import { checkNumber, checkText, isFunction, isObject, need } from "./option-check.js";
 
 /**
  * A classic chat bot typing through `imbot.chat.sendTyping`. Webhooks must send the bot's
@@ -107,14 +108,25 @@ export const DEFAULT_TYPING_OPTIONS: ResolvedTypingOptions = Object.freeze({
   signal: undefined,
 });
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  "refreshMs",
-  "initialDelayMs",
-  "maxDurationMs",
-  "as",
-  "onError",
-  "signal",
-]);
+// What each option must be; `as` is checked by `checkIdentity`.
+const CHECKS: Record<string, (option: string, value: unknown) => unknown> = {
+  refreshMs: (option, value) => checkNumber(option, value, { min: 0, above: true }),
+  initialDelayMs: (option, value) => checkNumber(option, value, { min: 0 }),
+  maxDurationMs: (option, value) =>
+    checkNumber(option, value, { min: 0, above: true, infinite: true }),
+  as: (_, value) => checkIdentity(value),
+  onError: (option, value) => need(isFunction(value), option, "a function", value),
+  signal: (option, value) =>
+    need(
+      isObject(value) &&
+        typeof value.aborted === "boolean" &&
+        isFunction(value.addEventListener) &&
+        isFunction(value.removeEventListener),
+      option,
+      "an AbortSignal",
+      value,
+    ),
+};
 
 /**
  * Checks `options` and lays them over `base` (already resolved). Without `options` it returns
@@ -134,150 +146,45 @@ export function resolveTypingOptions(
   options: TypingOptions | undefined,
 ): ResolvedTypingOptions {
   if (options === undefined) return base;
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new ConfigError("typing", `typing options must be an object; got ${describe(options)}`);
+  need(isObject(options) && !Array.isArray(options), "typing", "an object", options);
+  const resolved: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(options)) {
+    const option = `typing.${key}`;
+    // Own keys only: "toString" or "__proto__" must not find Object.prototype's.
+    const check = Object.hasOwn(CHECKS, key) ? CHECKS[key] : undefined;
+    need(check, option, `left out: the typing options are ${Object.keys(CHECKS).join(", ")}`);
+    if (value !== undefined) resolved[key] = check?.(option, value) ?? value;
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new ConfigError(
-        `typing.${key}`,
-        `typing.${key} is not a typing option; use refreshMs, initialDelayMs, maxDurationMs, as, onError or signal`,
-      );
-    }
-  }
-  const { refreshMs, initialDelayMs, maxDurationMs, as, onError, signal } = options;
-  return {
-    refreshMs: refreshMs === undefined ? base.refreshMs : checkRefresh(refreshMs),
-    initialDelayMs:
-      initialDelayMs === undefined ? base.initialDelayMs : checkInitialDelay(initialDelayMs),
-    maxDurationMs:
-      maxDurationMs === undefined ? base.maxDurationMs : checkMaxDuration(maxDurationMs),
-    as: as === undefined ? base.as : checkIdentity(as),
-    onError: onError === undefined ? base.onError : checkOnError(onError),
-    signal: signal === undefined ? base.signal : checkSignal(signal),
-  };
+  return resolved as unknown as ResolvedTypingOptions;
 }
-
-function checkRefresh(value: unknown): number {
-  if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;
-  throw new ConfigError(
-    "typing.refreshMs",
-    `typing.refreshMs must be a finite number of milliseconds above 0 (default 20000); got ${describe(value)}`,
-  );
-}
-
-function checkInitialDelay(value: unknown): number {
-  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
-  throw new ConfigError(
-    "typing.initialDelayMs",
-    `typing.initialDelayMs must be a finite number of milliseconds, 0 or more (default 0); got ${describe(value)}`,
-  );
-}
-
-function checkMaxDuration(value: unknown): number {
-  if (typeof value === "number" && value > 0) return value;
-  throw new ConfigError(
-    "typing.maxDurationMs",
-    `typing.maxDurationMs must be a number of milliseconds above 0, or Infinity for no limit (default 300000); got ${describe(value)}`,
-  );
-}
-
-function checkOnError(value: unknown): TypingOptions["onError"] {
-  if (typeof value === "function") return value as TypingOptions["onError"];
-  throw new ConfigError(
-    "typing.onError",
-    `typing.onError must be a function; got ${describe(value)}`,
-  );
-}
-
-function checkSignal(value: unknown): AbortSignal {
-  const candidate = value as Partial<AbortSignal> | null;
-  if (
-    typeof candidate === "object" &&
-    candidate !== null &&
-    typeof candidate.aborted === "boolean" &&
-    typeof candidate.addEventListener === "function" &&
-    typeof candidate.removeEventListener === "function"
-  ) {
-    return value as AbortSignal;
-  }
-  throw new ConfigError(
-    "typing.signal",
-    `typing.signal must be an AbortSignal; got ${describe(value)}`,
-  );
-}
-
-const IDENTITY_FORMS =
-  'use "user", { botId, clientId? } for imbot.chat.sendTyping or { botId, botToken?, v2: true, statusMessageCode? } for imbot.v2.Chat.InputAction.notify';
 
 // The identity is copied, so a caller mutating its object later cannot change a running schedule.
 function checkIdentity(value: unknown): TypingIdentity {
   if (value === "user") return value;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ConfigError(
-      "typing.as",
-      `typing.as must name who types; got ${describe(value)}: ${IDENTITY_FORMS}`,
-    );
-  }
+  need(
+    isObject(value) && !Array.isArray(value),
+    "typing.as",
+    '"user", { botId, clientId? } (imbot.chat.sendTyping) or { botId, botToken?, v2: true, statusMessageCode? } (imbot.v2.Chat.InputAction.notify)',
+    value,
+  );
   const { botId, clientId, botToken, v2, statusMessageCode, ...rest } = value as Record<
     string,
     unknown
   >;
-  const unknownKey = Object.keys(rest)[0];
-  if (unknownKey !== undefined) {
-    throw new ConfigError(
-      `typing.as.${unknownKey}`,
-      `typing.as.${unknownKey} is not an identity field: ${IDENTITY_FORMS}`,
-    );
+  const extra = Object.keys(rest)[0];
+  need(extra === undefined, `typing.as.${extra}`, "left out: no such identity field");
+  checkNumber("typing.as.botId", botId, { min: 1, integer: true });
+  need(v2 === undefined || typeof v2 === "boolean", "typing.as.v2", "true for a v2 bot", v2);
+  // A v2 bot sends botToken and statusMessageCode, a classic bot clientId; never the other's.
+  const [own, other] = v2
+    ? [{ botToken, statusMessageCode }, { clientId }]
+    : [{ clientId }, { botToken, statusMessageCode }];
+  const identity: Record<string, unknown> = v2 ? { botId, v2 } : { botId };
+  for (const [key, field] of Object.entries(other)) {
+    need(field === undefined, `typing.as.${key}`, `left out ${v2 ? "for" : "without"} v2: true`);
   }
-  if (!Number.isSafeInteger(botId) || (botId as number) < 1) {
-    throw new ConfigError(
-      "typing.as.botId",
-      `typing.as.botId must be a bot id, an integer ≥ 1; got ${describe(botId)}`,
-    );
+  for (const [key, field] of Object.entries(own)) {
+    if (field !== undefined) identity[key] = checkText(`typing.as.${key}`, field);
   }
-  if (v2 !== undefined && typeof v2 !== "boolean") {
-    throw new ConfigError(
-      "typing.as.v2",
-      `typing.as.v2 must be true for a v2 bot; got ${describe(v2)}`,
-    );
-  }
-  if (v2 === true) {
-    if (clientId !== undefined) {
-      throw new ConfigError(
-        "typing.as.clientId",
-        "typing.as.clientId is for classic bots; a v2 bot sends botToken",
-      );
-    }
-    const identity: BotV2TypingIdentity = { botId: botId as number, v2: true };
-    if (botToken !== undefined) identity.botToken = checkText("typing.as.botToken", botToken);
-    if (statusMessageCode !== undefined) {
-      identity.statusMessageCode = checkText("typing.as.statusMessageCode", statusMessageCode);
-    }
-    return identity;
-  }
-  if (botToken !== undefined || statusMessageCode !== undefined) {
-    const option = botToken !== undefined ? "typing.as.botToken" : "typing.as.statusMessageCode";
-    throw new ConfigError(
-      option,
-      `${option} is for v2 bots: add v2: true, or send clientId for a classic bot`,
-    );
-  }
-  const identity: BotTypingIdentity = { botId: botId as number };
-  if (clientId !== undefined) identity.clientId = checkText("typing.as.clientId", clientId);
-  return identity;
-}
-
-function checkText(option: string, value: unknown): string {
-  if (typeof value === "string" && value.length > 0) return value;
-  throw new ConfigError(option, `${option} must be a non-empty string; got ${describe(value)}`);
-}
-
-// Only numbers and type names are quoted: option values may be secrets.
-function describe(value: unknown): string {
-  if (typeof value === "number") return String(value);
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return value.length === 0 ? "an empty string" : "a string";
-  return typeof value;
+  return identity as unknown as TypingIdentity;
 }

@@ -1,0 +1,103 @@
+import { ConfigError } from "./errors.js";
+
+/**
+ * Whether `value` is a non-null object (arrays included).
+ *
+ * @example
+ * ```ts
+ * isObject({}); // true
+ * isObject(null); // false
+ * ```
+ */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null;
+
+/**
+ * Whether `value` is a function.
+ *
+ * @example
+ * ```ts
+ * isFunction(() => {}); // true
+ * ```
+ */
+export const isFunction = (value: unknown): value is (...args: never[]) => unknown =>
+  typeof value === "function";
+
+/**
+ * The one template of every option error: `${option} must be ${fix}; got ${what it got}`.
+ * Only numbers and type names are quoted, because option values may be secrets. Pass no
+ * `value` argument to leave the "got" part out.
+ *
+ * @example
+ * ```ts
+ * need(typeof x === "boolean", "followPortalMoves", "true or false", x);
+ * // ConfigError("followPortalMoves"): "followPortalMoves must be true or false; got a string"
+ * ```
+ */
+export function need(ok: unknown, option: string, fix: string, ...value: unknown[]): void {
+  if (!ok) {
+    throw new ConfigError(
+      option,
+      `${option} must be ${fix}${value.length ? `; got ${describe(value[0])}` : ""}`,
+    );
+  }
+}
+
+/**
+ * Checks a number option against `min` (≥, or > when `above`), `max` (≤; default
+ * `Number.MAX_SAFE_INTEGER`, so `NaN` and `Infinity` fail unless `infinite` allows the
+ * latter) and, with `integer`, integrality, and returns it. A bad one throws {@link ConfigError} through {@link need}.
+ *
+ * @example
+ * ```ts
+ * checkNumber("retry.attempts", 3, { min: 1, max: 100, integer: true }); // 3
+ * checkNumber("timeoutMs", 0, { min: 0, above: true }); // throws: "timeoutMs must be a number > 0; got 0"
+ * checkNumber("duration", 601, { min: 1, max: 600, integer: true }); // "duration must be an integer from 1 to 600; got 601"
+ * ```
+ */
+export function checkNumber(
+  option: string,
+  value: unknown,
+  o: { min: number; max?: number; above?: boolean; integer?: boolean; infinite?: boolean },
+): number {
+  const { min, max = Number.MAX_SAFE_INTEGER, above, integer, infinite } = o;
+  const ok =
+    typeof value === "number" &&
+    (above ? value > min : value >= min) &&
+    (value <= max || (infinite && value === Number.POSITIVE_INFINITY)) &&
+    (!integer || Number.isInteger(value));
+  need(
+    ok,
+    option,
+    `${integer ? "an integer" : "a number"} ${
+      max < Number.MAX_SAFE_INTEGER
+        ? `from ${min} to ${max}`
+        : `${above ? ">" : "≥"} ${min}${infinite ? " or Infinity" : ""}`
+    }`,
+    value,
+  );
+  return value as number;
+}
+
+/**
+ * Checks a string option is non-empty and returns it; the value is never quoted (a
+ * `botToken` is a secret).
+ *
+ * @example
+ * ```ts
+ * checkText("clientId", "my-app"); // "my-app"
+ * ```
+ */
+export function checkText(option: string, value: unknown): string {
+  need(typeof value === "string" && value, option, "a non-empty string", value);
+  return value as string;
+}
+
+// Only numbers and type names are quoted: option values may be secrets.
+function describe(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (value === "") return "an empty string";
+  return typeof value === "string" ? "a string" : typeof value;
+}
