@@ -1,3 +1,15 @@
 import { packageBuild } from "../../tsup.base";
 
-export default packageBuild({ entry: ["src/cli.ts"], format: ["esm"], dts: false });
+// One entry per process the bench starts: the CLI, the emulator child and the two workers.
+export default packageBuild({
+  entry: [
+    "src/cli.ts",
+    "src/emulator-child.ts",
+    "src/call-speed-worker.ts",
+    "src/lease-memory-worker.ts",
+  ],
+  format: ["esm"],
+  dts: false,
+  // A root devDependency, resolved at run time from the workspace root.
+  external: ["selfsigned"],
+});

@@ -1,0 +1,34 @@
+import type { EmulatorCounters, RateLimit, TypingStat } from "@b24im/emulator";
+
+/** How the bench asks its emulator child process to start (plain JSON: it crosses IPC). */
+export interface EmulatorSpec {
+  rateLimit: RateLimit;
+  /** Seed {@link benchSeed} with this many chats. */
+  chats: number;
+  typingTtlMs?: number;
+  https?: { key: string; cert: string };
+}
+
+/** A question to the emulator child; `id` pairs it with its answer. */
+export type EmulatorQuestion =
+  | { id: number; op: "counters" }
+  | { id: number; op: "typingStats" }
+  | { id: number; op: "reset" }
+  | { id: number; op: "cpu" }
+  | { id: number; op: "close" };
+
+/** What each question is answered with. */
+export interface EmulatorAnswers {
+  counters: EmulatorCounters;
+  typingStats: TypingStat[];
+  reset: null;
+  /** The child's own CPU time so far, in microseconds. */
+  cpu: { user: number; system: number };
+  close: null;
+}
+
+/** Messages from the emulator child. */
+export type EmulatorMessage =
+  | { type: "ready"; url: string; webhookUrl: string }
+  | { type: "answer"; id: number; value: unknown }
+  | { type: "failed"; message: string };

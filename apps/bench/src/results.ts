@@ -1,0 +1,123 @@
+import type { MachineInfo } from "./machine.js";
+import type { Summary } from "./stats.js";
+
+/** A target from issue 8 and whether the median met it. */
+export interface Target {
+  /** `>=`: the figure must reach `value`; `<=`: it must stay at or below it. */
+  op: ">=" | "<=";
+  value: number;
+  met: boolean;
+}
+
+/** A ratio of two clients' figures, taken run by run (both measured in the same round). */
+export interface RatioFigure {
+  name: string;
+  concurrency: number;
+  summary: Summary;
+  perRun: number[];
+  target?: Target;
+}
+
+/** One client at one concurrency. */
+export interface ClientSpeed {
+  client: string;
+  concurrency: number;
+  protocol: "http" | "https";
+  /** Calls per second (successful calls ÷ wall time). */
+  throughput: Summary;
+  p50Ms: Summary;
+  p99Ms: Summary;
+  /** Client process CPU µs ÷ calls the server saw. */
+  cpuPerCallUs: Summary;
+  /** Emulator process CPU µs ÷ calls it saw: shows when the server, not the client, was the limit. */
+  serverCpuPerCallUs: Summary;
+  runMs: number;
+  errors: number;
+  firstError?: string;
+  note?: string;
+}
+
+/** Figure 1. */
+export interface CallSpeedResult {
+  command: string;
+  clients: ClientSpeed[];
+  ratios: RatioFigure[];
+}
+
+/** One probe of figure 2: `dialogs` kept typing by one strategy on its own emulator. */
+export interface CapacityProbe {
+  strategy: "b24im" | "baseline";
+  dialogs: number;
+  passed: boolean;
+  rejected503: number;
+  /** Dialogs whose indicator went out at least once (or never came on, or was off at the end). */
+  lapsedDialogs: number;
+  /** Largest gap between two events of one dialog, in ms. */
+  maxGapMs: number;
+  /** Time from the start until the last dialog first showed the indicator, in ms. */
+  rampMs: number;
+  /** Shortest time a dialog was shown typing without a break, in ms. */
+  minTypedMs: number;
+  /** HTTP requests the emulator answered. */
+  requests: number;
+  reason?: string;
+}
+
+/** Figure 2. */
+export interface TypingCapacityResult {
+  command: string;
+  portal: { drainPerSecond: number; bucketSize: number; typingTtlMs: number };
+  /** 1 = real time; otherwise time ran this many times faster (ttl, drain and refresh scaled together). */
+  timeScale: number;
+  windowMs: number;
+  clientRefreshMs: number;
+  baselineIntervalMs: number;
+  probes: CapacityProbe[];
+  /** Largest passing probe of each strategy. */
+  b24imMax: number;
+  baselineMax: number;
+  /** The baseline's limit worked out from the bucket arithmetic, for comparison. */
+  baselineExpected: number;
+  target: Target;
+  search: string;
+}
+
+/** Figure 3. */
+export interface BundleSizeResult {
+  command: string;
+  apps: { name: string; minifiedBytes: number; gzipBytes: number }[];
+  /** The b24im app's largest modules, minified bytes before gzip (bundled from core's sources). */
+  largestModules: { module: string; minifiedBytes: number }[];
+  target: Target;
+}
+
+/** Figure 4. */
+export interface LeaseMemoryResult {
+  command: string;
+  leases: number;
+  bytesPerLease: Summary;
+  target: Target;
+  note: string;
+}
+
+/** Figure 5. */
+export interface CoreOpsResult {
+  command: string;
+  opsPerSecond: Summary;
+  /** Each of the three steps alone, ops/s. */
+  steps: { name: string; opsPerSecond: Summary }[];
+}
+
+/** Everything `pnpm bench` measured; written to results.json and rendered into RESULTS.md. */
+export interface BenchResults {
+  startedAt: string;
+  durationSeconds: number;
+  quick: boolean;
+  machine: MachineInfo;
+  callSpeed?: CallSpeedResult;
+  typingCapacity?: TypingCapacityResult;
+  bundleSize?: BundleSizeResult;
+  leaseMemory?: LeaseMemoryResult;
+  coreOps?: CoreOpsResult;
+  failures: { figure: string; message: string }[];
+}
