@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { linkSignals, sleep } from "./abort.js";
+import { describe, expect, it, vi } from "vitest";
+import { createSignalGroup, sleep } from "./abort.js";
 import { createFakeClock } from "./testing/fake-clock.js";
 
 describe("sleep", () => {
@@ -28,24 +28,45 @@ describe("sleep", () => {
   });
 });
 
-describe("linkSignals", () => {
-  it("aborts with the first source's reason and skips missing sources", () => {
-    const a = new AbortController();
-    const b = new AbortController();
-    const linked = linkSignals(a.signal, undefined, b.signal);
-    b.abort("closed");
-    a.abort("late");
-    expect(linked.signal.reason).toBe("closed");
+describe("createSignalGroup", () => {
+  it("aborts a task with its caller's reason or the group's, whichever comes first", () => {
+    const group = createSignalGroup();
+    const caller = new AbortController();
+    const first = group.link(caller.signal);
+    const second = group.link();
+    caller.abort("user left");
+    group.abortAll("closed");
+    expect(first.signal.reason).toBe("user left");
+    expect(second.signal.reason).toBe("closed");
+    expect(group.aborted).toBe(true);
   });
 
-  it("starts aborted when a source already is, and unlink stops propagation", () => {
-    const a = new AbortController();
-    a.abort("early");
-    expect(linkSignals(a.signal).signal.reason).toBe("early");
-    const b = new AbortController();
-    const linked = linkSignals(b.signal);
+  it("starts aborted after abortAll or when the caller's signal already is", () => {
+    const group = createSignalGroup();
+    const caller = new AbortController();
+    caller.abort("early");
+    expect(group.link(caller.signal).signal.reason).toBe("early");
+    group.abortAll("closed");
+    expect(group.link().signal.reason).toBe("closed");
+  });
+
+  it("forgets a task on unlink: neither its caller nor the group reach it", () => {
+    const group = createSignalGroup();
+    const caller = new AbortController();
+    const linked = group.link(caller.signal);
     linked.unlink();
-    b.abort("x");
+    caller.abort("x");
+    group.abortAll("closed");
     expect(linked.signal.aborted).toBe(false);
+  });
+
+  it("adds no listener to any shared signal, however many tasks run", () => {
+    const group = createSignalGroup();
+    const added = vi.spyOn(AbortSignal.prototype, "addEventListener");
+    const tasks = Array.from({ length: 50 }, () => group.link());
+    expect(added).not.toHaveBeenCalled();
+    added.mockRestore();
+    group.abortAll("closed");
+    expect(tasks.every((task) => task.signal.reason === "closed")).toBe(true);
   });
 });

@@ -24,41 +24,69 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
   });
 }
 
-/** A signal that aborts when any of its sources does, and a way to stop listening to them. */
+/** A task's signal in a {@link SignalGroup}, and a way to leave the group. */
 export interface LinkedSignal {
   signal: AbortSignal;
-  /** Detaches from the sources; call it when the work is done so they keep no reference. */
+  /** Leaves the group and stops listening to the caller's signal; call it when the task ends. */
   unlink(): void;
 }
 
+/** Signals for many concurrent tasks that one call ends together. */
+export interface SignalGroup {
+  /** True once {@link SignalGroup.abortAll} was called. */
+  readonly aborted: boolean;
+  /**
+   * A signal for one task: it aborts with the caller's `signal` (if any) or with the group,
+   * whichever comes first.
+   */
+  link(signal?: AbortSignal): LinkedSignal;
+  /** Aborts every linked task's signal, and every later one, with `reason`. */
+  abortAll(reason: unknown): void;
+}
+
 /**
- * Combines signals (missing ones are skipped); the result aborts with the first source's
- * reason. Unlike `AbortSignal.any` it detaches explicitly, so a long-lived source (a
- * client's close signal) does not collect a listener per call.
+ * Groups the signals of a client's in-flight tasks so that `close()` can abort them all.
+ * Unlike linking each task to one shared "closing" signal, no listener piles up on a shared
+ * signal — Node warns (`MaxListenersExceededWarning`) past ten of them.
  *
  * @example
  * ```ts
- * const linked = linkSignals(options.signal, closing.signal);
+ * const tasks = createSignalGroup();
+ * const linked = tasks.link(options.signal);
  * try { await limiter.acquire(linked.signal); } finally { linked.unlink(); }
+ * // on close:
+ * tasks.abortAll(new ClientClosedError());
  * ```
  */
-export function linkSignals(...sources: Array<AbortSignal | undefined>): LinkedSignal {
-  const controller = new AbortController();
-  const live = sources.filter((s): s is AbortSignal => s !== undefined);
-  const unlink = () => {
-    for (const source of live) source.removeEventListener("abort", onAbort);
+export function createSignalGroup(): SignalGroup {
+  const members = new Set<AbortController>();
+  let ended: { reason: unknown } | undefined;
+  return {
+    get aborted() {
+      return ended !== undefined;
+    },
+    link(source) {
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(source?.reason);
+      if (ended) controller.abort(ended.reason);
+      else if (source?.aborted) controller.abort(source.reason);
+      else {
+        members.add(controller);
+        source?.addEventListener("abort", onAbort, { once: true });
+      }
+      return {
+        signal: controller.signal,
+        unlink() {
+          members.delete(controller);
+          source?.removeEventListener("abort", onAbort);
+        },
+      };
+    },
+    abortAll(reason) {
+      if (ended) return;
+      ended = { reason };
+      for (const controller of members) controller.abort(reason);
+      members.clear();
+    },
   };
-  const onAbort = function (this: AbortSignal) {
-    unlink();
-    controller.abort(this.reason);
-  };
-  for (const source of live) {
-    if (source.aborted) {
-      controller.abort(source.reason);
-      break;
-    }
-    source.addEventListener("abort", onAbort);
-  }
-  if (controller.signal.aborted) unlink();
-  return { signal: controller.signal, unlink };
 }

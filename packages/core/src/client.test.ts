@@ -577,3 +577,27 @@ describe("typing", () => {
     await expect(job).resolves.toBe(42);
   });
 });
+
+describe("many concurrent calls", () => {
+  it("queue 200 calls and close with no process warning (no listener pile-up on a shared signal)", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const { clock, client } = setup();
+      const calls = Array.from({ length: 200 }, (_, i) => settle(client.writing(i + 1)));
+      await clock.flush();
+      await client.close();
+      const outcomes = await Promise.all(calls);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(50);
+      expect(outcomes.filter((o) => !o.ok).every((o) => o.error instanceof ClientClosedError)).toBe(
+        true,
+      );
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});

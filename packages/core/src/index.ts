@@ -49,4 +49,11 @@ export {
 export type { RetryOptions } from "./retry.js";
 export type { OAuthTarget, Target, WebhookTarget } from "./target.js";
 export { oauthTarget } from "./target.js";
+export type { TypingLease } from "./typing-lease.js";
+export type {
+  BotTypingIdentity,
+  BotV2TypingIdentity,
+  TypingIdentity,
+  TypingOptions,
+} from "./typing-options.js";
 export { parseWebhookUrl } from "./webhook-url.js";

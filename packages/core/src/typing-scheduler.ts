@@ -1,4 +1,4 @@
-import { linkSignals } from "./abort.js";
+import { createSignalGroup } from "./abort.js";
 import { BATCH_LIMIT, type BatchOutcome } from "./batch-protocol.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import { type DialogIdInput, formatDialogId, toDialogId } from "./dialog-id.js";
@@ -115,6 +115,8 @@ export function createTypingScheduler(o: {
   const refreshes = new DueQueue<Schedule>();
   const deadlines = new DueQueue<Lease<Schedule>>();
   const closing = new AbortController();
+  // Each whileTyping job gets its own signal: one listener per job on `closing` would pile up.
+  const jobs = createSignalGroup();
   let timer: TimerHandle | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
   let sending = false;
@@ -310,7 +312,7 @@ export function createTypingScheduler(o: {
     options?: TypingOptions,
   ): Promise<T> {
     const lease = open(dialogId, options);
-    const linked = linkSignals(lease.options.signal, closing.signal);
+    const linked = jobs.link(lease.options.signal);
     try {
       if (linked.signal.aborted) throw linked.signal.reason;
       return await job(linked.signal);
@@ -323,6 +325,7 @@ export function createTypingScheduler(o: {
   function close(reason?: unknown): void {
     if (closing.signal.aborted) return;
     closing.abort(reason);
+    jobs.abortAll(reason);
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
     for (const schedule of [...schedulesByKey.values()]) {
