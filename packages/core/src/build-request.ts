@@ -2,7 +2,7 @@ import { ConfigError } from "./errors.js";
 import type { HttpRequest } from "./http.js";
 import type { MethodCall } from "./methods.js";
 import { need } from "./option-check.js";
-import { checkUrl, type OAuthTarget, type Target, type WebhookTarget } from "./target.js";
+import { checkUrl, isVetted, type OAuthTarget, type Target, type WebhookTarget } from "./target.js";
 
 // Dot-separated words: nothing that could leave the URL path (`/`, `?`, `..`).
 const METHOD_NAME = /^\w+(\.\w+)*$/;
@@ -78,13 +78,16 @@ function address(method: string, params: object, target: Target) {
   const oauth = typeof clientEndpoint === "string";
   const token = oauth ? accessToken : secret;
   const base = oauth ? clientEndpoint : `${origin}/rest/`;
-  let ok = typeof token === "string" && token !== "" && base.endsWith("/rest/");
-  try {
-    const url = checkUrl("target", base, "");
-    ok &&=
-      oauth || (url.origin === origin && Number.isSafeInteger(userId) && (userId as number) > 0);
-  } catch {
-    ok = false;
+  let ok = isVetted(target);
+  if (!ok) {
+    ok = typeof token === "string" && token !== "" && base.endsWith("/rest/");
+    try {
+      const url = checkUrl("target", base, "");
+      ok &&=
+        oauth || (url.origin === origin && Number.isSafeInteger(userId) && (userId as number) > 0);
+    } catch {
+      ok = false;
+    }
   }
   need(
     ok,

@@ -107,9 +107,26 @@ export function checkUrl(option: string, raw: string, shown: string, expected?: 
   return url;
 }
 
+// Targets made (and checked) by parseWebhookUrl or oauthTarget. They are frozen, so
+// buildRequest can skip checking them again on every call.
+const vetted = new WeakSet<object>();
+
+/**
+ * Whether a target was made by `parseWebhookUrl` or `oauthTarget`, and so is known valid.
+ *
+ * @example
+ * ```ts
+ * isVetted(parseWebhookUrl(url)); // true
+ * isVetted({ origin, userId: 1, secret }); // false: a plain object is checked on use
+ * ```
+ */
+export function isVetted(target: object): boolean {
+  return vetted.has(target);
+}
+
 /**
  * Adds a non-enumerable secret property and freezes the object, so serialisers and
- * inspectors cannot show the secret.
+ * inspectors cannot show the secret. Only for checked targets: it marks them vetted.
  *
  * @example
  * ```ts
@@ -121,6 +138,7 @@ export function withSecret<T extends object, K extends string>(
   key: K,
   value: string,
 ): T & Record<K, string> {
-  return Object.freeze(Object.defineProperty(object, key, { value, enumerable: false })) as T &
-    Record<K, string>;
+  const target = Object.freeze(Object.defineProperty(object, key, { value, enumerable: false }));
+  vetted.add(target);
+  return target as T & Record<K, string>;
 }

@@ -110,9 +110,10 @@ async function send(
     controller.abort();
   }, timeoutMs);
   try {
+    const url = new URL(request.url);
     const response = await dispatcher.request({
-      origin: new URL(request.url).origin,
-      path: pathOf(request.url),
+      origin: url.origin,
+      path: url.pathname + url.search,
       method: request.method,
       headers: { "user-agent": USER_AGENT, ...request.headers },
       body: request.body,
@@ -128,11 +129,6 @@ async function send(
     clearTimeout(timer);
     signal?.removeEventListener("abort", abort);
   }
-}
-
-function pathOf(url: string): string {
-  const { pathname, search } = new URL(url);
-  return pathname + search;
 }
 
 // undici gives repeated headers (set-cookie) as arrays; HttpResponse holds one string per name.
