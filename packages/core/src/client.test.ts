@@ -567,6 +567,53 @@ describe("typing", () => {
     await client.close();
   });
 
+  // Answers every batch with `true` for each of its commands.
+  const batchAnswers = (x: FakeExchange) => {
+    const cmd = (x.body as { cmd?: Record<string, string> } | undefined)?.cmd;
+    if (!cmd) return jsonResponse({ result: true });
+    const result = Object.fromEntries(Object.keys(cmd).map((k) => [k, true]));
+    return jsonResponse({ result: { result, result_error: [] } });
+  };
+  const commandsOf = (x: FakeExchange) =>
+    Object.keys((x.body as { cmd?: object } | undefined)?.cmd ?? {}).length;
+
+  it("keeps 500 dialogs typing in batches of 50 only, never beyond the portal's bucket", async () => {
+    const { clock, transport, client } = setup();
+    transport.setDefault(batchAnswers);
+    const leases = Array.from({ length: 500 }, (_, i) => client.typing(`chat${i + 1}`));
+    // Rounds at 0, 20, 40, 60 and 80 s (the default refreshMs); the next is due at 100 s.
+    for (let t = 0; t < 90_000; t += 250) await clock.advance(250);
+    expect(transport.requests).toHaveLength(5 * 10);
+    expect(transport.requests.every((x) => x.request.url.endsWith("/batch"))).toBe(true);
+    expect(transport.requests.every((x) => commandsOf(x) === 50)).toBe(true);
+    // Replays the portal's bucket (+1 per request, drains 2/s) over the send times.
+    let level = 0;
+    let last = T0;
+    for (const { at } of transport.requests) {
+      level = Math.max(0, level - ((at - last) * 2) / 1000) + 1;
+      last = at;
+      expect(level).toBeLessThanOrEqual(50);
+    }
+    for (const lease of leases) lease.stop();
+    await client.close();
+  });
+
+  it("lets a user's own call wait behind at most one queued typing batch", async () => {
+    // A small bucket, so that the typing batches of one round queue in the limiter.
+    const { clock, transport, client } = setup({ rateLimit: { drainPerSecond: 2, bucketSize: 3 } });
+    transport.setDefault(batchAnswers);
+    for (let i = 1; i <= 500; i++) client.typing(`chat${i}`);
+    await clock.advance(0);
+    const typingBefore = transport.requests.length;
+    expect(typingBefore).toBeLessThan(10);
+    const own = client.call("profile");
+    for (let t = 0; t < 10_000; t += 100) await clock.advance(100);
+    await expect(own).resolves.toBe(true);
+    const ownIndex = transport.requests.findIndex((x) => x.request.url.endsWith("/profile"));
+    expect(ownIndex - typingBefore).toBeLessThanOrEqual(1);
+    await client.close();
+  });
+
   it("whileTyping returns what the job returns", async () => {
     const { clock, client } = setup();
     const job = client.whileTyping("chat5", async () => {
