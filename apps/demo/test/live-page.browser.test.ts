@@ -1,33 +1,25 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright";
 import { describe, expect, it } from "vitest";
+import { chromiumLaunchOptions, hasChromium } from "../../../test/chromium.js";
 import { startDemo } from "./run-demo.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const ARTIFACT = join(ROOT, "test-artifacts", "demo-live-page.png");
 const README_SHOT = fileURLToPath(new URL("../docs/live-page.png", import.meta.url));
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`skipping the live page test: no Chromium at ${CHROMIUM}`);
+if (!hasChromium) {
+  console.warn(
+    `skipping the live page test: no Chromium at ${chromiumLaunchOptions.executablePath}`,
+  );
+}
 
 describe.skipIf(!hasChromium)("the demo's live page in Chromium", () => {
   it("shows the bot typing in a dialog, then its message", async () => {
     const demo = startDemo(["--", "--keep-open"]);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions);
     try {
       const [, url] = await demo.waitFor(/Live page: (http:\/\/127\.0\.0\.1:\d+\/)/);
       const page = await browser.newPage({ viewport: { width: 1100, height: 340 } });

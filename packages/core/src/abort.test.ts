@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { createSignalGroup, sleep } from "./abort.js";
+import { createDeadline, createSignalGroup, sleep } from "./abort.js";
 import { createFakeClock } from "./testing/fake-clock.js";
 
 describe("sleep", () => {
@@ -68,5 +68,36 @@ describe("createSignalGroup", () => {
     added.mockRestore();
     group.abortAll("closed");
     expect(tasks.every((task) => task.signal.reason === "closed")).toBe(true);
+  });
+});
+
+describe("createDeadline", () => {
+  it("aborts on the time limit and says so", async () => {
+    const clock = createFakeClock();
+    const deadline = createDeadline(undefined, 300, clock);
+    await clock.advance(299);
+    expect(deadline.signal.aborted).toBe(false);
+    await clock.advance(1);
+    expect(deadline.signal.aborted).toBe(true);
+    expect(deadline.timedOut).toBe(true);
+  });
+
+  it("aborts with the caller's reason, not as a time-out", () => {
+    const clock = createFakeClock();
+    const caller = new AbortController();
+    const deadline = createDeadline(caller.signal, 300, clock);
+    caller.abort("user left");
+    expect(deadline.signal.reason).toBe("user left");
+    expect(deadline.timedOut).toBe(false);
+  });
+
+  it("holds no timer and no listener once cleared", () => {
+    const clock = createFakeClock();
+    const caller = new AbortController();
+    const deadline = createDeadline(caller.signal, 300, clock);
+    deadline.clear();
+    expect(clock.pendingTimers).toBe(0);
+    caller.abort("late");
+    expect(deadline.signal.aborted).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { Clock } from "./clock.js";
+import { type Clock, systemClock } from "./clock.js";
 
 /**
  * Waits `ms` on the clock. An abort rejects at once with the signal's `reason` and clears
@@ -87,6 +87,60 @@ export function createSignalGroup(): SignalGroup {
       ended = { reason };
       for (const controller of members) controller.abort(reason);
       members.clear();
+    },
+  };
+}
+
+/** A request's end: the caller's abort or the time limit, whichever comes first. */
+export interface Deadline {
+  /** Pass it to the request: it aborts with the caller's reason, or on the time limit. */
+  readonly signal: AbortSignal;
+  /** True once the time limit (not the caller) ended the request. */
+  readonly timedOut: boolean;
+  /** Clears the timer and the listener on the caller's signal; call it when the request settles. */
+  clear(): void;
+}
+
+/**
+ * Combines a caller's signal with a time limit into one signal, for transports. Unlike
+ * `AbortSignal.any` + `AbortSignal.timeout`, it keeps no timer once cleared and no listener
+ * on a long-lived caller signal (both retain memory per request on Node 20).
+ *
+ * @example
+ * ```ts
+ * const deadline = createDeadline(options.signal, options.timeoutMs);
+ * try {
+ *   return await fetch(request.url, { signal: deadline.signal });
+ * } catch (error) {
+ *   if (options.signal?.aborted) throw options.signal.reason;
+ *   if (deadline.timedOut) throw new TimeoutError(options.timeoutMs, { cause: error });
+ *   throw error;
+ * } finally {
+ *   deadline.clear();
+ * }
+ * ```
+ */
+export function createDeadline(
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  clock: Clock = systemClock,
+): Deadline {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let timedOut = false;
+  const timer = clock.setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    clear() {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     },
   };
 }

@@ -1,3 +1,5 @@
+export type { Deadline } from "./abort.js";
+export { createDeadline } from "./abort.js";
 export type { BatchOutcome } from "./batch-protocol.js";
 export { BATCH_LIMIT, batchCall, parseBatchResult } from "./batch-protocol.js";
 export { buildRequest } from "./build-request.js";

@@ -1,30 +1,21 @@
-import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumLaunchOptions, hasChromium } from "../../../test/chromium.js";
 import type { Emulator } from "./emulator-types.js";
 import { startEmulator } from "./server.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Skipping the web page test: ${CHROMIUM} is not installed.`);
+if (!hasChromium) {
+  console.warn(
+    `Skipping the web page test: ${chromiumLaunchOptions.executablePath} is not installed.`,
+  );
+}
 
 describe.skipIf(!hasChromium)("recipient web page in headless Chromium", () => {
   let emulator: Emulator;
   let browser: Browser;
   beforeAll(async () => {
     emulator = await startEmulator({ typingTtlMs: 1_500 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunchOptions);
   }, 30_000);
   afterAll(async () => {
     await browser?.close();

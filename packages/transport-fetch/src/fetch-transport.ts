@@ -1,4 +1,5 @@
 import {
+  createDeadline,
   type HttpRequest,
   type HttpResponse,
   PortalMovedError,
@@ -46,15 +47,8 @@ async function send(
   { signal, timeoutMs }: TransportSendOptions,
 ): Promise<HttpResponse> {
   if (signal?.aborted) throw signal.reason;
-  // One controller for both reasons to stop: AbortSignal.any is missing in older browsers.
-  const controller = new AbortController();
-  const abort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", abort);
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  // One signal for both reasons to stop: AbortSignal.any is missing in older browsers.
+  const deadline = createDeadline(signal, timeoutMs);
   try {
     const response = await fetchFn(request.url, {
       method: request.method,
@@ -62,7 +56,7 @@ async function send(
       body: request.body,
       redirect: "manual",
       credentials: "omit",
-      signal: controller.signal,
+      signal: deadline.signal,
     });
     // A browser hides a redirect's status and Location from scripts: all it says is that one happened.
     if (response.type === "opaqueredirect") {
@@ -75,15 +69,15 @@ async function send(
     return { status: response.status, headers, body: await response.text() };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    if (timedOut) throw new TimeoutError(timeoutMs, { cause: error, secrets: secretsOf(request) });
+    if (deadline.timedOut)
+      throw new TimeoutError(timeoutMs, { cause: error, secrets: secretsOf(request) });
     if (error instanceof PortalMovedError) throw error;
     throw new TransportError(`${request.method} ${request.url} failed: ${describe(error)}`, {
       cause: error,
       secrets: secretsOf(request),
     });
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", abort);
+    deadline.clear();
   }
 }
 

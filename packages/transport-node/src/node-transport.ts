@@ -1,4 +1,5 @@
 import {
+  createDeadline,
   type HttpRequest,
   type HttpResponse,
   secretsOf,
@@ -99,16 +100,7 @@ async function send(
   options: NodeTransportOptions,
 ): Promise<HttpResponse> {
   if (signal?.aborted) throw signal.reason;
-  // Not AbortSignal.any + AbortSignal.timeout: on Node 20 the first retains memory per call on
-  // a long-lived caller signal, and the second keeps each timer alive until it fires.
-  const controller = new AbortController();
-  const abort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", abort);
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  const deadline = createDeadline(signal, timeoutMs);
   try {
     const url = new URL(request.url);
     const response = await dispatcher.request({
@@ -117,17 +109,17 @@ async function send(
       method: request.method,
       headers: { "user-agent": USER_AGENT, ...request.headers },
       body: request.body,
-      signal: controller.signal,
+      signal: deadline.signal,
     });
     const body = await response.body.text();
     return { status: response.statusCode, headers: flatten(response.headers), body };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    if (timedOut) throw new TimeoutError(timeoutMs, { cause: error, secrets: secretsOf(request) });
+    if (deadline.timedOut)
+      throw new TimeoutError(timeoutMs, { cause: error, secrets: secretsOf(request) });
     throw transportErrorFrom(error, request, options);
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", abort);
+    deadline.clear();
   }
 }
 
