@@ -65,7 +65,7 @@ ${USAGE}
 Scene mode (no --webhook/--dialog): starts the Bitrix24 emulator inside this process,
 prints the address of its live page and plays a short scene in which a bot answers
 questions in three dialogs, holding the typing indicator with whileTyping() while it
-thinks, then posting its answer with im.message.add. Takes about 20 seconds, then exits.
+thinks, then posting its answer with im.message.add. Takes about 10 seconds, then exits.
   --keep-open           after the scene, keep the emulator and its page up until Ctrl-C
 
 Real-portal mode (--dialog, with --webhook or B24_WEBHOOK_URL): keeps "typing…" alive
