@@ -74,10 +74,11 @@ export function parseResponse<T>(
   response: HttpResponse,
   options: { secrets?: readonly string[] } = {},
 ): RestResult<T> {
-  const secrets = callSecrets(call, options.secrets);
+  const secrets = () => callSecrets(call, options.secrets);
   const { status, body } = response;
-  if (MOVED.has(status))
-    throw new PortalMovedError(status, response.headers.location ?? "", { secrets });
+  if (MOVED.has(status)) {
+    throw new PortalMovedError(status, response.headers.location ?? "", { secrets: secrets() });
+  }
   let envelope: unknown;
   try {
     envelope = JSON.parse(body);
@@ -86,13 +87,13 @@ export function parseResponse<T>(
       body.trim() ? "The answer is not JSON" : "The answer is empty",
       status,
       body,
-      {
-        secrets,
-      },
+      { secrets: secrets() },
     );
   }
   if (isRecord(envelope)) {
-    const error = errorFrom(envelope, call.method, status, secrets);
+    // Secrets are collected only for an error: a successful answer needs none.
+    const error =
+      "error" in envelope ? errorFrom(envelope, call.method, status, secrets()) : undefined;
     if (error) throw error;
     if ("result" in envelope)
       return restResult(
@@ -102,7 +103,9 @@ export function parseResponse<T>(
         envelope.total,
       ) as RestResult<T>;
   }
-  throw new ProtocolError("The answer is no Bitrix24 envelope", status, body, { secrets });
+  throw new ProtocolError("The answer is no Bitrix24 envelope", status, body, {
+    secrets: secrets(),
+  });
 }
 
 /**
