@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from "./errors.js";
 import { imbotV2InputActionNotify, imDialogWriting, type MethodCall } from "./methods.js";
+import { thrown } from "./testing/thrown.js";
 
 type Calls = ReadonlyArray<readonly [string, MethodCall]>;
 const calls: Calls = [
@@ -16,16 +17,6 @@ const calls: Calls = [
   ["b", imDialogWriting(13)],
   ["c", { method: "crm.lead.list", params: { FILTER: { ">ID": 5 }, SELECT: ["ID", "TITLE"] } }],
 ];
-
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("batchCall", () => {
   it("encodes each command as method?PHP-query, keyed, with halt as 0/1", () => {
@@ -65,7 +56,7 @@ describe("batchCall", () => {
     expect(Object.keys(batchCall(make(BATCH_LIMIT), false).params.cmd as object)).toHaveLength(
       BATCH_LIMIT,
     );
-    const error = configError(() => batchCall(make(BATCH_LIMIT + 1), false));
+    const error = thrown(ConfigError, () => batchCall(make(BATCH_LIMIT + 1), false));
     expect(error.option).toBe("calls");
     expect(error.message).toContain("at most 50");
   });
@@ -97,7 +88,9 @@ describe("batchCall", () => {
     ],
     ["not an array", { a: imDialogWriting(1) }],
   ])("rejects %s with ConfigError(calls) before anything is sent", (_label, bad) => {
-    expect(configError(() => batchCall(bad as unknown as Calls, false)).option).toBe("calls");
+    expect(thrown(ConfigError, () => batchCall(bad as unknown as Calls, false)).option).toBe(
+      "calls",
+    );
   });
 
   it("passes ConfigError from params encoding through", () => {

@@ -3,21 +3,12 @@ import { buildRequest } from "./build-request.js";
 import { ConfigError } from "./errors.js";
 import { imDialogWriting, type MethodCall } from "./methods.js";
 import { oauthTarget, type Target } from "./target.js";
+import { thrown } from "./testing/thrown.js";
 import { parseWebhookUrl } from "./webhook-url.js";
 
 const HEADERS = { "content-type": "application/json", accept: "application/json" };
 const webhook = parseWebhookUrl("https://x.bitrix24.ru/rest/1/c0de12345/");
 const oauth = oauthTarget("https://x.bitrix24.ru/rest/", "acc3ss-token");
-
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("buildRequest", () => {
   it("puts a webhook's code in the path and the params in a JSON body", () => {
@@ -94,7 +85,9 @@ describe("buildRequest", () => {
     "im/x",
     "имя",
   ])("rejects the method name %j before anything is built", (method) => {
-    expect(configError(() => buildRequest({ method, params: {} }, webhook)).option).toBe("method");
+    expect(thrown(ConfigError, () => buildRequest({ method, params: {} }, webhook)).option).toBe(
+      "method",
+    );
   });
 
   it("accepts the real method names", () => {
@@ -114,8 +107,9 @@ describe("buildRequest", () => {
     ["a string", "DIALOG_ID=chat5"],
   ])("rejects params that are %s", (_label, params) => {
     expect(
-      configError(() => buildRequest({ method: "m", params } as unknown as MethodCall, webhook))
-        .option,
+      thrown(ConfigError, () =>
+        buildRequest({ method: "m", params } as unknown as MethodCall, webhook),
+      ).option,
     ).toBe("params");
   });
 
@@ -123,7 +117,7 @@ describe("buildRequest", () => {
     const cyclic: Record<string, unknown> = { botToken: "bot-secret-1" };
     cyclic.self = cyclic;
     for (const params of [{ n: 1n }, cyclic]) {
-      const error = configError(() => buildRequest({ method: "m", params }, oauth));
+      const error = thrown(ConfigError, () => buildRequest({ method: "m", params }, oauth));
       expect(error.option).toBe("params");
       expect(`${error.message}${error.stack}${String(error.cause)}`).not.toContain("acc3ss-token");
     }
@@ -147,7 +141,9 @@ describe("buildRequest", () => {
     ["OAuth over http", { clientEndpoint: "http://x.bitrix24.ru/rest/", accessToken: "t0k3n" }],
     ["an empty token", { clientEndpoint: "https://x.bitrix24.ru/rest/", accessToken: "" }],
   ])("rejects a target with %s", (_label, target) => {
-    const error = configError(() => buildRequest(imDialogWriting(1), target as unknown as Target));
+    const error = thrown(ConfigError, () =>
+      buildRequest(imDialogWriting(1), target as unknown as Target),
+    );
     expect(error.option).toBe("target");
     expect(error.message).not.toContain("abcd1234");
   });

@@ -8,6 +8,7 @@ import {
   toDialogId,
 } from "./dialog-id.js";
 import { DialogIdError } from "./errors.js";
+import { thrown } from "./testing/thrown.js";
 
 const CANONICAL = /^([1-9]\d*|chat[1-9]\d*|sg[1-9]\d*)$/;
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -134,16 +135,6 @@ const rejectedValues: ReadonlyArray<readonly [string, unknown]> = [
   ["DialogId object", { kind: "user", id: 13 }],
 ];
 
-function thrown(run: () => unknown): DialogIdError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DialogIdError);
-    return error as DialogIdError;
-  }
-  throw new Error("expected a DialogIdError");
-}
-
 describe("parseDialogId", () => {
   it.each(accepted)("accepts %j", (input, expected) => {
     expect(parseDialogId(input)).toEqual(expected);
@@ -153,7 +144,7 @@ describe("parseDialogId", () => {
   it.each(rejectedStrings)(
     "rejects the string %j, quoting it and naming the accepted forms",
     (input) => {
-      const error = thrown(() => parseDialogId(input));
+      const error = thrown(DialogIdError, () => parseDialogId(input));
       expect(error.code).toBe("DIALOG_ID_INVALID");
       expect(error.retryable).toBe(false);
       expect(error.message).toContain(JSON.stringify(input));
@@ -166,31 +157,33 @@ describe("parseDialogId", () => {
   );
 
   it.each(rejectedNumbers)("rejects the number %s", (input) => {
-    const error = thrown(() => parseDialogId(input));
+    const error = thrown(DialogIdError, () => parseDialogId(input));
     expect(error.message).toContain(String(input));
     expect(isDialogId(input)).toBe(false);
   });
 
   it.each(rejectedValues)("rejects a non-string non-number value: %s", (_label, input) => {
-    const error = thrown(() => parseDialogId(input as string));
+    const error = thrown(DialogIdError, () => parseDialogId(input as string));
     expect(error.message).toMatch(/^Invalid dialog id .+: expected/);
   });
 
   it("cuts a long input to 64 characters in the message", () => {
     const long = `chat${"x".repeat(500)}`;
-    const error = thrown(() => parseDialogId(long));
+    const error = thrown(DialogIdError, () => parseDialogId(long));
     expect(error.input).toBe(JSON.stringify(`${long.slice(0, 64)}…`));
     expect(error.message).not.toContain("x".repeat(61));
     expect(error.message.length).toBeLessThan(300);
   });
 
   it("cuts by code points, never splitting a surrogate pair", () => {
-    const error = thrown(() => parseDialogId("😀".repeat(100)));
+    const error = thrown(DialogIdError, () => parseDialogId("😀".repeat(100)));
     expect(error.input).toBe(JSON.stringify(`${"😀".repeat(64)}…`));
   });
 
   it("does not quote a webhook code pasted as a dialog id", () => {
-    const error = thrown(() => parseDialogId("https://x.bitrix24.ru/rest/1/s3cretcode42/"));
+    const error = thrown(DialogIdError, () =>
+      parseDialogId("https://x.bitrix24.ru/rest/1/s3cretcode42/"),
+    );
     expect(error.message).not.toContain("s3cretcode42");
     expect(error.input).not.toContain("s3cretcode42");
     expect(JSON.stringify(error)).not.toContain("s3cretcode42");
@@ -220,7 +213,7 @@ describe("formatDialogId", () => {
     {},
     null,
   ])("throws DialogIdError for the invalid object %j", (id) => {
-    const error = thrown(() => formatDialogId(id as DialogId));
+    const error = thrown(DialogIdError, () => formatDialogId(id as DialogId));
     expect(error.message).toContain("kind");
   });
 });

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, DialogIdError } from "./errors.js";
 import { imbotChatSendTyping, imbotV2InputActionNotify, imDialogWriting } from "./methods.js";
-
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { thrown } from "./testing/thrown.js";
 
 describe("imDialogWriting", () => {
   it.each([
@@ -60,13 +51,14 @@ describe("imbotChatSendTyping", () => {
 
   it.each([0, -1, 1.5, Number.NaN, 2 ** 53, "7"])("rejects botId %j", (botId) => {
     expect(
-      configError(() => imbotChatSendTyping({ dialogId: "chat5", botId: botId as number })).option,
+      thrown(ConfigError, () => imbotChatSendTyping({ dialogId: "chat5", botId: botId as number }))
+        .option,
     ).toBe("botId");
   });
 
   it.each(["", 5, null])("rejects clientId %j", (clientId) => {
     const run = () => imbotChatSendTyping({ dialogId: "chat5", clientId: clientId as string });
-    expect(configError(run).option).toBe("clientId");
+    expect(thrown(ConfigError, run).option).toBe("clientId");
   });
 
   it("validates the dialog id", () => {
@@ -116,7 +108,7 @@ describe("imbotV2InputActionNotify", () => {
     (duration) => {
       const run = () =>
         imbotV2InputActionNotify({ dialogId: "chat5", botId: 7, duration: duration as number });
-      const error = configError(run);
+      const error = thrown(ConfigError, run);
       expect(error.option).toBe("duration");
       expect(error.message).toContain("1 to 600");
     },
@@ -124,21 +116,23 @@ describe("imbotV2InputActionNotify", () => {
 
   it.each([undefined, 0, -7, 7.5, "7"])("rejects botId %j", (botId) => {
     const run = () => imbotV2InputActionNotify({ dialogId: "chat5", botId: botId as number });
-    expect(configError(run).option).toBe("botId");
+    expect(thrown(ConfigError, run).option).toBe("botId");
   });
 
   it("rejects an empty botToken or statusMessageCode", () => {
     expect(
-      configError(() => imbotV2InputActionNotify({ dialogId: 1, botId: 1, botToken: "" })).option,
+      thrown(ConfigError, () => imbotV2InputActionNotify({ dialogId: 1, botId: 1, botToken: "" }))
+        .option,
     ).toBe("botToken");
     expect(
-      configError(() => imbotV2InputActionNotify({ dialogId: 1, botId: 1, statusMessageCode: "" }))
-        .option,
+      thrown(ConfigError, () =>
+        imbotV2InputActionNotify({ dialogId: 1, botId: 1, statusMessageCode: "" }),
+      ).option,
     ).toBe("statusMessageCode");
   });
 
   it("never quotes a malformed botToken", () => {
-    const error = configError(() =>
+    const error = thrown(ConfigError, () =>
       imbotV2InputActionNotify({
         dialogId: 1,
         botId: 1,

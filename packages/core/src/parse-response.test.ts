@@ -12,6 +12,7 @@ import {
 import type { HttpResponse } from "./http.js";
 import { imDialogWriting, type MethodCall } from "./methods.js";
 import { parseResponse } from "./parse-response.js";
+import { thrown } from "./testing/thrown.js";
 
 const call = imDialogWriting("chat5");
 const json = (
@@ -23,15 +24,6 @@ const json = (
   headers: { "content-type": "application/json", ...headers },
   body: typeof body === "string" ? body : JSON.stringify(body),
 });
-
-function thrown(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected an error");
-}
 
 const FULL_TIME = {
   start: 1700000000.1,
@@ -116,7 +108,7 @@ describe("parseResponse: error envelopes", () => {
     [400, { error: "X", error_description: 42, extra: [1] }, ApiError, "X"],
     [200, { error: "ACCESS_DENIED", result: true }, AccessError, "ACCESS_DENIED"],
   ])("HTTP %s %j → %o", (status, body, errorClass, code) => {
-    const error = thrown(() => parseResponse(call, json(status, body))) as ApiError;
+    const error = thrown(Error, () => parseResponse(call, json(status, body))) as ApiError;
     expect(error).toBeInstanceOf(errorClass);
     expect(error.code).toBe(code);
     expect(error.status).toBe(status);
@@ -127,7 +119,8 @@ describe("parseResponse: error envelopes", () => {
 
   it("exactly a plain ApiError for unknown codes below 500", () => {
     expect(
-      (thrown(() => parseResponse(call, json(418, { error: "TEAPOT" }))) as ApiError).constructor,
+      (thrown(Error, () => parseResponse(call, json(418, { error: "TEAPOT" }))) as ApiError)
+        .constructor,
     ).toBe(ApiError);
   });
 
@@ -137,10 +130,10 @@ describe("parseResponse: error envelopes", () => {
       error_description: "Method is blocked",
       time: { operating_reset_at: 1700000600 },
     };
-    const error = thrown(() => parseResponse(call, json(429, body))) as RateLimitError;
+    const error = thrown(Error, () => parseResponse(call, json(429, body))) as RateLimitError;
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAt).toBe(1_700_000_600_000);
-    const withoutTime = thrown(() =>
+    const withoutTime = thrown(Error, () =>
       parseResponse(call, json(429, { error: "operation_time_limit" })),
     ) as RateLimitError;
     expect(withoutTime.retryAt).toBeUndefined();
@@ -149,7 +142,7 @@ describe("parseResponse: error envelopes", () => {
   it("does not turn operating_reset_at into retryAt for the request-rate limit", () => {
     const body = { error: "QUERY_LIMIT_EXCEEDED", time: { operating_reset_at: 1700000600 } };
     expect(
-      (thrown(() => parseResponse(call, json(503, body))) as RateLimitError).retryAt,
+      (thrown(Error, () => parseResponse(call, json(503, body))) as RateLimitError).retryAt,
     ).toBeUndefined();
   });
 
@@ -162,7 +155,7 @@ describe("parseResponse: error envelopes", () => {
       error: "BOT_NOT_FOUND",
       error_description: "token bot-t0ken-77 for hook wh-c0de-99 is wrong",
     };
-    const error = thrown(() =>
+    const error = thrown(Error, () =>
       parseResponse(botCall, json(400, body), { secrets: ["wh-c0de-99"] }),
     ) as ApiError;
     expect(error.description).toBe("token [REDACTED] for hook [REDACTED] is wrong");
@@ -174,7 +167,7 @@ describe("parseResponse: redirects", () => {
   it.each([301, 302, 303, 307, 308])(
     "%s → PortalMovedError with the redacted location",
     (status) => {
-      const error = thrown(() =>
+      const error = thrown(Error, () =>
         parseResponse(
           call,
           json(status, "", {
@@ -190,7 +183,7 @@ describe("parseResponse: redirects", () => {
   );
 
   it("302 without a location", () => {
-    const error = thrown(() =>
+    const error = thrown(Error, () =>
       parseResponse(call, json(302, "<html>moved</html>")),
     ) as PortalMovedError;
     expect(error).toBeInstanceOf(PortalMovedError);
@@ -198,7 +191,7 @@ describe("parseResponse: redirects", () => {
   });
 
   it("other 3xx are no envelope", () => {
-    expect(thrown(() => parseResponse(call, json(304, "")))).toBeInstanceOf(ProtocolError);
+    expect(thrown(Error, () => parseResponse(call, json(304, "")))).toBeInstanceOf(ProtocolError);
   });
 });
 
@@ -224,7 +217,9 @@ describe("parseResponse: no envelope", () => {
     ["an object with neither", 200, '{"ok":true}', false, "no Bitrix24 envelope"],
     ["an error that is an object", 400, '{"error":{"code":1}}', false, "no Bitrix24 envelope"],
   ])("%s → ProtocolError", (_label, status, body, retryable, hint) => {
-    const error = thrown(() => parseResponse(call, { status, headers: {}, body })) as ProtocolError;
+    const error = thrown(Error, () =>
+      parseResponse(call, { status, headers: {}, body }),
+    ) as ProtocolError;
     expect(error).toBeInstanceOf(ProtocolError);
     expect(error.status).toBe(status);
     expect(error.retryable).toBe(retryable);
@@ -235,7 +230,7 @@ describe("parseResponse: no envelope", () => {
   it("redacts secrets in the snippet, even in cut JSON", () => {
     const body =
       '<html>POST https:\\/\\/x.bitrix24.ru\\/rest\\/1\\/c0de1234\\/x failed {"auth":"t0k3n-cut';
-    const error = thrown(() => parseResponse(call, json(502, body))) as ProtocolError;
+    const error = thrown(Error, () => parseResponse(call, json(502, body))) as ProtocolError;
     expect(error.snippet).not.toMatch(/c0de1234|t0k3n-cut/);
   });
 });

@@ -33,6 +33,7 @@ import {
   secretsOfParams,
 } from "./redact.js";
 import { oauthTarget } from "./target.js";
+import { thrown } from "./testing/thrown.js";
 import { parseWebhookUrl } from "./webhook-url.js";
 
 // One distinct secret per place a secret can sit.
@@ -64,16 +65,6 @@ const LEAKY = [
 const botCall = imbotV2InputActionNotify({ dialogId: "chat5", botId: 1, botToken: BOT_TOKEN });
 // What the client knows and passes: the webhook code, the OAuth tokens and the app secret.
 const KNOWN = [CODE, ACCESS, REFRESH, CLIENT_SECRET, HEADER];
-
-function caught(run: () => unknown): B24Error {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(B24Error);
-    return error as B24Error;
-  }
-  throw new Error("expected a B24Error");
-}
 
 const envelope = (status: number, error: string) => ({
   status,
@@ -107,23 +98,32 @@ const ERRORS: ReadonlyArray<
 > = [
   [
     "AuthError from parseResponse",
-    () => caught(() => parseResponse(botCall, envelope(401, "expired_token"), { secrets: KNOWN })),
+    () =>
+      thrown(B24Error, () =>
+        parseResponse(botCall, envelope(401, "expired_token"), { secrets: KNOWN }),
+      ),
     AuthError,
   ],
   [
     "AccessError from parseResponse",
-    () => caught(() => parseResponse(botCall, envelope(403, "ACCESS_ERROR"), { secrets: KNOWN })),
+    () =>
+      thrown(B24Error, () =>
+        parseResponse(botCall, envelope(403, "ACCESS_ERROR"), { secrets: KNOWN }),
+      ),
     AccessError,
   ],
   [
     "ValidationError from parseResponse",
-    () => caught(() => parseResponse(botCall, envelope(400, "BOT_NOT_FOUND"), { secrets: KNOWN })),
+    () =>
+      thrown(B24Error, () =>
+        parseResponse(botCall, envelope(400, "BOT_NOT_FOUND"), { secrets: KNOWN }),
+      ),
     ValidationError,
   ],
   [
     "RateLimitError from parseResponse",
     () =>
-      caught(() =>
+      thrown(B24Error, () =>
         parseResponse(botCall, envelope(503, "QUERY_LIMIT_EXCEEDED"), { secrets: KNOWN }),
       ),
     RateLimitError,
@@ -131,7 +131,7 @@ const ERRORS: ReadonlyArray<
   [
     "MethodNotFoundError from parseResponse",
     () =>
-      caught(() =>
+      thrown(B24Error, () =>
         parseResponse(botCall, envelope(404, "ERROR_METHOD_NOT_FOUND"), { secrets: KNOWN }),
       ),
     MethodNotFoundError,
@@ -139,14 +139,17 @@ const ERRORS: ReadonlyArray<
   [
     "ServerError from parseResponse",
     () =>
-      caught(() =>
+      thrown(B24Error, () =>
         parseResponse(botCall, envelope(500, "INTERNAL_SERVER_ERROR"), { secrets: KNOWN }),
       ),
     ServerError,
   ],
   [
     "ApiError from parseResponse",
-    () => caught(() => parseResponse(botCall, envelope(400, "SOMETHING_NEW"), { secrets: KNOWN })),
+    () =>
+      thrown(B24Error, () =>
+        parseResponse(botCall, envelope(400, "SOMETHING_NEW"), { secrets: KNOWN }),
+      ),
     ApiError,
   ],
   [
@@ -166,7 +169,7 @@ const ERRORS: ReadonlyArray<
   [
     "ProtocolError (HTML 502) from parseResponse",
     () =>
-      caught(() =>
+      thrown(B24Error, () =>
         parseResponse(
           botCall,
           { status: 502, headers: {}, body: `<html><pre>${LEAKY}</pre></html>` },
@@ -178,7 +181,7 @@ const ERRORS: ReadonlyArray<
   [
     "ProtocolError (cut JSON) from parseResponse, no secrets known",
     () =>
-      caught(() =>
+      thrown(B24Error, () =>
         parseResponse(imDialogWriting(1), {
           status: 200,
           headers: {},
@@ -190,7 +193,7 @@ const ERRORS: ReadonlyArray<
   [
     "PortalMovedError from parseResponse",
     () =>
-      caught(() =>
+      thrown(B24Error, () =>
         parseResponse(
           botCall,
           {
@@ -208,7 +211,7 @@ const ERRORS: ReadonlyArray<
   [
     "PortalMovedError from parseResponse, no secrets known",
     () =>
-      caught(() =>
+      thrown(B24Error, () =>
         parseResponse(imDialogWriting(1), {
           status: 301,
           headers: { location: `https://new.bitrix24.ru/rest/1/${CODE}/` },
@@ -237,34 +240,35 @@ const ERRORS: ReadonlyArray<
   ],
   [
     "ConfigError from parseWebhookUrl (http)",
-    () => caught(() => parseWebhookUrl(`http://x.bitrix24.ru/rest/1/${CODE}/`)),
+    () => thrown(B24Error, () => parseWebhookUrl(`http://x.bitrix24.ru/rest/1/${CODE}/`)),
     ConfigError,
   ],
   [
     "ConfigError from parseWebhookUrl (bad user id)",
-    () => caught(() => parseWebhookUrl(`https://x.bitrix24.ru/rest/me/${CODE}/`)),
+    () => thrown(B24Error, () => parseWebhookUrl(`https://x.bitrix24.ru/rest/me/${CODE}/`)),
     ConfigError,
   ],
   [
     "ConfigError from parseWebhookUrl (query)",
-    () => caught(() => parseWebhookUrl(`${WEBHOOK_URL}?auth=${ACCESS}`)),
+    () => thrown(B24Error, () => parseWebhookUrl(`${WEBHOOK_URL}?auth=${ACCESS}`)),
     ConfigError,
   ],
   [
     "ConfigError from parseWebhookUrl (userinfo)",
-    () => caught(() => parseWebhookUrl(`https://u:${ACCESS}@x.bitrix24.ru/rest/1/${CODE}/`)),
+    () =>
+      thrown(B24Error, () => parseWebhookUrl(`https://u:${ACCESS}@x.bitrix24.ru/rest/1/${CODE}/`)),
     ConfigError,
   ],
   [
     "ConfigError from oauthTarget",
-    () => caught(() => oauthTarget(`http://x.bitrix24.ru/rest/?auth=${ACCESS}`, ACCESS)),
+    () => thrown(B24Error, () => oauthTarget(`http://x.bitrix24.ru/rest/?auth=${ACCESS}`, ACCESS)),
     ConfigError,
   ],
   [
     "ConfigError from buildRequest with a cause",
     () => {
       const params: Record<string, unknown> = { botToken: BOT_TOKEN, n: 1n };
-      return caught(() =>
+      return thrown(B24Error, () =>
         buildRequest({ method: "imbot.v2.Chat.InputAction.notify", params }, oauth),
       );
     },
@@ -281,17 +285,17 @@ const ERRORS: ReadonlyArray<
   ],
   [
     "DialogIdError from parseDialogId (a pasted webhook URL)",
-    () => caught(() => parseDialogId(WEBHOOK_URL)),
+    () => thrown(B24Error, () => parseDialogId(WEBHOOK_URL)),
     DialogIdError,
   ],
   [
     "DialogIdError from parseDialogId (a pasted query)",
-    () => caught(() => parseDialogId(`?auth=${ACCESS}&refresh_token=${REFRESH}`)),
+    () => thrown(B24Error, () => parseDialogId(`?auth=${ACCESS}&refresh_token=${REFRESH}`)),
     DialogIdError,
   ],
   [
     "DialogIdError from toDialogId (an object with a token)",
-    () => caught(() => toDialogId({ kind: "chat", id: 0, auth: ACCESS } as never)),
+    () => thrown(B24Error, () => toDialogId({ kind: "chat", id: 0, auth: ACCESS } as never)),
     DialogIdError,
   ],
   [
@@ -345,7 +349,7 @@ describe("no secret leaves in any error", () => {
   });
 
   it("keeps the useful, non-secret parts", () => {
-    const error = caught(() =>
+    const error = thrown(B24Error, () =>
       parseResponse(botCall, envelope(403, "ACCESS_ERROR"), { secrets: KNOWN }),
     ) as ApiError;
     expect(error.description).toContain(
