@@ -60,6 +60,17 @@ describe("createSignalGroup", () => {
     expect(linked.signal.aborted).toBe(false);
   });
 
+  it("makes a task's signal only when read; read late, it still tells the right reason", () => {
+    const group = createSignalGroup();
+    const caller = new AbortController();
+    const fromCaller = group.link(caller.signal);
+    const fromGroup = group.link();
+    caller.abort("user left");
+    group.abortAll("closed");
+    expect(fromCaller.signal.reason).toBe("user left");
+    expect(fromGroup.signal.reason).toBe("closed");
+  });
+
   it("adds no listener to any shared signal, however many tasks run", () => {
     const group = createSignalGroup();
     const added = vi.spyOn(AbortSignal.prototype, "addEventListener");

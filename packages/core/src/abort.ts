@@ -26,7 +26,8 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
 
 /** A task's signal in a {@link SignalGroup}, and a way to leave the group. */
 export interface LinkedSignal {
-  signal: AbortSignal;
+  /** Made on first read: a task that never waits never pays for an AbortController. */
+  readonly signal: AbortSignal;
   /** Leaves the group and stops listening to the caller's signal; call it when the task ends. */
   unlink(): void;
 }
@@ -66,17 +67,26 @@ export function createSignalGroup(): SignalGroup {
       return ended !== undefined;
     },
     link(source) {
-      const controller = new AbortController();
-      const onAbort = () => controller.abort(source?.reason);
-      if (ended) controller.abort(ended.reason);
-      else if (source?.aborted) controller.abort(source.reason);
-      else {
-        members.add(controller);
-        source?.addEventListener("abort", onAbort, { once: true });
-      }
+      let controller: AbortController | undefined;
+      let unlinked = false;
+      const onAbort = () => controller?.abort(source?.reason);
       return {
-        signal: controller.signal,
+        get signal() {
+          if (controller) return controller.signal;
+          controller = new AbortController();
+          // Made late, it cannot tell which abort came first: the caller's reason wins.
+          if (unlinked) return controller.signal;
+          if (source?.aborted) controller.abort(source.reason);
+          else if (ended) controller.abort(ended.reason);
+          else {
+            members.add(controller);
+            source?.addEventListener("abort", onAbort, { once: true });
+          }
+          return controller.signal;
+        },
         unlink() {
+          unlinked = true;
+          if (!controller) return;
           members.delete(controller);
           source?.removeEventListener("abort", onAbort);
         },

@@ -28,6 +28,22 @@ describe("createLeakyBucket", () => {
     expect(granted.slice(50)).toEqual([1000, 1500, 2000]);
   });
 
+  it("tryAcquire takes a free slot at once, and never jumps the queue", async () => {
+    const { clock, limiter, granted, take } = setup({ drainPerSecond: 2, bucketSize: 2 });
+    expect(limiter.tryAcquire?.()).toBe(true);
+    expect(limiter.tryAcquire?.()).toBe(true);
+    expect(limiter.tryAcquire?.()).toBe(false);
+    const waiting = take();
+    await clock.advance(10_000);
+    await waiting;
+    expect(granted).toHaveLength(1);
+    // Room again, but a waiter queued first is served first.
+    const queued = [take(), take(), take()];
+    expect(limiter.tryAcquire?.()).toBe(false);
+    await clock.advance(10_000);
+    await Promise.all(queued);
+  });
+
   it("uses the enterprise numbers", async () => {
     const { clock, granted, take } = setup(RATE_LIMIT_PRESETS.enterprise);
     const all = Array.from({ length: 252 }, () => take());

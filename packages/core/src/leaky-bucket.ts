@@ -20,6 +20,11 @@ export interface RateLimiter {
    * with `signal.reason` and gives the place to the next waiter.
    */
   acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional fast path: takes a slot and returns `true` when one is free right now, without
+   * queueing; `false` means "call `acquire`". Lets a caller skip preparing to wait.
+   */
+  tryAcquire?(): boolean;
   /** The portal answered `QUERY_LIMIT_EXCEEDED`: treat its bucket as full. */
   saturate(): void;
 }
@@ -81,6 +86,13 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
   };
   const fits = () => level + 1 <= bucketSize + EPSILON;
 
+  const tryAcquire = (): boolean => {
+    leak();
+    if (queue.length > 0 || !fits()) return false;
+    level += 1;
+    return true;
+  };
+
   const pump = () => {
     clock.clearTimeout(timer);
     timer = undefined;
@@ -95,13 +107,10 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
   };
 
   return {
+    tryAcquire,
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      leak();
-      if (queue.length === 0 && fits()) {
-        level += 1;
-        return Promise.resolve();
-      }
+      if (tryAcquire()) return Promise.resolve();
       if (queue.length === 0) level += 1;
       return new Promise<void>((resolve, reject) => {
         const onAbort = () => {

@@ -27,6 +27,16 @@ describe("createOperatingTime", () => {
     expect(await timeOfWait(clock, operating.wait("im.dialog.writing"))).toBe(60_000);
   });
 
+  it("says which methods are busy, so a caller waits only for those", () => {
+    const clock = createFakeClock({ now: T0 });
+    const operating = createOperatingTime(clock);
+    operating.hold("im.dialog.writing", T0 + 1_000);
+    expect(operating.busy("IM.DIALOG.WRITING")).toBe(true);
+    expect(operating.busy("profile")).toBe(false);
+    operating.record("profile", { operating: 400, operating_reset_at: (T0 + 5_000) / 1000 });
+    expect(operating.busy("profile")).toBe(true);
+  });
+
   it("paces a method near its budget to one call a second until operating_reset_at", async () => {
     const clock = createFakeClock({ now: T0 });
     const operating = createOperatingTime(clock);

@@ -13,6 +13,8 @@ export interface OperatingTimeReport {
 export interface OperatingTime {
   /** Resolves when a call of `method` may go; rejects with `signal.reason` on abort. */
   wait(method: string, signal?: AbortSignal): Promise<void>;
+  /** Whether `method` is held or paced now, i.e. whether `wait` could wait at all. */
+  busy(method: string): boolean;
   /** Reads an answer's `time` for `method`. */
   record(method: string, time: OperatingTimeReport | undefined): void;
   /** Holds `method`, and no other, until `until` (epoch ms): after `OPERATION_TIME_LIMIT`. */
@@ -69,6 +71,10 @@ export function createOperatingTime(clock: Clock): OperatingTime {
         }
         await sleep(clock, readyAt - now, signal);
       }
+    },
+    busy(method) {
+      const state = states.get(method.toLowerCase());
+      return state !== undefined && clock.now() < Math.max(state.holdUntil, state.slowUntil);
     },
     record(method, time) {
       if (!time || typeof time.operating !== "number" || time.operating < SLOW_FROM_SECONDS) return;

@@ -1,4 +1,4 @@
-import { createSignalGroup, sleep } from "./abort.js";
+import { createSignalGroup, type LinkedSignal, sleep } from "./abort.js";
 import { buildRequest } from "./build-request.js";
 import { ClientClosedError } from "./client-errors.js";
 import type { Clock } from "./clock.js";
@@ -110,13 +110,16 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     call: MethodCall,
     methods: readonly string[],
     signal: AbortSignal | undefined,
-    waitSignal: AbortSignal,
+    // Read only when the call has to wait: most calls never create its controller.
+    wait: LinkedSignal,
   ): Promise<RestResult<T>> => {
     let moved = false;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
-      for (const method of methods) await operating.wait(method, waitSignal);
-      await limiter?.acquire(waitSignal);
+      for (const method of methods) {
+        if (operating.busy(method)) await operating.wait(method, wait.signal);
+      }
+      if (limiter && !limiter.tryAcquire?.()) await limiter.acquire(wait.signal);
       const used = target();
       const request = buildRequest(call, used);
       let response: HttpResponse | undefined;
@@ -154,7 +157,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
         if (!isRetryable(error) || attempt >= retry.attempts) fail(call, attempt, error);
         const delayMs = backoffDelay(retry, attempt);
         notify(hooks.onRetry, { method: call.method, attempt, delayMs, error: error as B24Error });
-        await sleep(clock, delayMs, waitSignal);
+        await sleep(clock, delayMs, wait.signal);
       }
     }
   };
@@ -167,8 +170,9 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   return {
     run(call, methods, signal) {
       if (tasks.aborted) return Promise.reject(new ClientClosedError());
+      if (signal?.aborted) return Promise.reject(signal.reason);
       const linked = tasks.link(signal);
-      const task = attempts<never>(call, methods, signal, linked.signal).finally(() => {
+      const task = attempts<never>(call, methods, signal, linked).finally(() => {
         linked.unlink();
         running.delete(task);
       });
