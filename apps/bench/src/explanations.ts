@@ -5,25 +5,25 @@
  */
 export const explanations: Record<string, string> = {
   "CPU per call: b24im-node ÷ raw-undici":
-    "Profiled with `--cpu-prof` at concurrency 32 (after the pipeline stopped redacting hook payloads when no " +
-    "hook is set and stopped linking every call to one shared close signal, which took b24im-node from ~150 to " +
-    "~80 µs per call): what remains over raw undici's ~55 µs is per-call AbortController creation (one in " +
-    "core's pipeline, one in transport-node with its timer; ~5 % of the process's CPU), JSON building and " +
-    "parsing (`buildRequest`, `parseResponse`, ~3–4 % each), the copy of the response headers and the pipeline's " +
-    "promise layers (limiter, operating time, retry loop). Runs are noisy on 2 shared cores: the spread column " +
-    "shows the range. To close the gap: create the pipeline's per-call controller only when a call really waits " +
-    "(limiter, backoff, operating-time hold), use undici's per-request `headersTimeout`/`bodyTimeout` instead of " +
-    "a controller and a timer per call, and flatten the pipeline's async layers into one.",
+    "Profiled with `--cpu-prof` at concurrency 32. Already removed: redacted hook payloads built when no " +
+    "hook listens, one listener per call on a shared close signal, and an AbortController per call that never " +
+    "waits (together ~150 → ~75 µs per call). What remains over raw undici is transport-node's deadline (an " +
+    "AbortController and a timer per request, ~3–4 % of the process's CPU), JSON building and parsing " +
+    "(`buildRequest`, `parseResponse`, ~3–4 % each), the copy of the response headers and the pipeline's " +
+    "promise layers (operating time, limiter, retry loop, hooks). Runs are noisy on 2 shared cores: the spread " +
+    "column shows the range. To close the gap: use undici's per-request `headersTimeout`/`bodyTimeout` instead " +
+    "of a controller and a timer per request (a per-phase rather than a total deadline), and flatten the " +
+    "pipeline's async layers into one function for the common no-wait path.",
   "throughput: b24im-node ÷ raw-undici":
     "Same cause as the CPU figure: on 2 cores the client and the emulator share the CPU, so every extra " +
     "µs of client CPU per call is throughput lost at concurrency 32 (at concurrency 1 latency, not CPU, " +
     "dominates and the gap is smaller).",
   "throughput: b24im-fetch ÷ raw-fetch":
-    "Profiled the same way: most of the difference is the transport's per-call AbortController and timer — " +
-    "fetch wires every signal it is given into its own abort machinery, and the raw baseline passes none — plus " +
-    "core's per-call controller and the copy of the response headers. Closing it takes the core fixes listed for " +
-    "the CPU target, and a transport-fetch that hands fetch the caller's signal only when there is one instead " +
-    "of a new controller per call (with the timeout through `AbortSignal.timeout` where it does not retain timers).",
+    "Profiled the same way: most of the difference is the transport's deadline — an AbortController and a " +
+    "timer per call, and fetch wires every signal it is given into its own abort machinery, while the raw " +
+    "baseline passes none — plus the copy of the response headers and the pipeline's promise layers. fetch " +
+    "has no timeout of its own, so the signal stays; `AbortSignal.timeout` alone (when the caller gives no " +
+    "signal) would save the controller where the runtime does not retain its timers.",
   "throughput: b24im-node-https ÷ b24jssdk-open":
     "Two different limits. At concurrency 1 every call waits for the emulator's own work (~130–150 µs of its CPU) " +
     "and TLS on both ends, the same for every client, so no client can reach 3× here: raw undici over https, " +
