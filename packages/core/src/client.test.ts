@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from "./errors.js";
 import type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
+import type { HttpResponse } from "./http.js";
 import { createFakeClock, type FakeClock } from "./testing/fake-clock.js";
 import {
   createFakeTransport,
@@ -407,6 +408,31 @@ describe("close", () => {
     await expect(client.call("profile")).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
     expect(transport.requests).toHaveLength(50);
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("sends no new attempt once closed: no retry, no re-send to a moved portal", async () => {
+    const moved: HttpResponse = {
+      status: 302,
+      headers: { location: `https://y.bitrix24.ru/rest/1/${CODE}/im.dialog.writing` },
+      body: "",
+    };
+    for (const answer of [errorResponse("INTERNAL_SERVER_ERROR", 500), moved]) {
+      for (const rateLimit of [false, "standard"] as const) {
+        const { clock, transport, client } = setup({ rateLimit, followPortalMoves: true });
+        transport.setDefault(
+          () => new Promise((resolve) => clock.setTimeout(() => resolve(answer), 100)),
+        );
+        const call = settle(client.writing("chat5"));
+        await clock.flush();
+        const closing = client.close();
+        await clock.advance(100);
+        await clock.runAll();
+        await closing;
+        const outcome = await call;
+        expect(!outcome.ok && outcome.error).toBeInstanceOf(ClientClosedError);
+        expect(transport.requests).toHaveLength(1);
+      }
+    }
   });
 
   it("stops typing leases", async () => {

@@ -116,6 +116,8 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     let moved = false;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
+      // No new attempt (a retry, a replay after a refresh) goes out once the client closed.
+      if (tasks.aborted) throw new ClientClosedError();
       for (const method of methods) {
         if (operating.busy(method)) await operating.wait(method, wait.signal);
       }
