@@ -1,6 +1,5 @@
 import type { B24Error } from "./errors.js";
 import type { HttpRequest, HttpResponse } from "./http.js";
-import { redactHeaders, redactText } from "./redact.js";
 
 /** What `onRequest` sees: the request about to be sent, without secrets. */
 export interface RequestEvent {
@@ -54,33 +53,20 @@ export interface ClientHooks {
 }
 
 /**
- * Calls a hook, if set, swallowing what it throws.
+ * Calls a hook or a handler, if set, swallowing what it throws.
  *
  * @example
  * ```ts
  * notify(hooks.onRetry, { method, attempt, delayMs, error });
  * ```
  */
-export function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
+export function notify<A extends unknown[]>(
+  hook: ((...args: A) => void) | undefined,
+  ...args: A
+): void {
   try {
-    hook?.(event);
+    hook?.(...args);
   } catch {
-    // Observers must not change the outcome of a call.
+    // Observers must not change the outcome of a call, nor stop other dialogs' typing.
   }
-}
-
-/**
- * An answer as hooks may see it: secret headers dropped, known secrets (and secret-looking
- * fields) removed from every header value and from the body.
- *
- * @example
- * ```ts
- * redactResponse({ status: 302, headers: { location: "https://y/rest/1/code1234/" }, body: "" }, []);
- * // headers.location === "https://y/rest/1/[REDACTED]/"
- * ```
- */
-export function redactResponse(response: HttpResponse, secrets: readonly string[]): HttpResponse {
-  const headers = redactHeaders(response.headers);
-  for (const name in headers) headers[name] = redactText(headers[name] as string, secrets);
-  return { status: response.status, headers, body: redactText(response.body, secrets) };
 }

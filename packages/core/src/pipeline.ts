@@ -3,14 +3,14 @@ import { buildRequest } from "./build-request.js";
 import { ClientClosedError } from "./client-errors.js";
 import type { Clock } from "./clock.js";
 import { ApiError, B24Error, PortalMovedError, RateLimitError } from "./errors.js";
-import { type ClientHooks, notify, redactResponse } from "./hooks.js";
+import { type ClientHooks, notify } from "./hooks.js";
 import type { HttpRequest, HttpResponse, Transport } from "./http.js";
 import type { RateLimiter } from "./leaky-bucket.js";
 import type { MethodCall } from "./methods.js";
 import type { OAuthSession } from "./oauth.js";
 import type { OperatingTime } from "./operating-time.js";
 import { parseResponse, type RestResult } from "./parse-response.js";
-import { redactRequest, secretsOf } from "./redact.js";
+import { redactRequestWith, redactResponse, secretsOf } from "./redact.js";
 import { backoffDelay, isRetryable, type RetryPolicy } from "./retry.js";
 import { checkUrl, oauthTarget, type Target, type WebhookTarget, withSecret } from "./target.js";
 
@@ -79,7 +79,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       return transport.send(request, { signal, timeoutMs: parts.timeoutMs });
     }
     const known = [...secrets(), ...secretsOf(request)];
-    const redacted = redactRequest(request, known);
+    const redacted = redactRequestWith(request, known);
     notify(hooks.onRequest, { method, attempt, request: redacted });
     const started = clock.now();
     const response = await transport.send(request, { signal, timeoutMs: parts.timeoutMs });

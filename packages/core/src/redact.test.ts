@@ -28,6 +28,7 @@ import {
   redactHeaders,
   redactParams,
   redactRequest,
+  redactResponse,
   redactText,
   secretsOf,
   secretsOfParams,
@@ -474,5 +475,29 @@ describe("targets keep their secrets out of sight", () => {
       const text = `${JSON.stringify(target)} ${inspect(target, { depth: 10 })} ${String(Object.values(target))}`;
       for (const secret of ALL) expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe("redactResponse", () => {
+  it("removes secrets from header values and the body, and drops credential headers", () => {
+    const view = redactResponse(
+      {
+        status: 302,
+        headers: {
+          location: "https://y.bitrix24.ru/rest/1/code1234/profile",
+          "set-cookie": "sid=abc",
+        },
+        body: '{"echo":"knownSecret99","access_token":"t0k3n0000"}',
+      },
+      ["knownSecret99"],
+    );
+    expect(view).toEqual({
+      status: 302,
+      headers: {
+        location: "https://y.bitrix24.ru/rest/1/[REDACTED]/profile",
+        "set-cookie": "[REDACTED]",
+      },
+      body: '{"echo":"[REDACTED]","access_token":"[REDACTED]"}',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { HttpRequest } from "./http.js";
+import type { HttpRequest, HttpResponse } from "./http.js";
 
 /**
  * What every secret is replaced with.
@@ -205,7 +205,21 @@ function safeDecode(text: string): string {
  * ```
  */
 export function redactRequest(request: HttpRequest, secrets: readonly string[] = []): HttpRequest {
-  const known = [...secrets, ...secretsOf(request)];
+  return redactRequestWith(request, [...secrets, ...secretsOf(request)]);
+}
+
+/**
+ * {@link redactRequest} for a caller that already holds every secret of the request
+ * (`known` includes `secretsOf(request)`), e.g. to redact its answer with the same list.
+ *
+ * @example
+ * ```ts
+ * const known = [...clientSecrets, ...secretsOf(request)];
+ * notify(onRequest, redactRequestWith(request, known));
+ * notify(onResponse, redactResponse(response, known));
+ * ```
+ */
+export function redactRequestWith(request: HttpRequest, known: readonly string[]): HttpRequest {
   const view: HttpRequest = {
     method: request.method,
     url: redactText(request.url, known),
@@ -213,4 +227,20 @@ export function redactRequest(request: HttpRequest, secrets: readonly string[] =
   };
   if (request.body !== undefined) view.body = redactText(request.body, known);
   return view;
+}
+
+/**
+ * An answer as hooks may see it: secret headers dropped, known secrets (and secret-looking
+ * fields) removed from every header value and from the body.
+ *
+ * @example
+ * ```ts
+ * redactResponse({ status: 302, headers: { location: "https://y/rest/1/code1234/" }, body: "" }, []);
+ * // headers.location === "https://y/rest/1/[REDACTED]/"
+ * ```
+ */
+export function redactResponse(response: HttpResponse, secrets: readonly string[]): HttpResponse {
+  const headers = redactHeaders(response.headers);
+  for (const name in headers) headers[name] = redactText(headers[name] as string, secrets);
+  return { status: response.status, headers, body: redactText(response.body, secrets) };
 }

@@ -4,6 +4,7 @@ import type { Clock, TimerHandle } from "./clock.js";
 import { type DialogIdInput, formatDialogId, toDialogId } from "./dialog-id.js";
 import { type DueEntry, DueQueue } from "./due-queue.js";
 import { B24Error } from "./errors.js";
+import { notify } from "./hooks.js";
 import type { MethodCall } from "./methods.js";
 import { typingCall, typingScheduleKey } from "./typing-identity.js";
 import { Lease, type LeaseOwner, type TypingLease } from "./typing-lease.js";
@@ -114,9 +115,8 @@ export function createTypingScheduler(o: {
   const schedulesByKey = new Map<string, Schedule>();
   const refreshes = new DueQueue<Schedule>();
   const deadlines = new DueQueue<Lease<Schedule>>();
-  const closing = new AbortController();
-  // Each whileTyping job gets its own signal: one listener per job on `closing` would pile up.
-  const jobs = createSignalGroup();
+  // The signals of in-flight sends and whileTyping jobs; close() aborts them all at once.
+  const tasks = createSignalGroup();
   let timer: TimerHandle | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
   let sending = false;
@@ -147,7 +147,7 @@ export function createTypingScheduler(o: {
     const dialogId = formatDialogId(toDialogId(dialogIdInput));
     const resolved = resolveTypingOptions(defaults, options);
     const signal = resolved.signal;
-    if (closing.signal.aborted || signal?.aborted) return new Lease(dialogId, resolved, undefined);
+    if (tasks.aborted || signal?.aborted) return new Lease(dialogId, resolved, undefined);
     const now = clock.now();
     const lease = new Lease(dialogId, resolved, owner);
     join(lease, now);
@@ -196,7 +196,7 @@ export function createTypingScheduler(o: {
   // Keeps the one timer pointed at the next thing to do: the first refresh due (unless a send
   // is under way; the send loop picks refreshes up itself) or the first lease deadline.
   function arm(): void {
-    if (closing.signal.aborted) return;
+    if (tasks.aborted) return;
     const refreshAt = sending
       ? Number.POSITIVE_INFINITY
       : (refreshes.peek()?.due ?? Number.POSITIVE_INFINITY);
@@ -240,7 +240,7 @@ export function createTypingScheduler(o: {
     sending = true;
     try {
       for (;;) {
-        if (closing.signal.aborted) return;
+        if (tasks.aborted) return;
         const round = takeDue(clock.now());
         if (round.length === 0) return;
         await sendRound(round);
@@ -275,15 +275,18 @@ export function createTypingScheduler(o: {
   async function sendRound(round: Schedule[]): Promise<void> {
     let outcomes: BatchOutcome[] | undefined;
     let failure: B24Error | undefined;
+    const task = tasks.link();
     try {
       outcomes = await send(
         round.map((schedule) => schedule.call),
-        closing.signal,
+        task.signal,
       );
     } catch (error) {
       failure = asB24Error(error);
+    } finally {
+      task.unlink();
     }
-    if (closing.signal.aborted) return;
+    if (tasks.aborted) return;
     round.forEach((schedule, index) => {
       // A schedule whose leases all ended while the send was out has nothing to report to.
       if (schedulesByKey.get(schedule.key) !== schedule) return;
@@ -312,7 +315,7 @@ export function createTypingScheduler(o: {
     options?: TypingOptions,
   ): Promise<T> {
     const lease = open(dialogId, options);
-    const linked = jobs.link(lease.options.signal);
+    const linked = tasks.link(lease.options.signal);
     try {
       if (linked.signal.aborted) throw linked.signal.reason;
       return await job(linked.signal);
@@ -323,9 +326,8 @@ export function createTypingScheduler(o: {
   }
 
   function close(reason?: unknown): void {
-    if (closing.signal.aborted) return;
-    closing.abort(reason);
-    jobs.abortAll(reason);
+    if (tasks.aborted) return;
+    tasks.abortAll(reason);
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
     for (const schedule of [...schedulesByKey.values()]) {
@@ -334,18 +336,6 @@ export function createTypingScheduler(o: {
   }
 
   return { lease: open, whileTyping, close };
-}
-
-function notify(
-  onError: NonNullable<TypingOptions["onError"]>,
-  error: B24Error,
-  dialogId: string,
-): void {
-  try {
-    onError(error, dialogId);
-  } catch {
-    // A throwing handler must not stop the schedules of other dialogs.
-  }
 }
 
 function asB24Error(error: unknown): B24Error {
