@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { type B24Client, createClient } from "./client.js";
-import { ClientClosedError } from "./client-errors.js";
 import type { ClientOptions } from "./client-options.js";
 import {
   AccessError,
   AuthError,
+  ClientClosedError,
   ConfigError,
   DialogIdError,
   PortalMovedError,

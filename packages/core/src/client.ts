@@ -1,10 +1,9 @@
 import { BATCH_LIMIT, type BatchOutcome, batchCall, parseBatchResult } from "./batch-protocol.js";
 import { assertMethodName } from "./build-request.js";
-import { ClientClosedError } from "./client-errors.js";
 import { type ClientOptions, checkClientOptions, rateLimiterFor } from "./client-options.js";
 import { systemClock } from "./clock.js";
 import type { DialogIdInput } from "./dialog-id.js";
-import { ApiError, B24Error, ConfigError, RateLimitError } from "./errors.js";
+import { ApiError, B24Error, ClientClosedError, ConfigError, RateLimitError } from "./errors.js";
 import { notify } from "./hooks.js";
 import { imDialogWriting, type MethodCall } from "./methods.js";
 import { createOAuthSession } from "./oauth.js";

@@ -405,6 +405,27 @@ export class PortalMovedError extends B24Error {
   }
 }
 
+/**
+ * The client was closed: the call was not sent (it was still waiting for the rate limiter,
+ * the operating-time hold or a backoff), or it was made after `close()`.
+ *
+ * @example
+ * ```ts
+ * const pending = client.writing("chat5");
+ * await client.close();
+ * await pending.catch((e) => e instanceof ClientClosedError); // true if it had not been sent
+ * ```
+ */
+export class ClientClosedError extends B24Error {
+  override get name(): string {
+    return "ClientClosedError";
+  }
+
+  constructor() {
+    super("The client is closed; the call was not sent", "CLIENT_CLOSED", false);
+  }
+}
+
 type ApiErrorClass = new (details: ApiErrorDetails) => ApiError;
 
 // One space-separated list of codes per class: the table is read once, at load.

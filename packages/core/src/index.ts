@@ -5,7 +5,6 @@ export { BATCH_LIMIT, batchCall, parseBatchResult } from "./batch-protocol.js";
 export { buildRequest } from "./build-request.js";
 export type { B24Client, BatchEntry, BatchOptions, BatchResult, CallOptions } from "./client.js";
 export { createClient } from "./client.js";
-export { ClientClosedError } from "./client-errors.js";
 export type { ClientOptions } from "./client-options.js";
 export type { Clock, TimerHandle } from "./clock.js";
 export { systemClock } from "./clock.js";
@@ -18,6 +17,7 @@ export {
   AuthError,
   apiErrorFrom,
   B24Error,
+  ClientClosedError,
   ConfigError,
   DialogIdError,
   MethodNotFoundError,

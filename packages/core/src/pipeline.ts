@@ -1,8 +1,13 @@
 import { createSignalGroup, type LinkedSignal, sleep } from "./abort.js";
 import { buildRequest } from "./build-request.js";
-import { ClientClosedError } from "./client-errors.js";
 import type { Clock } from "./clock.js";
-import { ApiError, B24Error, PortalMovedError, RateLimitError } from "./errors.js";
+import {
+  ApiError,
+  B24Error,
+  ClientClosedError,
+  PortalMovedError,
+  RateLimitError,
+} from "./errors.js";
 import { type ClientHooks, notify } from "./hooks.js";
 import type { HttpRequest, HttpResponse, Transport } from "./http.js";
 import type { RateLimiter } from "./leaky-bucket.js";
