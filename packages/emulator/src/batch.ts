@@ -119,14 +119,13 @@ export async function runBatch(
       if (halt) break;
     }
   }
-  const empty = new Map<string, unknown>();
   return {
     commands: commands.length,
     result: {
       result: phpMap(results),
       result_error: phpMap(errors),
-      result_total: phpMap(empty),
-      result_next: phpMap(empty),
+      result_total: [],
+      result_next: [],
       result_time: phpMap(times),
     },
   };

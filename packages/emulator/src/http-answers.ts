@@ -18,14 +18,9 @@ const JSON_TYPE = "application/json; charset=utf-8";
  * ```
  */
 export function sendJson(res: ServerResponse, status: number, body: unknown, cut = false): void {
-  let text = JSON.stringify(body);
-  if (cut) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
-  res.writeHead(status, {
-    ...CORS_HEADERS,
-    "content-type": JSON_TYPE,
-    "content-length": Buffer.byteLength(text),
-  });
-  res.end(text);
+  const text = JSON.stringify(body);
+  const sent = cut ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : text;
+  sendText(res, status, JSON_TYPE, sent);
 }
 
 /**
@@ -69,7 +64,7 @@ export function sendText(
   status: number,
   contentType: string,
   text: string,
-  extraHeaders: Record<string, string> = {},
+  extraHeaders?: Record<string, string>,
 ): void {
   res.writeHead(status, {
     ...CORS_HEADERS,

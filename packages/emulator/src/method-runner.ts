@@ -4,7 +4,7 @@ import type { OperatingTime } from "./operating-time.js";
 import type { Params } from "./php-query.js";
 import type { PortalModel } from "./portal-model.js";
 import { upperCaseKeys } from "./request-params.js";
-import { RestError } from "./rest-error.js";
+import { methodNotFoundError, RestError } from "./rest-error.js";
 import { type RestTime, restTime } from "./time-envelope.js";
 import type { TypingView } from "./typing-view.js";
 
@@ -44,7 +44,7 @@ export class MethodRunner {
     const startMs = now();
     const method = findMethod(name);
     if (method === undefined) {
-      const error = new RestError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+      const error = methodNotFoundError();
       return { ok: false, error, time: restTime(startMs, now(), 0, 0, startMs / 1000 + 600) };
     }
     const lowerName = method.name.toLowerCase();

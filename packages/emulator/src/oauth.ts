@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Caller } from "./methods/rest-method.js";
 import type { Params } from "./php-query.js";
 import type { PortalModel } from "./portal-model.js";
-import { RestError } from "./rest-error.js";
+import { RestError, wrongAuthError } from "./rest-error.js";
 
 /** The answer of `/oauth/token/` (and of `emulator.oauth.issueTokens`). */
 export interface OAuthTokenAnswer {
@@ -85,7 +85,7 @@ export class OAuthServer implements OAuthControl {
   /** The caller an access token stands for, or the 401 the portal answers. */
   authenticate(accessToken: unknown): Caller {
     if (typeof accessToken !== "string" || accessToken === "") {
-      throw new RestError(401, "NO_AUTH_FOUND", "Wrong authorization data");
+      throw wrongAuthError();
     }
     const grant = this.#accessTokens.get(accessToken);
     if (grant === undefined) {
@@ -122,12 +122,6 @@ export class OAuthServer implements OAuthControl {
     }
     this.#refreshTokens.delete(token);
     return { status: 200, body: this.#issue(grant.userId, grant.clientId) };
-  }
-
-  /** Forgets every token. */
-  clear(): void {
-    this.#accessTokens.clear();
-    this.#refreshTokens.clear();
   }
 
   #issue(userId: number, clientId: string): OAuthTokenAnswer {

@@ -7,7 +7,8 @@ import type { Caller } from "./methods/rest-method.js";
 import type { Params } from "./php-query.js";
 import { type RequestLogEntry, redactPath } from "./request-log.js";
 import { readParams } from "./request-params.js";
-import { RestError } from "./rest-error.js";
+import { methodNotFoundError, RestError, wrongAuthError } from "./rest-error.js";
+import type { RestTime } from "./time-envelope.js";
 
 /** A parsed `/rest/…` path: the method and, for webhooks, the user and code. */
 export interface RestRoute {
@@ -37,6 +38,23 @@ export function parseRestPath(pathname: string): RestRoute | undefined {
   if (method.endsWith(".json")) method = method.slice(0, -5);
   if (method === "") return undefined;
   return webhook === undefined ? { method } : { method, webhook };
+}
+
+/**
+ * The log entry of a request that arrived at `at`, not yet answered (status 0).
+ *
+ * @example
+ * ```ts
+ * const entry = requestEntry(req, core.now(), redactPath(pathname), "server.time");
+ * ```
+ */
+export function requestEntry(
+  req: IncomingMessage,
+  at: number,
+  path: string,
+  method: string,
+): RequestLogEntry {
+  return { at, httpMethod: req.method ?? "GET", path, method, status: 0 };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -72,14 +90,11 @@ function answerError(
   res: ServerResponse,
   entry: RequestLogEntry,
   error: RestError,
-  startMs: number,
+  time: RestTime,
+  cut = false,
 ): void {
-  const body = {
-    error: error.code,
-    error_description: error.description,
-    time: core.plainTime(startMs),
-  };
-  answer(core, res, entry, error.status, body);
+  const body = { error: error.code, error_description: error.description, time };
+  answer(core, res, entry, error.status, body, cut);
 }
 
 /**
@@ -134,7 +149,7 @@ function authenticate(core: EmulatorCore, route: RestRoute, params: Params): Cal
   if (route.webhook === undefined) return core.oauth.authenticate(params.auth);
   const caller = core.webhookCallers.get(route.webhook.code);
   if (caller === undefined || caller.userId !== route.webhook.userId) {
-    throw new RestError(401, "NO_AUTH_FOUND", "Wrong authorization data");
+    throw wrongAuthError();
   }
   return caller;
 }
@@ -158,35 +173,29 @@ export async function handleRest(
   const startMs = core.now();
   const route = parseRestPath(pathname);
   const method = route?.method ?? "";
-  const entry: RequestLogEntry = {
-    at: startMs,
-    httpMethod: req.method ?? "GET",
-    path: redactPath(pathname),
-    method,
-    status: 0,
-  };
+  const entry = requestEntry(req, startMs, redactPath(pathname), method);
   const params = readParams(query, await readBody(req), req.headers["content-type"]);
-  const fault = core.faults.take(method.toLowerCase());
+  const lowerMethod = method.toLowerCase();
+  const fault = core.faults.take(lowerMethod);
   const shown =
     fault === undefined ? "continue" : await showFault(core, fault, req, res, entry, params);
   if (shown === "answered") return;
   const cut = shown === "cut";
   if (core.bucket !== undefined && !core.bucket.take(req.socket.remoteAddress ?? "", startMs)) {
     const error = new RestError(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
-    return answerError(core, res, entry, error, startMs);
+    return answerError(core, res, entry, error, core.plainTime(startMs));
   }
   if (route === undefined) {
-    const error = new RestError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
-    return answerError(core, res, entry, error, startMs);
+    return answerError(core, res, entry, methodNotFoundError(), core.plainTime(startMs));
   }
   let caller: Caller;
   try {
     caller = authenticate(core, route, params);
   } catch (error) {
     if (!(error instanceof RestError)) throw error;
-    return answerError(core, res, entry, error, startMs);
+    return answerError(core, res, entry, error, core.plainTime(startMs));
   }
-  if (method.toLowerCase() === "batch") {
+  if (lowerMethod === "batch") {
     const { result, commands } = await runBatch(params, caller, core.runner);
     entry.commands = commands;
     return answer(core, res, entry, 200, { result, time: core.plainTime(startMs) }, cut);
@@ -195,9 +204,7 @@ export async function handleRest(
   if (outcome.ok) {
     return answer(core, res, entry, 200, { result: outcome.result, time: outcome.time }, cut);
   }
-  const { error, time } = outcome;
-  const body = { error: error.code, error_description: error.description, time };
-  answer(core, res, entry, error.status, body, cut);
+  answerError(core, res, entry, outcome.error, outcome.time, cut);
 }
 
 /**
@@ -215,13 +222,7 @@ export async function handleTokenRefresh(
   pathname: string,
   query: string,
 ): Promise<void> {
-  const entry: RequestLogEntry = {
-    at: core.now(),
-    httpMethod: req.method ?? "GET",
-    path: pathname,
-    method: "oauth.token",
-    status: 0,
-  };
+  const entry = requestEntry(req, core.now(), pathname, "oauth.token");
   const params = readParams(query, await readBody(req), req.headers["content-type"]);
   const fault = core.faults.take("oauth.token");
   const shown =

@@ -5,7 +5,7 @@ import { EmulatorCore } from "./emulator-core.js";
 import type { Emulator, EmulatorOptions } from "./emulator-types.js";
 import { CORS_HEADERS, sendJson, sendText } from "./http-answers.js";
 import { redactPath } from "./request-log.js";
-import { handleRest, handleTokenRefresh, parseRestPath } from "./rest-endpoint.js";
+import { handleRest, handleTokenRefresh, parseRestPath, requestEntry } from "./rest-endpoint.js";
 import { EventStream } from "./sse.js";
 import { WEB_PAGE } from "./web-page.js";
 
@@ -17,13 +17,10 @@ interface Routing {
 
 function answerMoved(routing: Routing, req: IncomingMessage, res: ServerResponse, url: string) {
   const pathname = url.split("?")[0] ?? "/";
-  routing.core.record({
-    at: routing.core.now(),
-    httpMethod: req.method ?? "GET",
-    path: redactPath(pathname),
-    method: pathname.startsWith("/rest/") ? (parseRestPath(pathname)?.method ?? "") : "",
-    status: 302,
-  });
+  const method = pathname.startsWith("/rest/") ? (parseRestPath(pathname)?.method ?? "") : "";
+  const entry = requestEntry(req, routing.core.now(), redactPath(pathname), method);
+  entry.status = 302;
+  routing.core.record(entry);
   const location = `${(routing.movedTo ?? "").replace(/\/+$/, "")}${url}`;
   sendText(res, 302, "text/plain; charset=utf-8", "", { location });
 }

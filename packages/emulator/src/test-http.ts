@@ -14,13 +14,8 @@ export interface JsonAnswer {
  * const { status, body } = await postJson(`${emulator.webhookUrl()}server.time`, {});
  * ```
  */
-export async function postJson(url: string, params: unknown = {}): Promise<JsonAnswer> {
-  const answer = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(params),
-  });
-  return { status: answer.status, headers: answer.headers, body: await answer.json() };
+export function postJson(url: string, params: unknown = {}): Promise<JsonAnswer> {
+  return postRaw(url, "application/json", JSON.stringify(params));
 }
 
 /**

@@ -245,8 +245,7 @@ export class TypingView {
   }
 
   #expire(): void {
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
+    this.#disarm();
     const now = this.now();
     let next = Number.POSITIVE_INFINITY;
     for (const record of this.#records.values()) {

@@ -1,4 +1,4 @@
-import { RestError } from "../rest-error.js";
+import { wrongAuthError } from "../rest-error.js";
 import { portalDate } from "../time-envelope.js";
 import type { RestMethod } from "./rest-method.js";
 
@@ -27,7 +27,7 @@ export const profile: RestMethod = {
   name: "profile",
   handle(_params, { caller, portal }) {
     const user = portal.users.get(caller.userId);
-    if (user === undefined) throw new RestError(401, "NO_AUTH_FOUND", "Wrong authorization data");
+    if (user === undefined) throw wrongAuthError();
     return {
       ID: String(user.id),
       ADMIN: user.admin === true,
