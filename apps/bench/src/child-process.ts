@@ -60,3 +60,20 @@ export function nextMessage<M, T>(
     child.on("exit", onExit);
   });
 }
+
+/**
+ * Asks `child` to close through `requestClose` and waits until it has exited. A child that
+ * already exited is left alone; a request that fails (the child died meanwhile) still waits
+ * for the exit.
+ *
+ * @example
+ * ```ts
+ * await closeChild(child, () => child.send({ type: "close" }));
+ * ```
+ */
+export async function closeChild(child: ChildProcess, requestClose: () => unknown): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  await Promise.resolve(requestClose()).catch(() => undefined);
+  await exited;
+}

@@ -1,6 +1,5 @@
-import type { ChildProcess } from "node:child_process";
 import type { EmulatorCounters, TypingStat } from "@b24im/emulator";
-import { forkEntry, nextMessage } from "./child-process.js";
+import { closeChild, forkEntry, nextMessage } from "./child-process.js";
 import type {
   EmulatorAnswers,
   EmulatorMessage,
@@ -54,15 +53,6 @@ export async function spawnEmulator(spec: EmulatorSpec): Promise<EmulatorProcess
     typingStats: () => ask("typingStats"),
     reset: () => ask("reset").then(() => undefined),
     cpuSeconds: () => ask("cpu").then((cpu) => (cpu.user + cpu.system) / 1e6),
-    close: () => closeChild(child, ask("close")),
+    close: () => closeChild(child, () => ask("close")),
   };
-}
-
-async function closeChild(child: ChildProcess, closed: Promise<unknown>): Promise<void> {
-  const exited =
-    child.exitCode === null
-      ? new Promise((resolve) => child.once("exit", resolve))
-      : Promise.resolve();
-  await closed.catch(() => undefined);
-  await exited;
 }

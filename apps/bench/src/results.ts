@@ -9,6 +9,18 @@ export interface Target {
   met: boolean;
 }
 
+/**
+ * The target `op value` and whether `median` met it.
+ *
+ * @example
+ * ```ts
+ * judgeTarget("<=", 1024, 980); // { op: "<=", value: 1024, met: true }
+ * ```
+ */
+export function judgeTarget(op: Target["op"], value: number, median: number): Target {
+  return { op, value, met: op === ">=" ? median >= value : median <= value };
+}
+
 /** A ratio of two clients' figures, taken run by run (both measured in the same round). */
 export interface RatioFigure {
   name: string;

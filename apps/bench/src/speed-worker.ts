@@ -1,6 +1,5 @@
-import type { ChildProcess } from "node:child_process";
 import type { WorkerCommand, WorkerMessage, WorkerRun } from "./call-speed-protocol.js";
-import { forkEntry, nextMessage } from "./child-process.js";
+import { closeChild, forkEntry, nextMessage } from "./child-process.js";
 import type { ClientName, ClientTarget } from "./clients.js";
 
 /** A call-speed worker process holding one client. */
@@ -49,13 +48,6 @@ export async function spawnSpeedWorker(
       const { type: _type, id: _id, ...run } = await answer;
       return run;
     },
-    close: () => closeWorker(child),
+    close: () => closeChild(child, () => send({ type: "close" })),
   };
-}
-
-async function closeWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.send({ type: "close" } satisfies WorkerCommand);
-  await exited;
 }

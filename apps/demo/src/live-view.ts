@@ -117,11 +117,6 @@ export class LiveView {
     this.#startedAt = now();
   }
 
-  /** Whether lines are redrawn in place. */
-  get inPlace(): boolean {
-    return this.#tty;
-  }
-
   /** Draws the block and, on a TTY, starts the spinner. */
   start(): void {
     if (!this.#tty) return;

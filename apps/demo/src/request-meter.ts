@@ -1,3 +1,5 @@
+import { type LeakyBucketOptions, RATE_LIMIT_PRESETS } from "@b24im/core";
+
 /** The part of a (redacted) request the meter reads. */
 export interface MeteredRequest {
   url: string;
@@ -13,15 +15,6 @@ export interface RequestSummary {
   /** Every dialog the request touched. */
   dialogs: string[];
 }
-
-/** A portal's request budget: the leaky bucket it counts requests in. */
-export interface Budget {
-  drainPerSecond: number;
-  bucketSize: number;
-}
-
-/** The standard tariff's bucket: 2 requests a second drain from a bucket of 50. */
-export const STANDARD_BUDGET: Budget = { drainPerSecond: 2, bucketSize: 50 };
 
 const TYPING_METHODS = new Set(
   ["im.dialog.writing", "imbot.chat.sendTyping", "imbot.v2.Chat.InputAction.notify"].map((name) =>
@@ -51,7 +44,8 @@ export class RequestMeter {
   readonly #typing = new Map<string, number>();
   readonly #perDialog = new Map<string, number>();
 
-  constructor(readonly budget: Budget = STANDARD_BUDGET) {}
+  /** `budget`: the portal's bucket; the standard tariff's unless given. */
+  constructor(readonly budget: LeakyBucketOptions = RATE_LIMIT_PRESETS.standard) {}
 
   /** Counts one request sent at `at` (ms) and says what it carried. */
   record(request: MeteredRequest, at: number): RequestSummary {

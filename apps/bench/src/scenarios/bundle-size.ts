@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
-import type { BundleSizeResult } from "../results.js";
+import { type BundleSizeResult, judgeTarget } from "../results.js";
 
 const TARGET_GZIP_BYTES = 6 * 1024;
 
@@ -90,6 +90,6 @@ export async function runBundleSize(command: string): Promise<BundleSizeResult> 
     command,
     apps,
     largestModules,
-    target: { op: "<=", value: TARGET_GZIP_BYTES, met: ours <= TARGET_GZIP_BYTES },
+    target: judgeTarget("<=", TARGET_GZIP_BYTES, ours),
   };
 }

@@ -1,8 +1,13 @@
 import type { WorkerRun } from "../call-speed-protocol.js";
 import type { TestCertificate } from "../certificate.js";
-import type { ClientName, ClientTarget } from "../clients.js";
+import { CLIENT_NAMES, type ClientName, type ClientTarget } from "../clients.js";
 import { type EmulatorProcess, spawnEmulator } from "../emulator-process.js";
-import type { CallSpeedResult, ClientSpeed, RatioFigure } from "../results.js";
+import {
+  type CallSpeedResult,
+  type ClientSpeed,
+  judgeTarget,
+  type RatioFigure,
+} from "../results.js";
 import { type SpeedWorker, spawnSpeedWorker } from "../speed-worker.js";
 import { summarize } from "../stats.js";
 
@@ -36,17 +41,6 @@ export const QUICK_SPEED_PLAN: CallSpeedPlan = {
   limitedConcurrencies: [1],
 };
 
-/** Clients measured round-robin, several runs each; the order rotates every round. */
-const OPEN_CLIENTS: ClientName[] = [
-  "b24im-node",
-  "raw-undici",
-  "b24im-fetch",
-  "raw-fetch",
-  "b24im-node-https",
-  "raw-undici-https",
-  "b24jssdk-open",
-];
-
 const LIMITED_CLIENTS: { client: ClientName; note: string }[] = [
   {
     client: "b24jssdk-default",
@@ -57,6 +51,11 @@ const LIMITED_CLIENTS: { client: ClientName; note: string }[] = [
     note: "fixed 2-per-second queue, as shipped: one run on a fresh client",
   },
 ];
+
+/** Clients measured round-robin, several runs each; the order rotates every round. */
+const OPEN_CLIENTS = CLIENT_NAMES.filter(
+  (name) => !LIMITED_CLIENTS.some((limited) => limited.client === name),
+);
 
 const HTTPS_CLIENTS = new Set<ClientName>([
   "b24im-node-https",
@@ -104,6 +103,12 @@ async function measure(
   return { run, serverCalls: after.ok - before.ok, serverCpuMs: (cpuAfter - cpuBefore) * 1000 };
 }
 
+/** Per run: calls per second, and client CPU µs per call the server saw. */
+const METRICS = {
+  throughput: (m: Measured) => m.run.calls / (m.run.wallMs / 1000),
+  cpuPerCall: (m: Measured) => (m.run.cpuMs * 1000) / Math.max(1, m.serverCalls),
+};
+
 function speedOf(
   client: ClientName,
   concurrency: number,
@@ -117,10 +122,10 @@ function speedOf(
     client,
     concurrency,
     protocol: HTTPS_CLIENTS.has(client) ? "https" : "http",
-    throughput: summarize(measured.map((m) => m.run.calls / (m.run.wallMs / 1000))),
+    throughput: summarize(measured.map(METRICS.throughput)),
     p50Ms: summarize(measured.map((m) => m.run.p50Ms)),
     p99Ms: summarize(measured.map((m) => m.run.p99Ms)),
-    cpuPerCallUs: summarize(measured.map((m) => (m.run.cpuMs * 1000) / Math.max(1, m.serverCalls))),
+    cpuPerCallUs: summarize(measured.map(METRICS.cpuPerCall)),
     serverCpuPerCallUs: summarize(
       measured.map((m) => (m.serverCpuMs * 1000) / Math.max(1, m.serverCalls)),
     ),
@@ -131,13 +136,11 @@ function speedOf(
   };
 }
 
-type Metric = "throughput" | "cpuPerCall";
-
 const RATIOS: {
   name: string;
   numerator: ClientName;
   denominator: ClientName;
-  metric: Metric;
+  metric: keyof typeof METRICS;
   target?: { op: ">=" | "<="; value: number };
 }[] = [
   {
@@ -195,17 +198,12 @@ const RATIOS: {
   },
 ];
 
-function metricOf(metric: Metric, measured: Measured): number {
-  if (metric === "throughput") return measured.run.calls / (measured.run.wallMs / 1000);
-  return measured.run.cpuMs / Math.max(1, measured.serverCalls);
-}
-
 function ratiosOf(concurrency: number, rounds: Map<ClientName, Measured>[]): RatioFigure[] {
   return RATIOS.map(({ name, numerator, denominator, metric, target }) => {
     const perRun = rounds.flatMap((round) => {
       const top = round.get(numerator);
       const bottom = round.get(denominator);
-      return top && bottom ? [metricOf(metric, top) / metricOf(metric, bottom)] : [];
+      return top && bottom ? [METRICS[metric](top) / METRICS[metric](bottom)] : [];
     });
     const summary = summarize(perRun);
     return {
@@ -215,15 +213,7 @@ function ratiosOf(concurrency: number, rounds: Map<ClientName, Measured>[]): Rat
       perRun,
       ...(target === undefined
         ? {}
-        : {
-            target: {
-              ...target,
-              met:
-                target.op === ">="
-                  ? summary.median >= target.value
-                  : summary.median <= target.value,
-            },
-          }),
+        : { target: judgeTarget(target.op, target.value, summary.median) }),
     };
   });
 }

@@ -1,5 +1,5 @@
 import { forkEntry, nextMessage } from "../child-process.js";
-import type { LeaseMemoryResult } from "../results.js";
+import { judgeTarget, type LeaseMemoryResult } from "../results.js";
 import { summarize } from "../stats.js";
 
 const TARGET_BYTES = 1024;
@@ -32,7 +32,7 @@ export async function runLeaseMemory(
     command,
     leases,
     bytesPerLease,
-    target: { op: "<=", value: TARGET_BYTES, met: bytesPerLease.median <= TARGET_BYTES },
+    target: judgeTarget("<=", TARGET_BYTES, bytesPerLease.median),
     note:
       `${runs} runs, each a fresh client (rateLimit off, default typing options) on an instant in-memory ` +
       `transport; the first events went out (${answer.requests} requests per run, batched) before the heap was measured`,
