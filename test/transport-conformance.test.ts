@@ -271,7 +271,8 @@ describe.each(transports)("$name conformance", ({ create }) => {
   });
 
   describe("secrets: the webhook code and the OAuth token appear in no error", () => {
-    const scenarios: Array<[string, Fault | "moved" | "refused"]> = [
+    type Scenario = Fault | "moved" | "refused";
+    const scenarios: Array<[string, Scenario]> = [
       ["an error envelope", { kind: "status", status: 401, error: "expired_token" }],
       ["an HTML page", { kind: "html" }],
       ["cut JSON", { kind: "cutJson" }],
@@ -281,34 +282,21 @@ describe.each(transports)("$name conformance", ({ create }) => {
       ["a refused connection", "refused"],
     ];
 
+    async function portalUrlFor(scenario: Scenario): Promise<string> {
+      if (scenario === "moved") return moved.url;
+      if (scenario !== "refused") return emulator.url;
+      const closed = await startEmulator();
+      await closed.close();
+      return closed.url;
+    }
+
     it.each(scenarios)("%s", async (_name, scenario) => {
-      const tokens = emulator.oauth.issueTokens();
+      const { access_token: accessToken } = emulator.oauth.issueTokens();
+      const portal = await portalUrlFor(scenario);
       const targets: Array<[Target, string]> = [
-        [webhook, WEBHOOK_SECRET],
-        [
-          { clientEndpoint: tokens.client_endpoint, accessToken: tokens.access_token },
-          tokens.access_token,
-        ],
+        [parseWebhookUrl(`${portal}/rest/1/${WEBHOOK_SECRET}/`), WEBHOOK_SECRET],
+        [{ clientEndpoint: `${portal}/rest/`, accessToken }, accessToken],
       ];
-      if (scenario === "moved") {
-        targets[0] = [
-          parseWebhookUrl(moved.webhookUrl(1)),
-          parseWebhookUrl(moved.webhookUrl(1)).secret,
-        ];
-        targets[1] = [
-          { clientEndpoint: `${moved.url}/rest/`, accessToken: tokens.access_token },
-          tokens.access_token,
-        ];
-      }
-      if (scenario === "refused") {
-        const closed = await startEmulator();
-        await closed.close();
-        targets[0] = [parseWebhookUrl(`${closed.url}/rest/1/${WEBHOOK_SECRET}/`), WEBHOOK_SECRET];
-        targets[1] = [
-          { clientEndpoint: `${closed.url}/rest/`, accessToken: tokens.access_token },
-          tokens.access_token,
-        ];
-      }
       for (const [target, secret] of targets) {
         if (typeof scenario === "object") emulator.faults.add(scenario);
         const error = await failure(call(transport, target, undefined, { timeoutMs: 300 }));

@@ -10,8 +10,8 @@ const request = {
   body: '{"DIALOG_ID":"chat5"}',
 };
 
-function answering(response: Response | (() => Promise<Response>)) {
-  return vi.fn<typeof fetch>(async () => (typeof response === "function" ? response() : response));
+function answering(response: Response) {
+  return vi.fn<typeof fetch>(async () => response);
 }
 
 // A fetch that, like the real one, only ever settles through its signal.

@@ -1,6 +1,4 @@
-import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type HttpRequest, TimeoutError, TransportError } from "@b24im/core";
 import { startEmulator } from "@b24im/emulator";
 import { generate } from "selfsigned";
@@ -10,6 +8,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { createNodeTransport } from "./node-transport.js";
 import {
   deadPort,
+  listenLocally,
   startConnectionCounter,
   startForwardProxy,
 } from "./test-servers.test-helpers.js";
@@ -49,12 +48,17 @@ function transport(options: Parameters<typeof createNodeTransport>[0] = {}) {
 }
 
 describe("connection pool", () => {
-  it("makes 1,000 sequential calls on no more sockets than `connections`", async () => {
+  // Every connection to the portal goes through a forwarder that counts them.
+  async function countedPortal(connections: number) {
     const server = await emulator();
     const counter = await startConnectionCounter(Number(new URL(server.url).port));
     cleanups.push(() => counter.close());
-    const client = transport({ connections: 2 });
     const request = writingRequest(onPort(server.webhookUrl(), counter.port));
+    return { server, counter, request, client: transport({ connections }) };
+  }
+
+  it("makes 1,000 sequential calls on no more sockets than `connections`", async () => {
+    const { server, counter, request, client } = await countedPortal(2);
 
     for (let i = 0; i < 1000; i++) {
       const response = await client.send(request, { timeoutMs: 5000 });
@@ -66,11 +70,7 @@ describe("connection pool", () => {
   });
 
   it("opens no more than `connections` sockets for concurrent calls", async () => {
-    const server = await emulator();
-    const counter = await startConnectionCounter(Number(new URL(server.url).port));
-    cleanups.push(() => counter.close());
-    const client = transport({ connections: 3 });
-    const request = writingRequest(onPort(server.webhookUrl(), counter.port));
+    const { counter, request, client } = await countedPortal(3);
 
     const responses = await Promise.all(
       Array.from({ length: 60 }, () => client.send(request, { timeoutMs: 5000 })),
@@ -90,6 +90,14 @@ describe("proxy", () => {
     return { server, proxy, request: writingRequest(onPort(server.webhookUrl(), unreachable)) };
   }
 
+  // undici reads the lower-case names first: clearing them keeps this machine's own settings out.
+  function stubProxyEnv(proxyPort: number, noProxy: string) {
+    vi.stubEnv("http_proxy", undefined);
+    vi.stubEnv("HTTP_PROXY", `http://127.0.0.1:${proxyPort}`);
+    vi.stubEnv("no_proxy", undefined);
+    vi.stubEnv("NO_PROXY", noProxy);
+  }
+
   it("sends every request through the proxy given by URL", async () => {
     const { server, proxy, request } = await portalBehindProxy();
     const client = transport({ proxy: `http://127.0.0.1:${proxy.port}` });
@@ -103,10 +111,7 @@ describe("proxy", () => {
 
   it('honours HTTP_PROXY with proxy: "env"', async () => {
     const { server, proxy, request } = await portalBehindProxy();
-    vi.stubEnv("http_proxy", undefined);
-    vi.stubEnv("HTTP_PROXY", `http://127.0.0.1:${proxy.port}`);
-    vi.stubEnv("no_proxy", undefined);
-    vi.stubEnv("NO_PROXY", "");
+    stubProxyEnv(proxy.port, "");
     const client = transport({ proxy: "env" });
     for (let i = 0; i < 5; i++) {
       expect((await client.send(request, { timeoutMs: 5000 })).status).toBe(200);
@@ -117,10 +122,7 @@ describe("proxy", () => {
 
   it('honours NO_PROXY with proxy: "env": a listed host is reached directly', async () => {
     const { proxy, request } = await portalBehindProxy();
-    vi.stubEnv("http_proxy", undefined);
-    vi.stubEnv("HTTP_PROXY", `http://127.0.0.1:${proxy.port}`);
-    vi.stubEnv("no_proxy", undefined);
-    vi.stubEnv("NO_PROXY", "127.0.0.1");
+    stubProxyEnv(proxy.port, "127.0.0.1");
     const error = await transport({ proxy: "env" })
       .send(request, { timeoutMs: 5000 })
       .catch((e: unknown) => e);
@@ -180,10 +182,8 @@ describe("headers and lifecycle", () => {
       seen.push(request.headers);
       response.writeHead(302, { Location: "https://new.bitrix24.ru/rest/", "X-Trace": "t1" }).end();
     });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-    const { port } = server.address() as AddressInfo;
+    const { port, close } = await listenLocally(server);
+    cleanups.push(close);
     return { seen, request: writingRequest(`http://127.0.0.1:${port}/rest/1/code/`) };
   }
 

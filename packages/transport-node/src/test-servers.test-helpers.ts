@@ -8,20 +8,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-async function listen(server: Server, sockets: Set<Socket>): Promise<number> {
+/**
+ * Listens on a free port of 127.0.0.1. Its `close()` also ends the connections the server still
+ * holds: a client's idle keep-alive sockets would otherwise keep it open.
+ */
+export async function listenLocally(server: Server): Promise<TestServer> {
+  const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
-  return (server.address() as AddressInfo).port;
-}
-
-function closer(server: Server, sockets: Set<Socket>): () => Promise<void> {
-  return async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -39,13 +43,11 @@ export async function startConnectionCounter(
   targetPort: number,
 ): Promise<TestServer & { connections: () => number }> {
   let accepted = 0;
-  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     accepted++;
     pipeBoth(socket, connect(targetPort, "127.0.0.1"));
   });
-  const port = await listen(server, sockets);
-  return { port, connections: () => accepted, close: closer(server, sockets) };
+  return { ...(await listenLocally(server)), connections: () => accepted };
 }
 
 /**
@@ -57,7 +59,6 @@ export async function startForwardProxy(
   targetPort: number,
 ): Promise<TestServer & { tunnels: () => string[] }> {
   const asked: string[] = [];
-  const sockets = new Set<Socket>();
   const server = createHttpServer((_request, response) => {
     response.writeHead(405).end("only CONNECT is supported");
   });
@@ -70,16 +71,12 @@ export async function startForwardProxy(
     });
     upstream.on("error", () => client.destroy());
   });
-  const port = await listen(server, sockets);
-  return { port, tunnels: () => [...asked], close: closer(server, sockets) };
+  return { ...(await listenLocally(server)), tunnels: () => [...asked] };
 }
 
 /** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
 export async function deadPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  const server = await listenLocally(createServer());
+  await server.close();
+  return server.port;
 }
