@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { createDeadline, createSignalGroup, sleep } from "./abort.js";
+import { TimeoutError } from "./errors.js";
 import { createFakeClock } from "./testing/fake-clock.js";
+import { thrown } from "./testing/thrown.js";
 
 describe("sleep", () => {
   it("resolves after the time on the clock", async () => {
@@ -110,5 +112,26 @@ describe("createDeadline", () => {
     expect(clock.pendingTimers).toBe(0);
     caller.abort("late");
     expect(deadline.signal.aborted).toBe(false);
+  });
+
+  it("throwIfEnded: the caller's reason, a TimeoutError without secrets, or nothing", async () => {
+    const request = {
+      method: "POST" as const,
+      url: "https://x.bitrix24.ru/rest/1/s3cr3tC0de/profile",
+      headers: {},
+    };
+    const clock = createFakeClock();
+    const caller = new AbortController();
+    const aborted = createDeadline(caller.signal, 300, clock);
+    caller.abort("user left");
+    expect(() => aborted.throwIfEnded(new Error("x"), request)).toThrow("user left");
+    const late = createDeadline(undefined, 300, clock);
+    expect(() => late.throwIfEnded(new Error("x"), request)).not.toThrow();
+    await clock.advance(300);
+    const timeout = thrown(TimeoutError, () =>
+      late.throwIfEnded(new Error("socket hang up s3cr3tC0de"), request),
+    );
+    expect(timeout.timeoutMs).toBe(300);
+    expect(String((timeout.cause as Error).message)).not.toContain("s3cr3tC0de");
   });
 });

@@ -1,4 +1,7 @@
 import { type Clock, systemClock } from "./clock.js";
+import { TimeoutError } from "./errors.js";
+import type { HttpRequest } from "./http.js";
+import { secretsOf } from "./redact.js";
 
 /**
  * Waits `ms` on the clock. An abort rejects at once with the signal's `reason` and clears
@@ -107,6 +110,12 @@ export interface Deadline {
   readonly signal: AbortSignal;
   /** True once the time limit (not the caller) ended the request. */
   readonly timedOut: boolean;
+  /**
+   * For a failed request: when the caller's abort or the time limit ended it, throws the
+   * caller's reason or a `TimeoutError` (caused by `cause`, without the request's secrets);
+   * otherwise returns, and the transport maps the failure itself.
+   */
+  throwIfEnded(cause: unknown, request: HttpRequest): void;
   /** Clears the timer and the listener on the caller's signal; call it when the request settles. */
   clear(): void;
 }
@@ -122,9 +131,8 @@ export interface Deadline {
  * try {
  *   return await fetch(request.url, { signal: deadline.signal });
  * } catch (error) {
- *   if (options.signal?.aborted) throw options.signal.reason;
- *   if (deadline.timedOut) throw new TimeoutError(options.timeoutMs, { cause: error });
- *   throw error;
+ *   deadline.throwIfEnded(error, request);
+ *   throw new TransportError(`${request.url} failed`, { cause: error, secrets: secretsOf(request) });
  * } finally {
  *   deadline.clear();
  * }
@@ -147,6 +155,10 @@ export function createDeadline(
     signal: controller.signal,
     get timedOut() {
       return timedOut;
+    },
+    throwIfEnded(cause, request) {
+      if (signal?.aborted) throw signal.reason;
+      if (timedOut) throw new TimeoutError(timeoutMs, { cause, secrets: secretsOf(request) });
     },
     clear() {
       clock.clearTimeout(timer);

@@ -4,7 +4,6 @@ import {
   type HttpResponse,
   PortalMovedError,
   secretsOf,
-  TimeoutError,
   type Transport,
   TransportError,
   type TransportSendOptions,
@@ -68,9 +67,7 @@ async function send(
     });
     return { status: response.status, headers, body: await response.text() };
   } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    if (deadline.timedOut)
-      throw new TimeoutError(timeoutMs, { cause: error, secrets: secretsOf(request) });
+    deadline.throwIfEnded(error, request);
     if (error instanceof PortalMovedError) throw error;
     throw new TransportError(`${request.method} ${request.url} failed: ${describe(error)}`, {
       cause: error,

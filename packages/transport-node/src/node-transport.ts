@@ -2,8 +2,6 @@ import {
   createDeadline,
   type HttpRequest,
   type HttpResponse,
-  secretsOf,
-  TimeoutError,
   type Transport,
   type TransportSendOptions,
 } from "@b24im/core";
@@ -114,9 +112,7 @@ async function send(
     const body = await response.body.text();
     return { status: response.statusCode, headers: flatten(response.headers), body };
   } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    if (deadline.timedOut)
-      throw new TimeoutError(timeoutMs, { cause: error, secrets: secretsOf(request) });
+    deadline.throwIfEnded(error, request);
     throw transportErrorFrom(error, request, options);
   } finally {
     deadline.clear();
