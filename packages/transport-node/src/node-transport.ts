@@ -1,13 +1,7 @@
-import {
-  createDeadline,
-  type HttpRequest,
-  type HttpResponse,
-  type Transport,
-  type TransportSendOptions,
-} from "@b24im/core";
+import type { Transport } from "@b24im/core";
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici";
 import { version } from "../package.json";
-import { transportErrorFrom } from "./undici-errors.js";
+import { exchange } from "./exchange.js";
 
 /** Options of {@link createNodeTransport}. */
 export interface NodeTransportOptions {
@@ -60,7 +54,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
   const dispatcher = options.dispatcher ?? createDispatcher(options);
   let closing: Promise<void> | undefined;
   return {
-    send: (request, sendOptions) => send(dispatcher, request, sendOptions, options),
+    send: (request, sendOptions) => exchange(dispatcher, request, sendOptions, options, USER_AGENT),
     close() {
       if (options.dispatcher) return Promise.resolve();
       closing ??= dispatcher.close();
@@ -89,42 +83,4 @@ function createDispatcher(options: NodeTransportOptions): Dispatcher {
   if (options.proxy === "env") return new EnvHttpProxyAgent(pool);
   if (options.proxy) return new ProxyAgent({ ...pool, uri: options.proxy });
   return new Agent(pool);
-}
-
-async function send(
-  dispatcher: Dispatcher,
-  request: HttpRequest,
-  { signal, timeoutMs }: TransportSendOptions,
-  options: NodeTransportOptions,
-): Promise<HttpResponse> {
-  if (signal?.aborted) throw signal.reason;
-  const deadline = createDeadline(signal, timeoutMs);
-  try {
-    const url = new URL(request.url);
-    const response = await dispatcher.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: request.method,
-      headers: { "user-agent": USER_AGENT, ...request.headers },
-      body: request.body,
-      signal: deadline.signal,
-    });
-    const body = await response.body.text();
-    return { status: response.statusCode, headers: flatten(response.headers), body };
-  } catch (error) {
-    deadline.throwIfEnded(error, request);
-    throw transportErrorFrom(error, request, options);
-  } finally {
-    deadline.clear();
-  }
-}
-
-// undici gives repeated headers (set-cookie) as arrays; HttpResponse holds one string per name.
-function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined)
-      out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
 }
