@@ -51,6 +51,20 @@ describe("createFetchTransport", () => {
     });
   });
 
+  it("keeps the headers readable after the body was read: one copy, in logs and spreads too", async () => {
+    const fetchFn = answering(
+      new Response("{}", { status: 302, headers: { Location: "https://y.bitrix24.ru/" } }),
+    );
+    const response = await createFetchTransport({ fetch: fetchFn }).send(request, {
+      timeoutMs: 1000,
+    });
+
+    expect(response.headers.location).toBe("https://y.bitrix24.ru/");
+    expect(response.headers).toBe(response.headers);
+    expect({ ...response }.headers).toBe(response.headers);
+    expect(JSON.parse(JSON.stringify(response)).headers.location).toBe("https://y.bitrix24.ru/");
+  });
+
   it("calls fetch without a `this`, as a browser's fetch requires", async () => {
     const seen: unknown[] = [];
     const strictFetch = function (this: unknown) {
