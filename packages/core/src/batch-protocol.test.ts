@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BATCH_LIMIT, batchCall, parseBatchResult } from "./batch-protocol.js";
 import {
@@ -264,5 +265,68 @@ describe("keys that name Object.prototype members", () => {
       "skipped",
       "rejected",
     ]);
+  });
+});
+
+describe("parseBatchResult: any answer at all", () => {
+  const SECRET = "pl4nt3dB0tT0ken";
+  const secretCalls: Calls = [
+    ["a", imbotV2InputActionNotify({ botId: 7, dialogId: "chat5", botToken: SECRET })],
+    ["b", imDialogWriting(13)],
+    ["constructor", imDialogWriting("chat1")],
+  ];
+  const echo = fc.constantFrom(SECRET, `auth=${SECRET}`, "ACCESS_ERROR", "");
+  const anything = fc.oneof(fc.jsonValue(), echo);
+  // Maps keyed by the calls' keys (and others), as lists or objects, holding anything.
+  const map = fc.oneof(
+    fc.dictionary(fc.constantFrom("a", "b", "constructor", "x", "0"), anything, { maxKeys: 4 }),
+    fc.array(anything, { maxLength: 3 }),
+    anything,
+  );
+  const failure = fc.record(
+    { error: anything, error_description: anything, time: anything },
+    { requiredKeys: [] },
+  );
+  const answer = fc.oneof(
+    fc.jsonValue(),
+    fc.record(
+      {
+        result: map,
+        result_error: fc.oneof(
+          map,
+          fc.dictionary(fc.constantFrom("a", "b", "constructor"), failure),
+        ),
+        result_time: map,
+        result_next: map,
+        result_total: map,
+      },
+      { requiredKeys: [] },
+    ),
+  );
+
+  it("gives one outcome per call or throws ProtocolError, and never shows the secret", () => {
+    fc.assert(
+      fc.property(answer, (result) => {
+        let outcomes: ReturnType<typeof parseBatchResult>;
+        try {
+          outcomes = parseBatchResult(secretCalls, result);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ProtocolError);
+          expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(SECRET);
+          return;
+        }
+        expect(outcomes).toHaveLength(secretCalls.length);
+        for (const outcome of outcomes) {
+          expect(["fulfilled", "rejected", "skipped"]).toContain(outcome.status);
+          if (outcome.status === "rejected") {
+            expect(outcome.reason).toBeInstanceOf(ApiError);
+            expect(`${String(outcome.reason)} ${JSON.stringify(outcome.reason)}`).not.toContain(
+              SECRET,
+            );
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

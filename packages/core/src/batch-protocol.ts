@@ -93,9 +93,15 @@ export function parseBatchResult(
   options: { secrets?: readonly string[]; status?: number } = {},
 ): BatchOutcome[] {
   const status = options.status ?? 200;
+  // Any command's answer may echo any part of the batch: every error hides every secret in it.
+  let batchSecrets: string[] | undefined;
+  const secrets = () => {
+    batchSecrets ??= calls.flatMap(([, call]) => callSecrets(call, options.secrets));
+    return batchSecrets;
+  };
   const malformed = () =>
     new ProtocolError("The batch answer is malformed", status, JSON.stringify(result) ?? "", {
-      secrets: calls.flatMap(([, call]) => callSecrets(call, options.secrets)),
+      secrets: secrets(),
     });
   if (!isRecord(result)) throw malformed();
   const mapOf = (name: string) => {
@@ -114,8 +120,7 @@ export function parseBatchResult(
   return calls.map(([key, call]): BatchOutcome => {
     const failure = own(errors, key);
     if (failure !== undefined) {
-      const secrets = callSecrets(call, options.secrets);
-      const reason = isRecord(failure) && errorFrom(failure, call.method, status, secrets);
+      const reason = isRecord(failure) && errorFrom(failure, call.method, status, secrets());
       if (!reason) throw malformed();
       return { status: "rejected", reason };
     }

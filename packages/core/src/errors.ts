@@ -185,14 +185,11 @@ export class ApiError extends B24Error {
   constructor(details: ApiErrorDetails, retryable = false) {
     const description = redactText(details.description, details.secrets);
     const text = description ? `: ${description}` : "";
-    super(
-      `${details.code}${text} (${details.method}, HTTP ${details.status})`,
-      details.code,
-      retryable,
-      {
-        secrets: details.secrets,
-      },
-    );
+    // The code is the server's text too: a broken proxy may echo the request into it.
+    const code = redactText(details.code, details.secrets);
+    super(`${code}${text} (${details.method}, HTTP ${details.status})`, code, retryable, {
+      secrets: details.secrets,
+    });
     this.status = details.status;
     this.method = details.method;
     this.description = description;

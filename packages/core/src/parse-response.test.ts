@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   AccessError,
   ApiError,
   AuthError,
+  B24Error,
   PortalMovedError,
   ProtocolError,
   RateLimitError,
@@ -232,5 +234,60 @@ describe("parseResponse: no envelope", () => {
       '<html>POST https:\\/\\/x.bitrix24.ru\\/rest\\/1\\/c0de1234\\/x failed {"auth":"t0k3n-cut';
     const error = thrown(Error, () => parseResponse(call, json(502, body))) as ProtocolError;
     expect(error.snippet).not.toMatch(/c0de1234|t0k3n-cut/);
+  });
+});
+
+describe("parseResponse: any answer at all", () => {
+  const SECRET = "pl4nt3dS3cret";
+  const secretCall: MethodCall = {
+    method: "imbot.v2.Chat.InputAction.notify",
+    params: { botId: 7, dialogId: "chat5", botToken: SECRET },
+  };
+  // Bodies that are JSON of any shape, envelopes with odd fields, and plain text, all of
+  // which may echo the secret back (a proxy page, a description quoting the request).
+  const echo = fc.constantFrom("", SECRET, `?auth=${SECRET}`, `/rest/1/${SECRET}/`);
+  const field = fc.oneof(fc.jsonValue(), echo);
+  const envelope = fc.record(
+    {
+      result: field,
+      error: field,
+      error_description: field,
+      time: field,
+      next: field,
+      total: field,
+    },
+    { requiredKeys: [] },
+  );
+  const body = fc.oneof(
+    fc.json(),
+    envelope.map((value) => JSON.stringify(value)),
+    fc.tuple(fc.string(), echo).map(([text, secret]) => `${text}${secret}`),
+  );
+  const answer = fc.record({
+    status: fc.integer({ min: 100, max: 599 }),
+    location: fc.option(
+      echo.map((secret) => `https://y.bitrix24.ru${secret}`),
+      { nil: undefined },
+    ),
+    body,
+  });
+
+  it("returns a result or throws a B24Error, never anything else, and never shows the secret", () => {
+    fc.assert(
+      fc.property(answer, ({ status, location, body }) => {
+        const headers: Record<string, string> = location === undefined ? {} : { location };
+        let outcome: unknown;
+        try {
+          outcome = parseResponse(secretCall, { status, headers, body }, { secrets: [SECRET] });
+        } catch (error) {
+          expect(error).toBeInstanceOf(B24Error);
+          const shown = `${String(error)} ${(error as Error).stack} ${JSON.stringify(error)}`;
+          expect(shown).not.toContain(SECRET);
+          return;
+        }
+        expect(outcome).toHaveProperty("result");
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -458,6 +458,24 @@ describe("the other helpers", () => {
     expect(secretsOfParams(null)).toEqual([]);
   });
 
+  it("secretsOfParams finds them inside a batch's cmd strings, so a batch-wide error hides them", () => {
+    const token = "t0k3n/with+signs";
+    const batch = batchCall(
+      [["a", imbotV2InputActionNotify({ botId: 7, dialogId: "chat5", botToken: token })]],
+      false,
+    );
+    expect(secretsOfParams(batch.params)).toEqual([token]);
+
+    const echoed = thrown(ServerError, () =>
+      parseResponse(batch, {
+        status: 500,
+        headers: {},
+        body: JSON.stringify({ error: "ERROR_CORE", error_description: `bad token ${token}` }),
+      }),
+    );
+    expect(JSON.stringify(echoed) + String(echoed)).not.toContain(token);
+  });
+
   it("redactRequest shows URL, headers and body without secrets", () => {
     const view = redactRequest(transportRequest);
     const text = JSON.stringify(view) + JSON.stringify(redactRequest(webhookRequest));

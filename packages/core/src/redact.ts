@@ -167,7 +167,8 @@ function collectJsonSecrets(body: string, found: string[]): void {
 
 /**
  * The string values of secret fields (`auth`, `botToken`, …) anywhere in method parameters,
- * so that an error about a call can remove them wherever the server quotes them.
+ * also inside query-like strings such as a batch's `cmd`, so that an error about a call can
+ * remove them wherever the server quotes them.
  *
  * @example
  * ```ts
@@ -179,12 +180,20 @@ export function secretsOfParams(params: unknown): string[] {
   const visit = (value: unknown): void => {
     if (value === null || typeof value !== "object") return;
     for (const [key, inner] of Object.entries(value)) {
-      if (isSecretName(key) && typeof inner === "string") found.push(inner);
-      else visit(inner);
+      if (typeof inner !== "string") visit(inner);
+      else if (isSecretName(key)) found.push(inner);
+      else if (inner.includes("=")) found.push(...secretsInQuery(inner));
     }
   };
   visit(params);
   return found.filter((s) => s.length >= MIN_SECRET_LENGTH);
+}
+
+// A batch's `cmd` strings are queries of their own (`imbot.…?botToken=…`).
+function secretsInQuery(text: string): string[] {
+  return Array.from(text.matchAll(QUERY_PAIR), (match) =>
+    safeDecode(match[0].slice(match[1]?.length ?? 0)),
+  );
 }
 
 function safeDecode(text: string): string {
