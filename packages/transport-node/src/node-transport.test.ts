@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import { type HttpRequest, TimeoutError, TransportError } from "@b24im/core";
 import { startEmulator } from "@b24im/emulator";
 import { generate } from "selfsigned";
-import { Agent } from "undici";
+import { Agent, MockAgent } from "undici";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import packageJson from "../package.json" with { type: "json" };
 import { createNodeTransport } from "./node-transport.js";
@@ -206,6 +206,27 @@ describe("headers and lifecycle", () => {
     await Promise.all([client.close?.(), client.close?.()]);
     await client.close?.();
     await expect(client.send(request, { timeoutMs: 5000 })).rejects.toBeInstanceOf(TransportError);
+  });
+
+  it("works with undici's MockAgent, for tests without a server", async () => {
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    cleanups.push(() => mock.close());
+    const portal = mock.get("https://x.bitrix24.ru");
+    const path = "/rest/1/c0de1234/im.dialog.writing";
+    portal
+      .intercept({ path, method: "POST" })
+      .reply(200, { result: true }, { headers: { "X-A": "1" } });
+    portal.intercept({ path, method: "POST" }).replyWithError(new Error("reset by c0de1234"));
+    const client = createNodeTransport({ dispatcher: mock });
+    const request = writingRequest("https://x.bitrix24.ru/rest/1/c0de1234/");
+
+    const response = await client.send(request, { timeoutMs: 5000 });
+    const error = await client.send(request, { timeoutMs: 5000 }).catch((e: unknown) => e);
+
+    expect(response).toEqual({ status: 200, headers: { "x-a": "1" }, body: '{"result":true}' });
+    expect(error).toBeInstanceOf(TransportError);
+    expect(String(error)).toContain("reset by [REDACTED]");
   });
 
   it("close() leaves a caller's dispatcher open", async () => {
