@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { sleep } from "./abort.js";
 import type { BatchOutcome } from "./batch-protocol.js";
@@ -649,6 +650,79 @@ describe("lease signal, close and bad input", () => {
     const send: TypingSender = async (calls) => calls.map(() => fulfilled);
     expect(() => createTypingScheduler({ clock, send, defaults: { refreshMs: 0 } })).toThrow(
       expect.objectContaining({ option: "typing.refreshMs" }),
+    );
+  });
+});
+
+describe("any sequence of leases, stops and time", () => {
+  const REFRESH_MS = 300;
+  const MAX_LATENCY_MS = 40;
+  const dialogs = ["chat1", "chat2", "chat3", "13", "sg7"];
+  const step = fc.oneof(
+    fc.record({ op: fc.constant("open" as const), dialog: fc.constantFrom(...dialogs) }),
+    fc.record({ op: fc.constant("stop" as const), pick: fc.nat() }),
+    fc.record({
+      op: fc.constant("wait" as const),
+      ms: fc.integer({ min: 1, max: 2 * REFRESH_MS }),
+    }),
+  );
+
+  it("types only where a lease is open, keeps every open dialog alive, one send at a time", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 0, max: MAX_LATENCY_MS }),
+        async (steps, latencyMs) => {
+          const t = setup({ latencyMs, defaults: { ...fast, refreshMs: REFRESH_MS } });
+          const open: Array<{ dialog: string; stop(): void }> = [];
+          const openCount = (dialog: string) => open.filter((l) => l.dialog === dialog).length;
+          // When each dialog's current run of open leases began (undefined: none open).
+          const since = new Map<string, number>();
+          const checkSends = (from: number) => {
+            for (const send of t.sends.slice(from)) {
+              expect(send.calls.length).toBeGreaterThan(0);
+              expect(send.calls.length).toBeLessThanOrEqual(50);
+            }
+          };
+          let checked = 0;
+          for (const s of steps) {
+            if (s.op === "open") {
+              const lease = t.scheduler.lease(s.dialog);
+              if (openCount(s.dialog) === 0) since.set(s.dialog, t.clock.now());
+              open.push({ dialog: s.dialog, stop: () => lease.stop() });
+            } else if (s.op === "stop" && open.length > 0) {
+              const [lease] = open.splice(s.pick % open.length, 1);
+              lease?.stop();
+              if (lease && openCount(lease.dialog) === 0) since.delete(lease.dialog);
+            } else if (s.op === "wait") {
+              const sendsBefore = t.sends.length;
+              await t.clock.advance(s.ms);
+              // Every send in this wait went only to dialogs that were open throughout it.
+              for (const send of t.sends.slice(sendsBefore)) {
+                for (const dialog of t.dialogsOf(send))
+                  expect(openCount(dialog)).toBeGreaterThan(0);
+              }
+            }
+            checkSends(checked);
+            checked = t.sends.length;
+            // Liveness: a dialog open for a while has had an event within the last refresh
+            // interval, give or take one send's latency ahead of it in the queue.
+            for (const [dialog, start] of since) {
+              const now = t.clock.now();
+              const times = t.timesOf(dialog).filter((at) => at >= start);
+              const last = times.at(-1) ?? start;
+              expect(now - last).toBeLessThanOrEqual(REFRESH_MS + 2 * latencyMs + 1);
+            }
+          }
+          expect(t.maxInFlight()).toBeLessThanOrEqual(1);
+          for (const lease of open) lease.stop();
+          const sendsAtEnd = t.sends.length;
+          await t.clock.advance(10 * REFRESH_MS);
+          expect(t.sends.length).toBe(sendsAtEnd);
+          expect(t.clock.pendingTimers).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
