@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createLeakyBucket, RATE_LIMIT_PRESETS } from "./leaky-bucket.js";
 import { createFakeClock } from "./testing/fake-clock.js";
@@ -89,5 +90,60 @@ describe("createLeakyBucket", () => {
     await clock.advance(1000);
     await next;
     expect(granted[1]).toBe(1000);
+  });
+});
+
+describe("createLeakyBucket: any arrival pattern", () => {
+  // The portal's own bucket, replayed over the times the limiter let requests out.
+  function portalPeak(
+    sentAt: number[],
+    { drainPerSecond, bucketSize }: typeof RATE_LIMIT_PRESETS.standard,
+  ) {
+    let level = 0;
+    let peak = 0;
+    let last = 0;
+    for (const at of sentAt) {
+      level = Math.max(0, level - ((at - last) * drainPerSecond) / 1000);
+      last = at;
+      level += 1;
+      peak = Math.max(peak, level);
+    }
+    return { peak, bucketSize };
+  }
+
+  const arrivals = fc.array(
+    fc.record({ gapMs: fc.integer({ min: 0, max: 1500 }), burst: fc.integer({ min: 1, max: 60 }) }),
+    { minLength: 1, maxLength: 12 },
+  );
+
+  it("never overfills the portal's bucket, serves first come first served, and starves no one", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arrivals,
+        fc.constantFrom(RATE_LIMIT_PRESETS.standard, RATE_LIMIT_PRESETS.enterprise),
+        async (pattern, preset) => {
+          const { clock, granted, take } = setup(preset);
+          const order: number[] = [];
+          const pending: Promise<void>[] = [];
+          let next = 0;
+          for (const { gapMs, burst } of pattern) {
+            await clock.advance(gapMs);
+            for (let i = 0; i < burst; i++) {
+              const id = next++;
+              pending.push(take().then(() => void order.push(id)));
+            }
+          }
+          const total = next;
+          // Enough time for every waiter: the whole demand at the drain rate, plus one tick.
+          await clock.advance(Math.ceil((total * 1000) / preset.drainPerSecond) + 1000);
+          await Promise.all(pending);
+
+          expect(order).toEqual(Array.from({ length: total }, (_, i) => i));
+          const { peak, bucketSize } = portalPeak(granted, preset);
+          expect(peak).toBeLessThanOrEqual(bucketSize + 1e-9);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
