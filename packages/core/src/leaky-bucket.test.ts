@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createLeakyBucket, RATE_LIMIT_PRESETS } from "./leaky-bucket.js";
+import { createLeakyBucket, type LeakyBucketOptions, RATE_LIMIT_PRESETS } from "./leaky-bucket.js";
 import { createFakeClock } from "./testing/fake-clock.js";
 
 const T0 = 1_700_000_000_000;
@@ -95,10 +95,7 @@ describe("createLeakyBucket", () => {
 
 describe("createLeakyBucket: any arrival pattern", () => {
   // The portal's own bucket, replayed over the times the limiter let requests out.
-  function portalPeak(
-    sentAt: number[],
-    { drainPerSecond, bucketSize }: typeof RATE_LIMIT_PRESETS.standard,
-  ) {
+  function portalPeak(sentAt: number[], { drainPerSecond, bucketSize }: LeakyBucketOptions) {
     let level = 0;
     let peak = 0;
     let last = 0;
@@ -120,7 +117,10 @@ describe("createLeakyBucket: any arrival pattern", () => {
     await fc.assert(
       fc.asyncProperty(
         arrivals,
-        fc.constantFrom(RATE_LIMIT_PRESETS.standard, RATE_LIMIT_PRESETS.enterprise),
+        fc.constantFrom<LeakyBucketOptions>(
+          RATE_LIMIT_PRESETS.standard,
+          RATE_LIMIT_PRESETS.enterprise,
+        ),
         async (pattern, preset) => {
           const { clock, granted, take } = setup(preset);
           const order: number[] = [];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AuthError, ProtocolError } from "./errors.js";
+import { AuthError, ConfigError, ProtocolError } from "./errors.js";
 import { createOAuthSession, parseTokenAnswer, refreshRequest } from "./oauth.js";
 import { errorResponse, jsonResponse } from "./testing/fake-transport.js";
+import { thrown } from "./testing/thrown.js";
 
 const tokenAnswer = {
   access_token: "newAccess123",
@@ -42,6 +43,33 @@ describe("parseTokenAnswer", () => {
     });
   });
 
+  it("drops an endpoint it would refuse as an option, keeping the token pair", () => {
+    const tokens = parseTokenAnswer(
+      jsonResponse({
+        ...tokenAnswer,
+        client_endpoint: "http://y.bitrix24.ru/rest/",
+        server_endpoint: "https://user:pw@oauth.example/rest/",
+      }),
+      0,
+      [],
+    );
+    expect(tokens).toMatchObject({ accessToken: "newAccess123", refreshToken: "newRefresh123" });
+    expect(tokens).not.toHaveProperty("clientEndpoint");
+    expect(tokens).not.toHaveProperty("serverEndpoint");
+    const local = parseTokenAnswer(
+      jsonResponse({ ...tokenAnswer, client_endpoint: "http://127.0.0.1:8080/rest" }),
+      0,
+      [],
+    );
+    expect(local.clientEndpoint).toBe("http://127.0.0.1:8080/rest/");
+    const noRest = parseTokenAnswer(
+      jsonResponse({ ...tokenAnswer, client_endpoint: "https://y.bitrix24.ru/" }),
+      0,
+      [],
+    );
+    expect(noRest).not.toHaveProperty("clientEndpoint");
+  });
+
   it("turns any error envelope into AuthError and other answers into ProtocolError", () => {
     const refused = () =>
       parseTokenAnswer(errorResponse("invalid_grant", 400, "bad r3freshOld"), 0, ["r3freshOld"]);
@@ -50,6 +78,8 @@ describe("parseTokenAnswer", () => {
     expect(() => parseTokenAnswer(errorResponse("PAYMENT_REQUIRED", 402), 0, [])).toThrow(
       AuthError,
     );
+    const odd = { status: 400, headers: {}, body: '{"error":{"toString":{}}}' };
+    expect(thrown(AuthError, () => parseTokenAnswer(odd, 0, [])).code).toBe('{"toString":{}}');
     expect(() => parseTokenAnswer({ status: 502, headers: {}, body: "<html>" }, 0, [])).toThrow(
       ProtocolError,
     );
@@ -109,6 +139,66 @@ describe("createOAuthSession", () => {
     await expect(session.refresh(stale)).rejects.toBeInstanceOf(AuthError);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     expect(calls).toBe(1);
+  });
+
+  it.each([
+    [{ serverEndpoint: "http://oauth.example/" }, "oauth.serverEndpoint", /https:\/\//],
+    [{ serverEndpoint: "oauth.bitrix.info" }, "oauth.serverEndpoint", /absolute URL/],
+    [{ refreshToken: 42 }, "oauth.refreshToken", /non-empty string; got 42/],
+    [{ clientId: "" }, "oauth.clientId", /non-empty string; got an empty string/],
+    [{ clientSecret: {} }, "oauth.clientSecret", /non-empty string; got object/],
+    [{ onTokens: "save" }, "oauth.onTokens", /a function/],
+  ])("refuses %o as %s before anything is sent", (bad, option, message) => {
+    let sent = 0;
+    const make = () =>
+      createOAuthSession(
+        { ...options, ...(bad as object) } as typeof options,
+        async () => {
+          sent++;
+          return jsonResponse(tokenAnswer);
+        },
+        () => 0,
+        () => {},
+      );
+    const error = thrown(ConfigError, make);
+    expect(error.option).toBe(option);
+    expect(error.message).toMatch(message);
+    expect(sent).toBe(0);
+  });
+
+  it("accepts an OAuth server on a loopback host over http (the emulator, tests)", () => {
+    const session = createOAuthSession(
+      { ...options, serverEndpoint: "http://127.0.0.1:9000/" },
+      async () => jsonResponse(tokenAnswer),
+      () => 0,
+      () => {},
+    );
+    expect(session.canRefresh).toBe(true);
+  });
+
+  it("keeps sending refreshes to a safe server when an answer names an unsafe one", async () => {
+    const urls: string[] = [];
+    const stored: unknown[] = [];
+    const session = createOAuthSession(
+      { ...options, onTokens: (tokens) => void stored.push(tokens) },
+      async (request) => {
+        urls.push(request.url);
+        return jsonResponse({
+          ...tokenAnswer,
+          refresh_token: `newRefresh${urls.length}`,
+          server_endpoint: "http://oauth.example/rest/",
+        });
+      },
+      () => 0,
+      () => {},
+    );
+    await session.refresh(session.target);
+    await session.refresh(session.target);
+    expect(urls.map((url) => new URL(url).origin)).toEqual([
+      "https://oauth.bitrix.info",
+      "https://oauth.bitrix.info",
+    ]);
+    expect(stored[0]).not.toHaveProperty("serverEndpoint");
   });
 
   it("reports an onTokens failure without failing the refresh", async () => {

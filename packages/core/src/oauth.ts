@@ -1,6 +1,8 @@
 import { AuthError, ConfigError, ProtocolError } from "./errors.js";
 import type { HttpRequest, HttpResponse } from "./http.js";
-import { type OAuthTarget, oauthTarget } from "./target.js";
+import { checkText, isFunction, need } from "./option-check.js";
+import { textOf } from "./parse-response.js";
+import { checkEndpoint, type OAuthTarget, oauthTarget } from "./target.js";
 
 /**
  * A token pair from the OAuth server. The refresh token is single-use: store the new one
@@ -89,7 +91,7 @@ export function parseTokenAnswer(
   }
   const text = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : undefined);
   if (body.error !== undefined) {
-    const code = String(body.error);
+    const code = textOf(body.error);
     const description = text("error_description") ?? "";
     throw new AuthError({
       code,
@@ -114,15 +116,53 @@ export function parseTokenAnswer(
   const tokens: OAuthTokens = { accessToken, refreshToken };
   const expiresIn = body.expires_in;
   if (typeof expiresIn === "number") tokens.expiresAt = now + expiresIn * 1000;
-  for (const [key, from] of [
-    ["clientEndpoint", "client_endpoint"],
-    ["serverEndpoint", "server_endpoint"],
-    ["memberId", "member_id"],
-  ] as const) {
-    const value = text(from);
-    if (value) tokens[key] = value;
-  }
+  const memberId = text("member_id");
+  if (memberId) tokens.memberId = memberId;
+  // The tokens go to these addresses next, the client secret too: an address that would be
+  // refused as an option is dropped here. Throwing instead would lose the new pair, and the
+  // old refresh token is already spent.
+  const clientEndpoint = endpointOrUndefined("clientEndpoint", text("client_endpoint"), "/rest/");
+  if (clientEndpoint) tokens.clientEndpoint = clientEndpoint;
+  const serverEndpoint = endpointOrUndefined("serverEndpoint", text("server_endpoint"), "/");
+  if (serverEndpoint) tokens.serverEndpoint = serverEndpoint;
   return tokens;
+}
+
+function endpointOrUndefined(
+  key: string,
+  value: string | undefined,
+  pathEnd: "/" | "/rest/",
+): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return checkEndpoint(key, value, pathEnd);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks the `oauth` options of `createClient` beyond the client endpoint and access token
+ * (which {@link oauthTarget} checks): the refresh credentials must be non-empty strings, the
+ * OAuth server https (http only on loopback), `onTokens` a function. Throws `ConfigError`.
+ *
+ * @example
+ * ```ts
+ * checkOAuthOptions({ clientEndpoint, accessToken, serverEndpoint: "http://oauth.example/" }); // throws ConfigError
+ * ```
+ */
+export function checkOAuthOptions(options: OAuthOptions): void {
+  for (const key of ["refreshToken", "clientId", "clientSecret"] as const) {
+    if (options[key] !== undefined) checkText(`oauth.${key}`, options[key]);
+  }
+  if (options.serverEndpoint !== undefined)
+    checkEndpoint("oauth.serverEndpoint", options.serverEndpoint, "/");
+  need(
+    options.onTokens === undefined || isFunction(options.onTokens),
+    "oauth.onTokens",
+    "a function that stores the new tokens",
+    options.onTokens,
+  );
 }
 
 /** The client's OAuth state: the current target and the single-flight refresh. */
@@ -159,6 +199,7 @@ export function createOAuthSession(
   now: () => number,
   report: (error: unknown) => void,
 ): OAuthSession {
+  checkOAuthOptions(options);
   let { refreshToken, serverEndpoint } = options;
   const { clientId, clientSecret } = options;
   let previous: string[] = [];

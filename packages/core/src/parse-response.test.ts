@@ -119,6 +119,12 @@ describe("parseResponse: error envelopes", () => {
     expect(error.description).toBe(description === undefined ? "" : String(description));
   });
 
+  it("keeps a description that is no text as JSON, even one String() cannot convert", () => {
+    const body = '{"error":"X","error_description":{"toString":{}}}';
+    const error = thrown(ApiError, () => parseResponse(call, json(400, body)));
+    expect(error.description).toBe('{"toString":{}}');
+  });
+
   it("exactly a plain ApiError for unknown codes below 500", () => {
     expect(
       (thrown(Error, () => parseResponse(call, json(418, { error: "TEAPOT" }))) as ApiError)

@@ -131,7 +131,21 @@ export function errorFrom(
     code.toLowerCase() === "operation_time_limit" && time?.operating_reset_at !== undefined
       ? time.operating_reset_at * 1000
       : undefined;
-  return apiErrorFrom({ code, status, method, description: String(description), secrets, retryAt });
+  return apiErrorFrom({ code, status, method, description: textOf(description), secrets, retryAt });
+}
+
+/**
+ * A JSON value the server sent, as text: a string as it is, anything else as JSON. Unlike
+ * `String()`, it cannot throw: `{"toString": {}}` is valid JSON that `String()` chokes on.
+ *
+ * @example
+ * ```ts
+ * textOf("Access denied"); // "Access denied"
+ * textOf({ toString: {} }); // '{"toString":{}}'
+ * ```
+ */
+export function textOf(value: unknown): string {
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
 }
 
 /**

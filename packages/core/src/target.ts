@@ -60,21 +60,37 @@ export type Target = WebhookTarget | OAuthTarget;
  * ```
  */
 export function oauthTarget(clientEndpoint: string, accessToken: string): OAuthTarget {
-  const option = "oauth.clientEndpoint";
-  const raw = typeof clientEndpoint === "string" ? clientEndpoint.trim() : "";
-  const url = checkUrl(
-    option,
-    raw,
-    `${option} ${JSON.stringify(redactText(raw).slice(0, 100))}`,
-    "the client_endpoint of the token answer, e.g. https://your.bitrix24.ru/rest/",
-  );
-  const path = url.pathname.replace(/\/?$/, "/");
-  need(path.endsWith("/rest/"), option, "a URL that ends with /rest/", raw);
   return withSecret(
-    { clientEndpoint: url.origin + path },
+    { clientEndpoint: checkEndpoint("oauth.clientEndpoint", clientEndpoint, "/rest/") },
     "accessToken",
     checkText("oauth.accessToken", accessToken),
   );
+}
+
+const ENDPOINT_EXAMPLES: Record<string, string> = {
+  "/rest/": "the client_endpoint of the token answer, e.g. https://your.bitrix24.ru/rest/",
+  "/": "the server_endpoint of the token answer, e.g. https://oauth.bitrix.info/rest/",
+};
+
+/**
+ * Checks a portal or OAuth server address given as `option` and returns it normalised to
+ * origin + path with a trailing slash. It must be https (http only on a loopback host), carry
+ * no credentials, query or fragment, and its path must end with `pathEnd`. Throws
+ * `ConfigError` naming `option` otherwise.
+ *
+ * @example
+ * ```ts
+ * checkEndpoint("oauth.clientEndpoint", "https://x.bitrix24.ru/rest", "/rest/"); // "https://x.bitrix24.ru/rest/"
+ * checkEndpoint("oauth.serverEndpoint", "http://oauth.example/", "/"); // throws ConfigError
+ * ```
+ */
+export function checkEndpoint(option: string, value: unknown, pathEnd: "/" | "/rest/"): string {
+  const raw = typeof value === "string" ? value.trim() : "";
+  const shown = `${option} ${JSON.stringify(redactText(raw).slice(0, 100))}`;
+  const url = checkUrl(option, raw, shown, ENDPOINT_EXAMPLES[pathEnd]);
+  const path = url.pathname.replace(/\/?$/, "/");
+  need(path.endsWith(pathEnd), option, `a URL that ends with ${pathEnd}`, raw);
+  return url.origin + path;
 }
 
 /**
