@@ -1,7 +1,7 @@
 import { ConfigError } from "./errors.js";
 import type { HttpRequest } from "./http.js";
 import type { MethodCall } from "./methods.js";
-import { need } from "./option-check.js";
+import { describeValue, need } from "./option-check.js";
 import { checkUrl, isVetted, type OAuthTarget, type Target, type WebhookTarget } from "./target.js";
 
 // Dot-separated words: nothing that could leave the URL path (`/`, `?`, `..`).
@@ -21,7 +21,7 @@ export function assertMethodName(method: unknown, option = "method"): asserts me
   if (typeof method !== "string" || !METHOD_NAME.test(method)) {
     throw new ConfigError(
       option,
-      `Invalid REST method name ${JSON.stringify(String(method)).slice(0, 80)}: use letters, digits, "_" and single dots, e.g. "im.dialog.writing"`,
+      `Invalid REST method name ${typeof method === "string" ? JSON.stringify(method).slice(0, 80) : describeValue(method)}: use letters, digits, "_" and single dots, e.g. "im.dialog.writing"`,
     );
   }
 }

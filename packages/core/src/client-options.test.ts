@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createClient } from "./client.js";
 import type { ClientOptions } from "./client-options.js";
@@ -74,5 +75,56 @@ describe("createClient options", () => {
         hooks: { onRequest: () => {} },
       }),
     ).toBeUndefined();
+  });
+});
+
+describe("createClient options: anything at all", () => {
+  // Each option either left out, given a valid value, or given anything fast-check can make
+  // (objects with getters, prototypes, odd keys, numbers, strings with the secret in them).
+  const anything = fc.anything({
+    withObjectString: true,
+    withNullPrototype: true,
+    withBigInt: true,
+  });
+  const maybe = <T>(valid: T) =>
+    fc.option(fc.oneof(fc.constant(valid), anything), { nil: undefined });
+  const options = fc.record(
+    {
+      webhook: maybe(webhook),
+      oauth: maybe({ clientEndpoint: "https://x.bitrix24.ru/rest/", accessToken: "t0k3n" }),
+      transport: maybe(transport),
+      rateLimit: maybe("standard"),
+      retry: maybe({ attempts: 2 }),
+      timeoutMs: maybe(1000),
+      followPortalMoves: maybe(true),
+      typing: maybe({ refreshMs: 1000 }),
+      clock: maybe(createFakeClock()),
+      hooks: maybe({}),
+    },
+    { requiredKeys: [] },
+  );
+
+  const TOP_LEVEL = [
+    "options",
+    "webhook",
+    "oauth",
+    "transport",
+    "rateLimit",
+    "retry",
+    "timeoutMs",
+    "followPortalMoves",
+    "typing",
+    "clock",
+    "hooks",
+  ];
+
+  it("makes a client or throws ConfigError that names an option and shows no secret", () => {
+    fc.assert(
+      fc.property(options, (given) => {
+        const option = optionOf(given);
+        if (option !== undefined) expect(option.split(".")[0]).toBeOneOf([...TOP_LEVEL]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

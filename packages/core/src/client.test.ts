@@ -1,9 +1,11 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type B24Client, createClient } from "./client.js";
 import type { ClientOptions } from "./client-options.js";
 import {
   AccessError,
   AuthError,
+  B24Error,
   ClientClosedError,
   ConfigError,
   DialogIdError,
@@ -14,6 +16,7 @@ import {
 } from "./errors.js";
 import type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
 import type { HttpResponse } from "./http.js";
+import type { MethodCall } from "./methods.js";
 import { createFakeClock, type FakeClock } from "./testing/fake-clock.js";
 import {
   createFakeTransport,
@@ -458,6 +461,36 @@ describe("input checks", () => {
     expect(transport.requests).toHaveLength(0);
   });
 
+  it("checks every command of a large batch before its first request goes out", async () => {
+    const { transport, client } = setup();
+    const calls: unknown[] = Array.from({ length: 60 }, (_, i) => ({
+      method: "im.dialog.writing",
+      params: { DIALOG_ID: `chat${i + 1}` },
+    }));
+    calls[55] = null;
+    const error = await client.batch(calls as MethodCall[]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ option: "calls" });
+    expect(transport.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["a method name without a prototype", (c: B24Client) => c.call(Object.create(null)), "method"],
+    ["options that are null", (c: B24Client) => c.callRaw("profile", {}, null as never), "options"],
+    [
+      "a signal that is no AbortSignal",
+      (c: B24Client) => c.writing("chat5", { signal: "stop" as never }),
+      "signal",
+    ],
+    ["halt that is no boolean", (c: B24Client) => c.batch([], { halt: "yes" as never }), "halt"],
+  ])("rejects %s with a ConfigError naming it", async (_what, use, option) => {
+    const { transport, client } = setup();
+    const error = await use(client).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ option });
+    expect(transport.requests).toHaveLength(0);
+  });
+
   it("callRaw returns the envelope", async () => {
     const { transport, client } = setup();
     transport.enqueue(jsonResponse({ result: [1], next: 50, total: 99, time: { operating: 1 } }));
@@ -672,5 +705,56 @@ describe("many concurrent calls", () => {
     } finally {
       process.off("warning", onWarning);
     }
+  });
+});
+
+describe("any input to the client's methods", () => {
+  const anything = fc.anything({
+    withObjectString: true,
+    withNullPrototype: true,
+    withBigInt: true,
+  });
+  const input = fc.oneof(anything, fc.constantFrom("chat5", 13, { kind: "chat", id: 5 }));
+  const usage = fc.oneof(
+    fc.tuple(fc.constant("call" as const), fc.oneof(anything, fc.constant("profile")), anything),
+    fc.tuple(fc.constant("callRaw" as const), fc.oneof(anything, fc.constant("profile")), anything),
+    fc.tuple(fc.constant("batch" as const), anything, anything),
+    fc.tuple(fc.constant("writing" as const), input, anything),
+    fc.tuple(fc.constant("typing" as const), input, anything),
+    fc.tuple(fc.constant("whileTyping" as const), input, anything),
+  );
+
+  it("answers with a result, a lease, or a B24Error — never another exception, never a secret", async () => {
+    await fc.assert(
+      fc.asyncProperty(usage, async ([name, first, second]) => {
+        const { clock, client } = setup({ rateLimit: false });
+        const use = client[name] as (...args: unknown[]) => unknown;
+        let outcome: unknown;
+        try {
+          outcome =
+            name === "whileTyping" ? use(first, async () => "done", second) : use(first, second);
+        } catch (error) {
+          expect(error).toBeInstanceOf(B24Error);
+          expect(String(error)).not.toContain(CODE);
+          return;
+        }
+        if (outcome instanceof Promise) {
+          const settled = await Promise.race([
+            settle(outcome),
+            clock.advance(60_000).then(() => undefined),
+          ]);
+          const result = settled ?? (await settle(outcome));
+          if (!result.ok) {
+            expect(result.error).toBeInstanceOf(B24Error);
+            expect(String(result.error)).not.toContain(CODE);
+          }
+        } else {
+          expect(outcome).toHaveProperty("stop");
+          (outcome as { stop(): void }).stop();
+        }
+        await client.close();
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

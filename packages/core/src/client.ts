@@ -8,6 +8,7 @@ import { notify } from "./hooks.js";
 import { imDialogWriting, type MethodCall } from "./methods.js";
 import { createOAuthSession } from "./oauth.js";
 import { createOperatingTime } from "./operating-time.js";
+import { isAbortSignal, isObject, need } from "./option-check.js";
 import type { RestResult } from "./parse-response.js";
 import { createPipeline } from "./pipeline.js";
 import { retryPolicy } from "./retry.js";
@@ -121,13 +122,14 @@ export function createClient(options: ClientOptions): B24Client {
     webhook: options.webhook === undefined ? undefined : parseWebhookUrl(options.webhook),
   });
 
+  // `batch` is the chunk made into one call by batchCall, which also checked every command.
   const sendBatch = async (
     chunk: ReadonlyArray<readonly [string, MethodCall]>,
-    halt: boolean,
+    batch: MethodCall,
     signal?: AbortSignal,
   ): Promise<BatchOutcome[]> => {
     const methods = chunk.map(([, call]) => call.method);
-    const { result } = await pipeline.run(batchCall(chunk, halt), methods, signal);
+    const { result } = await pipeline.run(batch, methods, signal);
     const outcomes = parseBatchResult(chunk, result, { secrets: pipeline.secrets() });
     outcomes.forEach((outcome, i) => {
       const method = methods[i] as string;
@@ -146,12 +148,10 @@ export function createClient(options: ClientOptions): B24Client {
   // One call goes out plainly, several as one batch; both share the queue of user calls.
   const sendTyping: TypingSender = async (calls, signal) => {
     const [only] = calls;
-    if (calls.length > 1 || !only)
-      return sendBatch(
-        calls.map((call, i) => [`t${i}`, call]),
-        false,
-        signal,
-      );
+    if (calls.length > 1 || !only) {
+      const chunk = calls.map((call, i) => [`t${i}`, call] as const);
+      return sendBatch(chunk, batchCall(chunk, false), signal);
+    }
     try {
       const { result, ...extras } = await pipeline.run(only, [only.method], signal);
       return [{ status: "fulfilled", value: result, ...extras }];
@@ -164,14 +164,16 @@ export function createClient(options: ClientOptions): B24Client {
 
   let closed: Promise<void> | undefined;
   const client: B24Client = {
-    async callRaw<T>(method: string, params: Record<string, unknown> = {}, o: CallOptions = {}) {
+    async callRaw<T>(method: string, params: Record<string, unknown> = {}, o?: CallOptions) {
+      const { signal } = checkCallOptions(o);
       assertMethodName(method);
-      return pipeline.run<T>({ method, params }, [method], o.signal);
+      return pipeline.run<T>({ method, params }, [method], signal);
     },
     async call<T>(method: string, params?: Record<string, unknown>, o?: CallOptions) {
       return (await client.callRaw<T>(method, params, o)).result;
     },
-    async batch(calls, o = {}) {
+    async batch(calls, o) {
+      const { halt = false, signal } = checkCallOptions(o);
       if (typeof calls !== "object" || calls === null) {
         throw new ConfigError(
           "calls",
@@ -184,18 +186,24 @@ export function createClient(options: ClientOptions): B24Client {
       const keys = Array.isArray(calls)
         ? calls.map((_, i) => String(i))
         : entries.map(([key]) => key);
-      const outcomes: BatchOutcome[] = [];
+      // Every request is built, and so every command checked, before the first is sent.
+      const requests: Array<[chunk: typeof entries, batch: MethodCall]> = [];
       for (let start = 0; start < entries.length; start += BATCH_LIMIT) {
         const chunk = entries.slice(start, start + BATCH_LIMIT);
-        const halted = o.halt && outcomes.some((outcome) => outcome.status !== "fulfilled");
+        requests.push([chunk, batchCall(chunk, halt)]);
+      }
+      const outcomes: BatchOutcome[] = [];
+      for (const [chunk, batch] of requests) {
+        const halted = halt && outcomes.some((outcome) => outcome.status !== "fulfilled");
         if (halted) outcomes.push(...chunk.map((): BatchOutcome => ({ status: "skipped" })));
-        else outcomes.push(...(await sendBatch(chunk, o.halt ?? false, o.signal)));
+        else outcomes.push(...(await sendBatch(chunk, batch, signal)));
       }
       return outcomes.map((outcome, i) => ({ key: keys[i] as string, ...outcome }));
     },
-    async writing(dialogId, o = {}) {
+    async writing(dialogId, o) {
+      const { signal } = checkCallOptions(o);
       const call = imDialogWriting(dialogId);
-      await pipeline.run(call, [call.method], o.signal);
+      await pipeline.run(call, [call.method], signal);
       return true;
     },
     typing: (dialogId, o) => scheduler.lease(dialogId, o),
@@ -210,4 +218,14 @@ export function createClient(options: ClientOptions): B24Client {
     },
   };
   return client;
+}
+
+// The options of one call: the types say so, but JavaScript callers and `any` can pass anything.
+function checkCallOptions(options: BatchOptions | undefined): BatchOptions {
+  if (options === undefined) return {};
+  need(isObject(options), "options", "an object such as { signal }", options);
+  const { signal, halt } = options;
+  need(signal === undefined || isAbortSignal(signal), "signal", "an AbortSignal", signal);
+  need(halt === undefined || typeof halt === "boolean", "halt", "true or false", halt);
+  return options;
 }

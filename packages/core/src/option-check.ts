@@ -38,7 +38,7 @@ export function need(ok: unknown, option: string, fix: string, ...value: unknown
   if (!ok) {
     throw new ConfigError(
       option,
-      `${option} must be ${fix}${value.length ? `; got ${describe(value[0])}` : ""}`,
+      `${option} must be ${fix}${value.length ? `; got ${describeValue(value[0])}` : ""}`,
     );
   }
 }
@@ -88,13 +88,40 @@ export function checkNumber(
  * checkText("clientId", "my-app"); // "my-app"
  * ```
  */
+/**
+ * Whether `value` can serve as an `AbortSignal` (from any realm or polyfill).
+ *
+ * @example
+ * ```ts
+ * isAbortSignal(new AbortController().signal); // true
+ * isAbortSignal("stop"); // false
+ * ```
+ */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    isObject(value) &&
+    typeof value.aborted === "boolean" &&
+    isFunction(value.addEventListener) &&
+    isFunction(value.removeEventListener)
+  );
+}
+
 export function checkText(option: string, value: unknown): string {
   need(typeof value === "string" && value, option, "a non-empty string", value);
   return value as string;
 }
 
-// Only numbers and type names are quoted: option values may be secrets.
-function describe(value: unknown): string {
+/**
+ * A value named for an error message: numbers as they are, anything else by its type. Option
+ * values may be secrets, and `String()` throws on some objects, so nothing else is quoted.
+ *
+ * @example
+ * ```ts
+ * describeValue(42); // "42"
+ * describeValue("s3cret"); // "a string"
+ * ```
+ */
+export function describeValue(value: unknown): string {
   if (typeof value === "number") return String(value);
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";

@@ -1,5 +1,12 @@
 import type { B24Error } from "./errors.js";
-import { checkNumber, checkText, isFunction, isObject, need } from "./option-check.js";
+import {
+  checkNumber,
+  checkText,
+  isAbortSignal,
+  isFunction,
+  isObject,
+  need,
+} from "./option-check.js";
 
 /**
  * A classic chat bot typing through `imbot.chat.sendTyping`. Webhooks must send the bot's
@@ -116,16 +123,7 @@ const CHECKS: Record<string, (option: string, value: unknown) => unknown> = {
     checkNumber(option, value, { min: 0, above: true, infinite: true }),
   as: (_, value) => checkIdentity(value),
   onError: (option, value) => need(isFunction(value), option, "a function", value),
-  signal: (option, value) =>
-    need(
-      isObject(value) &&
-        typeof value.aborted === "boolean" &&
-        isFunction(value.addEventListener) &&
-        isFunction(value.removeEventListener),
-      option,
-      "an AbortSignal",
-      value,
-    ),
+  signal: (option, value) => need(isAbortSignal(value), option, "an AbortSignal", value),
 };
 
 /**
