@@ -1,0 +1,77 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "./emulator-types.js";
+import { startEmulator } from "./server.js";
+
+// Whatever a client sends, the emulator answers like a portal: a JSON envelope with a result
+// or an error, never a crash, a hang or a non-JSON body on a REST address.
+describe("any request", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ rateLimit: false });
+  });
+  afterAll(() => emulator.close());
+
+  const methods = fc.constantFrom(
+    "im.dialog.writing",
+    "imbot.chat.sendTyping",
+    "imbot.v2.Chat.InputAction.notify",
+    "im.message.add",
+    "im.revision.get",
+    "server.time",
+    "profile",
+    "batch",
+    "no.such.method",
+  );
+  const body = fc.oneof(
+    fc.jsonValue().map((value) => ({ type: "application/json", text: JSON.stringify(value) })),
+    fc
+      .dictionary(
+        fc.constantFrom(
+          "DIALOG_ID",
+          "BOT_ID",
+          "MESSAGE",
+          "cmd",
+          "halt",
+          "botToken",
+          "CLIENT_ID",
+          "duration",
+        ),
+        fc.jsonValue(),
+      )
+      .map((value) => ({ type: "application/json", text: JSON.stringify(value) })),
+    fc.string().map((text) => ({ type: "application/x-www-form-urlencoded", text })),
+    fc.string().map((text) => ({ type: "application/json", text })),
+    fc.string().map((text) => ({ type: "text/plain", text })),
+  );
+  const request = fc.record({
+    method: methods,
+    suffix: fc.constantFrom("", ".json", ".xml"),
+    query: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
+    body,
+    authorized: fc.boolean(),
+  });
+
+  it("answers every REST request with a JSON envelope and keeps serving", async () => {
+    await fc.assert(
+      fc.asyncProperty(request, async ({ method, suffix, query, body, authorized }) => {
+        const base = authorized
+          ? emulator.webhookUrl()
+          : emulator.webhookUrl().replace(/\/[^/]+\/$/, "/wrongcode/");
+        const url = `${base}${method}${suffix}${query === undefined ? "" : `?${encodeURIComponent(query)}`}`;
+        const answer = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": body.type },
+          body: body.text,
+          signal: AbortSignal.timeout(5000),
+        });
+        const envelope = JSON.parse(await answer.text()) as Record<string, unknown>;
+        expect("result" in envelope || typeof envelope.error === "string").toBe(true);
+        if (answer.status >= 400) expect(typeof envelope.error).toBe("string");
+      }),
+      { numRuns: 300 },
+    );
+    const after = await fetch(`${emulator.webhookUrl()}server.time`, { method: "POST" });
+    expect(after.status).toBe(200);
+  });
+});
