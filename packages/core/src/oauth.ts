@@ -141,17 +141,9 @@ function endpointOrUndefined(
   }
 }
 
-/**
- * Checks the `oauth` options of `createClient` beyond the client endpoint and access token
- * (which {@link oauthTarget} checks): the refresh credentials must be non-empty strings, the
- * OAuth server https (http only on loopback), `onTokens` a function. Throws `ConfigError`.
- *
- * @example
- * ```ts
- * checkOAuthOptions({ clientEndpoint, accessToken, serverEndpoint: "http://oauth.example/" }); // throws ConfigError
- * ```
- */
-export function checkOAuthOptions(options: OAuthOptions): void {
+// The rest of the `oauth` options (oauthTarget checks the endpoint and the access token):
+// the client secret and refresh token go to `serverEndpoint`, so it must be https too.
+function checkOAuthOptions(options: OAuthOptions): void {
   for (const key of ["refreshToken", "clientId", "clientSecret"] as const) {
     if (options[key] !== undefined) checkText(`oauth.${key}`, options[key]);
   }

@@ -80,15 +80,6 @@ export function checkNumber(
 }
 
 /**
- * Checks a string option is non-empty and returns it; the value is never quoted (a
- * `botToken` is a secret).
- *
- * @example
- * ```ts
- * checkText("clientId", "my-app"); // "my-app"
- * ```
- */
-/**
  * Whether `value` can serve as an `AbortSignal` (from any realm or polyfill).
  *
  * @example
@@ -106,6 +97,15 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
   );
 }
 
+/**
+ * Checks a string option is non-empty and returns it; the value is never quoted (a
+ * `botToken` is a secret).
+ *
+ * @example
+ * ```ts
+ * checkText("clientId", "my-app"); // "my-app"
+ * ```
+ */
 export function checkText(option: string, value: unknown): string {
   need(typeof value === "string" && value, option, "a non-empty string", value);
   return value as string;
