@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { type HttpRequest, TimeoutError } from "@b24im/core";
+import { type HttpRequest, TimeoutError, TransportError } from "@b24im/core";
 import { Agent } from "undici";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { exchange } from "./exchange.js";
@@ -118,6 +118,23 @@ describe("exchange", () => {
 
     expect(response.headers).toMatchObject({ "set-cookie": "a=1, b=2", "x-trace": "t1" });
     expect(response.status).toBe(200);
+  });
+
+  it("turns a URL it cannot parse into a TransportError, and leaves no timer behind", async () => {
+    vi.useFakeTimers();
+    try {
+      const error = await exchange(
+        agent(),
+        post("not a url"),
+        { timeoutMs: 60_000 },
+        {},
+        "t",
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransportError);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("sends the user agent it is given, beside the request's own headers", async () => {

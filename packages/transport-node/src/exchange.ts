@@ -36,9 +36,9 @@ export function exchange(
 ): Promise<HttpResponse> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const url = new URL(request.url);
     const handler = new CollectingHandler(request, options, signal, timeoutMs, resolve, reject);
     try {
+      const url = new URL(request.url);
       dispatcher.dispatch(
         {
           origin: url.origin,
