@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type HttpRequest, TimeoutError, TransportError } from "@b24im/core";
-import { Agent } from "undici";
+import { Agent, type Dispatcher } from "undici";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { exchange } from "./exchange.js";
 import { listenLocally } from "./test-servers.test-helpers.js";
@@ -136,6 +136,43 @@ describe("exchange", () => {
       vi.useRealTimers();
     }
   });
+
+  const bytes = new TextEncoder().encode('{"result":"ок"}');
+  it.each([
+    ["one chunk", [bytes]],
+    ["a character cut in two", [bytes.subarray(0, 12), bytes.subarray(12)]],
+  ])(
+    "decodes plain Uint8Arrays from a dispatcher of the caller's own: %s",
+    async (_what, chunks) => {
+      const ownDispatcher = {
+        dispatch(_options: unknown, handler: Dispatcher.DispatchHandler) {
+          const controller = {
+            abort() {},
+            pause() {},
+            resume() {},
+            aborted: false,
+            paused: false,
+            reason: null,
+          };
+          handler.onRequestStart?.(controller, {});
+          handler.onResponseStart?.(controller, 200, { "X-A": "1" }, "OK");
+          for (const chunk of chunks) handler.onResponseData?.(controller, chunk as Buffer);
+          handler.onResponseEnd?.(controller, {});
+          return true;
+        },
+      } as unknown as Dispatcher;
+
+      const response = await exchange(
+        ownDispatcher,
+        post("https://x.bitrix24.ru/rest/1/c0de/x"),
+        { timeoutMs: 1000 },
+        {},
+        "t",
+      );
+
+      expect(response).toEqual({ status: 200, headers: { "x-a": "1" }, body: '{"result":"ок"}' });
+    },
+  );
 
   it("sends the user agent it is given, beside the request's own headers", async () => {
     const agents: Array<string | undefined> = [];

@@ -61,7 +61,7 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   #settled = false;
   #status = 0;
   #headers: ResponseHeaders = {};
-  #chunks: Buffer[] = [];
+  #chunks: Uint8Array[] = [];
   readonly #timer: ReturnType<typeof setTimeout>;
   readonly #onAbort: (() => void) | undefined;
 
@@ -140,10 +140,11 @@ function flatten(headers: ResponseHeaders): Record<string, string> {
 }
 
 // As `TextDecoder` (and so undici's `body.text()`): a leading byte-order mark is not text.
-function decodeUtf8(chunks: Buffer[]): string {
-  const text =
-    chunks.length === 1
-      ? (chunks[0] as Buffer).toString("utf8")
-      : Buffer.concat(chunks).toString("utf8");
+function decodeUtf8(chunks: Uint8Array[]): string {
+  const [only] = chunks;
+  // One Buffer (the usual answer) is read in place; a custom dispatcher may hand over plain
+  // Uint8Arrays, whose toString() would not decode.
+  const bytes = chunks.length === 1 && Buffer.isBuffer(only) ? only : Buffer.concat(chunks);
+  const text = bytes.toString("utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
