@@ -4,7 +4,7 @@ import type { Emulator } from "./emulator-types.js";
 import { startEmulator } from "./server.js";
 
 // Whatever a client sends, the emulator answers like a portal: a JSON envelope with a result
-// or an error, never a crash, a hang or a non-JSON body on a REST address.
+// or an error code, never a crash (500), a hang or a non-JSON body on a REST address.
 describe("any request", () => {
   let emulator: Emulator;
   beforeAll(async () => {
@@ -52,6 +52,26 @@ describe("any request", () => {
     authorized: fc.boolean(),
   });
 
+  it.each([
+    ["batch", { cmd: { a: { toString: {} } } }, 200],
+    [
+      "imbot.chat.sendTyping",
+      { BOT_ID: 100, DIALOG_ID: "chat1", CLIENT_ID: { toString: {} } },
+      400,
+    ],
+    ["imbot.v2.Chat.InputAction.notify", { botId: 100, dialogId: "chat1", botToken: ["x"] }, 403],
+  ])(
+    "reads a map where %s expects text as no text, not as a crash",
+    async (method, params, status) => {
+      const answer = await fetch(`${emulator.webhookUrl()}${method}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(params),
+      });
+      expect(answer.status).toBe(status);
+    },
+  );
+
   it("answers every REST request with a JSON envelope and keeps serving", async () => {
     await fc.assert(
       fc.asyncProperty(request, async ({ method, suffix, query, body, authorized }) => {
@@ -68,6 +88,8 @@ describe("any request", () => {
         const envelope = JSON.parse(await answer.text()) as Record<string, unknown>;
         expect("result" in envelope || typeof envelope.error === "string").toBe(true);
         if (answer.status >= 400) expect(typeof envelope.error).toBe("string");
+        // Bad input is the client's fault, answered with an error code, never a crash.
+        expect(answer.status).toBeLessThan(500);
       }),
       { numRuns: 300 },
     );

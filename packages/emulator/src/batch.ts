@@ -1,6 +1,7 @@
 import type { MethodRunner } from "./method-runner.js";
 import type { Caller } from "./methods/rest-method.js";
 import { type Params, parsePhpQuery } from "./php-query.js";
+import { textParam } from "./request-params.js";
 import type { RestTime } from "./time-envelope.js";
 
 const MAX_COMMANDS = 50;
@@ -89,7 +90,7 @@ export async function runBatch(
   const times = new Map<string, RestTime>();
   for (let index = 0; index < commands.length; index++) {
     const [key, command] = commands[index] as [string, unknown];
-    const text = String(command);
+    const text = textParam(command) ?? "";
     const question = text.indexOf("?");
     const method = question < 0 ? text : text.slice(0, question);
     let error: { error: string | number; error_description: string } | undefined;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Caller } from "./methods/rest-method.js";
 import type { Params } from "./php-query.js";
 import type { PortalModel } from "./portal-model.js";
+import { textParam } from "./request-params.js";
 import { RestError, wrongAuthError } from "./rest-error.js";
 
 /** The answer of `/oauth/token/` (and of `emulator.oauth.issueTokens`). */
@@ -104,14 +105,14 @@ export class OAuthServer implements OAuthControl {
 
   /** Answers `GET /oauth/token/?grant_type=refresh_token&…`: rotates both tokens. */
   refresh(params: Params): { status: number; body: object } {
-    const app = this.portal.apps.get(String(params.client_id ?? ""));
+    const app = this.portal.apps.get(textParam(params.client_id) ?? "");
     if (app === undefined || app.clientSecret !== params.client_secret) {
       return oauthError(401, "invalid_client", "Invalid client credentials");
     }
     if (params.grant_type !== "refresh_token") {
       return oauthError(400, "unsupported_grant_type", "Only refresh_token is supported");
     }
-    const token = String(params.refresh_token ?? "");
+    const token = textParam(params.refresh_token) ?? "";
     const grant = this.#refreshTokens.get(token);
     if (
       grant === undefined ||

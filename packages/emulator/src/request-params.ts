@@ -42,3 +42,17 @@ export function upperCaseKeys(params: Params): Params {
   for (const key in params) upper[key.toUpperCase()] = params[key];
   return upper;
 }
+
+/**
+ * A parameter as text, the way PHP compares it: a string, or a number written out. An array
+ * or a map (what `X[a]=1` or a JSON object arrives as) is no text: `undefined`.
+ *
+ * @example
+ * ```ts
+ * textParam(100); // "100"
+ * textParam({ toString: {} }); // undefined
+ * ```
+ */
+export function textParam(value: unknown): string | undefined {
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+}

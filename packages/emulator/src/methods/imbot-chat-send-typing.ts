@@ -1,3 +1,4 @@
+import { textParam } from "../request-params.js";
 import { RestError } from "../rest-error.js";
 import { requireDialogId } from "./dialog-param.js";
 import type { RestMethod } from "./rest-method.js";
@@ -21,7 +22,7 @@ export const imbotChatSendTyping: RestMethod = {
     }
     const bot = portal.bots.get(Number(params.BOT_ID));
     if (bot === undefined) throw new RestError(400, "BOT_ID_ERROR", "Bot not found");
-    if (bot.clientId !== String(clientId)) {
+    if (bot.clientId !== textParam(clientId)) {
       throw new RestError(400, "APP_ID_ERROR", "Bot was installed by another application");
     }
     const dialogId = requireDialogId(params.DIALOG_ID);

@@ -1,3 +1,4 @@
+import { textParam } from "../request-params.js";
 import { RestError } from "../rest-error.js";
 import { requireDialogId } from "./dialog-param.js";
 import type { RestMethod } from "./rest-method.js";
@@ -36,7 +37,7 @@ export const imbotV2InputActionNotify: RestMethod = {
     const bot = portal.bots.get(Number(params.botId));
     if (bot === undefined) throw new RestError(404, "BOT_NOT_FOUND", "Bot not found");
     const owns =
-      token !== undefined ? String(token) === bot.botToken : caller.clientId === bot.clientId;
+      token !== undefined ? textParam(token) === bot.botToken : caller.clientId === bot.clientId;
     if (!owns) throw new RestError(403, "BOT_OWNERSHIP_ERROR", "The bot belongs to another app");
     const dialogId = requireDialogId(params.dialogId);
     const ttlMs = durationMs(params.duration, typingTtlMs);
