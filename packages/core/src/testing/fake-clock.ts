@@ -37,7 +37,8 @@ const FLUSH_ROUNDS = 200;
  *
  * @example
  * ```ts
- * import { createClient, createFakeClock, createFakeTransport } from "@b24im/core";
+ * import { createClient } from "@b24im/core";
+ * import { createFakeClock, createFakeTransport } from "@b24im/core/testing";
  *
  * const clock = createFakeClock();
  * const transport = createFakeTransport({ clock });

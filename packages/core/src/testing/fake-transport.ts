@@ -82,7 +82,8 @@ export function errorResponse(code: string, status = 400, description = ""): Htt
  *
  * @example
  * ```ts
- * import { createClient, createFakeClock, createFakeTransport, errorResponse } from "@b24im/core";
+ * import { createClient } from "@b24im/core";
+ * import { createFakeClock, createFakeTransport, errorResponse } from "@b24im/core/testing";
  *
  * const clock = createFakeClock();
  * const transport = createFakeTransport({ clock });
