@@ -16,7 +16,7 @@ import {
 } from "./errors.js";
 import type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
 import type { HttpResponse } from "./http.js";
-import type { MethodCall } from "./methods.js";
+import { imDialogWriting, type MethodCall } from "./methods.js";
 import { createFakeClock, type FakeClock } from "./testing/fake-clock.js";
 import {
   createFakeTransport,
@@ -436,6 +436,69 @@ describe("close", () => {
         expect(transport.requests).toHaveLength(1);
       }
     }
+  });
+
+  it("under any mix of calls, leases, time and answers, close() settles everything and leaves nothing", async () => {
+    const answer = fc.constantFrom(
+      jsonResponse({ result: true }),
+      errorResponse("QUERY_LIMIT_EXCEEDED", 503),
+      errorResponse("INTERNAL_SERVER_ERROR", 500),
+      errorResponse("ACCESS_ERROR", 403),
+      new TransportError("reset"),
+    );
+    const step = fc.oneof(
+      fc.record({ op: fc.constant("call" as const), count: fc.integer({ min: 1, max: 60 }) }),
+      fc.record({ op: fc.constant("batch" as const), count: fc.integer({ min: 1, max: 120 }) }),
+      fc.record({ op: fc.constant("lease" as const), dialog: fc.integer({ min: 1, max: 5 }) }),
+      fc.record({ op: fc.constant("wait" as const), ms: fc.integer({ min: 0, max: 5000 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 8 }),
+        fc.array(answer, { maxLength: 10 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.constantFrom("standard" as const, false as const),
+        async (steps, answers, latencyMs, rateLimit) => {
+          const { clock, transport, client } = setup({ rateLimit });
+          const respond = (responder: HttpResponse | Error) => () =>
+            new Promise<HttpResponse | Error>((resolve) =>
+              clock.setTimeout(() => resolve(responder), latencyMs),
+            );
+          transport.enqueue(...answers.map(respond));
+          transport.setDefault(respond(jsonResponse({ result: true })));
+          const pending: Array<Promise<unknown>> = [];
+          for (const s of steps) {
+            if (s.op === "call")
+              for (let i = 0; i < s.count; i++)
+                pending.push(settle(client.writing(`chat${i + 1}`)));
+            else if (s.op === "batch")
+              pending.push(
+                settle(
+                  client.batch(Array.from({ length: s.count }, (_, i) => imDialogWriting(i + 1))),
+                ),
+              );
+            else if (s.op === "lease") client.typing(`chat${s.dialog}`);
+            else await clock.advance(s.ms);
+          }
+          const closing = client.close();
+          await clock.runAll(10_000);
+          await closing;
+          const outcomes = (await Promise.all(pending)) as Array<
+            Awaited<ReturnType<typeof settle>>
+          >;
+          for (const outcome of outcomes) {
+            if (!outcome.ok) expect(outcome.error).toBeInstanceOf(B24Error);
+          }
+          expect(transport.closeCalls).toBe(1);
+          expect(clock.pendingTimers).toBe(0);
+          const sentBefore = transport.requests.length;
+          await expect(client.writing("chat1")).rejects.toBeInstanceOf(ClientClosedError);
+          await clock.advance(60_000);
+          expect(transport.requests).toHaveLength(sentBefore);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it("stops typing leases", async () => {
