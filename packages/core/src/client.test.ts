@@ -655,6 +655,60 @@ describe("secrets", () => {
     for (const secret of [...planted, "plantedBotT0ken"]) expect(seen).not.toContain(secret);
     expect(seen).toContain("[REDACTED]");
   });
+  it("never reach a hook or an error whatever the server echoes, for any placement of secret params", async () => {
+    const BOT_TOKEN = "pl4ntedB0tT0ken+/=";
+    // Where the secret sits in the params: top level, nested in a map or a list.
+    const params = fc.constantFrom<Record<string, unknown>>(
+      { botToken: BOT_TOKEN },
+      { FIELDS: { auth: BOT_TOKEN } },
+      { LIST: [{ access_token: BOT_TOKEN }] },
+      { bot_token: BOT_TOKEN, DIALOG_ID: "chat5" },
+    );
+    // What a broken server or proxy sends back: any part of the request, in any place.
+    const echo = fc.constantFrom(
+      (x: FakeExchange) => errorResponse("ERROR_CORE", 500, `${x.request.url} ${x.request.body}`),
+      (x: FakeExchange) => errorResponse(`${x.request.body}`, 400),
+      (x: FakeExchange) => jsonResponse({ result: x.request.body, time: { operating: 1 } }),
+      (x: FakeExchange) => ({ status: 302, headers: { location: x.request.url }, body: "" }),
+      (x: FakeExchange) => ({ status: 502, headers: {}, body: `<html>${x.request.body}</html>` }),
+      (x: FakeExchange) =>
+        jsonResponse({
+          result: { result_error: { c0: { error: "X", error_description: `${x.request.body}` } } },
+        }),
+    );
+    await fc.assert(
+      fc.asyncProperty(params, echo, fc.boolean(), async (given, answer, asBatch) => {
+        const seen: unknown[] = [];
+        const hooks = {
+          onRequest: (e: RequestEvent) => void seen.push(e),
+          onResponse: (e: ResponseEvent) => void seen.push(e),
+          onRetry: (e: RetryEvent) => void seen.push(e),
+          onError: (e: ErrorEvent) => void seen.push(e, e.error.stack),
+        };
+        const { clock, transport, client } = setup({
+          hooks,
+          retry: { attempts: 2, random: () => 0 },
+        });
+        transport.setDefault(answer);
+        const outcome = settle(
+          asBatch
+            ? client.batch([{ method: "imbot.v2.Chat.InputAction.notify", params: given }])
+            : client.call("imbot.v2.Chat.InputAction.notify", given),
+        );
+        await clock.runAll();
+        const settled = await outcome;
+        if (!settled.ok) seen.push(settled.error, (settled.error as Error).stack);
+        else if (asBatch) seen.push(settled.value);
+        const text = seen
+          .map((item) => (typeof item === "string" ? item : JSON.stringify(item)))
+          .join("\n");
+        for (const secret of [CODE, BOT_TOKEN, encodeURIComponent(BOT_TOKEN)]) {
+          expect(text).not.toContain(secret);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe("typing", () => {

@@ -35,9 +35,11 @@ const NAMES = SECRET_NAMES.join("|");
 // A webhook's code is the path segment after `/rest/<user id>/`; PHP's json_encode writes the
 // slashes as `\/`, so an escaped path is matched too.
 const WEBHOOK_PATH = /(\\?\/rest\\?\/\d+\\?\/)[^/\\?#\s"'<>]+/gi;
-// `name=value` in a query string, a form body or a batch `cmd` string (also `name[x]=value`).
+// `name=value` in a query string, a form body or a batch `cmd` string, also as a PHP-style
+// key that starts or ends with the name: `name[x]=value`, `FIELDS[0][name]=value` (raw or
+// with the brackets URL-encoded).
 const QUERY_PAIR = new RegExp(
-  `((?:^|[?&\\s;,"'])(?:${NAMES})(?:%5B[^=&]*|\\[[^=&]*)?=)[^&\\s"'#<>]*`,
+  `((?:^|[?&\\s;,"'])(?:[\\w.-]*(?:(?:\\[|%5B)[\\w.-]*(?:\\]|%5D))*(?:\\[|%5B))?(?:${NAMES})(?:\\]|%5D)?(?:%5B[^=&]*|\\[[^=&]*)?=)[^&\\s"'#<>]*`,
   "gi",
 );
 // `"name": "value"` in JSON, also when the body was cut before the closing quote.
