@@ -1,6 +1,9 @@
 import { inspect } from "node:util";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "./errors.js";
+import { REDACTED } from "./redact.js";
+import { thrown } from "./testing/thrown.js";
 import { parseWebhookUrl } from "./webhook-url.js";
 
 const CODE = "k3y9secretcode01";
@@ -106,5 +109,71 @@ describe("parseWebhookUrl", () => {
   it("rejects a value that is not a string", () => {
     expect(() => parseWebhookUrl(undefined as unknown as string)).toThrow(ConfigError);
     expect(() => parseWebhookUrl(42 as unknown as string)).toThrow(ConfigError);
+  });
+});
+
+describe("parseWebhookUrl: a code where the user id belongs", () => {
+  it("shows only a well-formed user id; anything else after /rest/ counts as the code", () => {
+    for (const text of [
+      "https://x.bitrix24.ru/rest/0123456789/",
+      "https://x.bitrix24.ru/rest/h7x2k9q4w1m8v3zt/",
+    ]) {
+      const error = thrown(ConfigError, () => parseWebhookUrl(text));
+      expect(error.message).toContain(`https://x.bitrix24.ru/rest/${REDACTED}`);
+      expect(error.message).not.toMatch(/0123456789|h7x2k9q4w1m8v3zt/);
+    }
+  });
+});
+
+describe("parseWebhookUrl: any text", () => {
+  // A webhook code as Bitrix24 makes them: random letters and digits. An all-digit one in the
+  // user id's place would read as a user id, and be shown as one.
+  const code = fc
+    .stringMatching(/^[a-z0-9]{0,11}[a-z][a-z0-9]{0,12}$/)
+    .filter((c) => c.length >= 8);
+  const noise = fc.string({ maxLength: 12 });
+  // Mostly near-misses of a webhook URL: wrong scheme, host, segments, extras; some noise.
+  const url = fc.oneof(
+    fc
+      .tuple(
+        fc.constantFrom("https://", "http://", "ftp://", "", "https:/", "HTTPS://"),
+        fc.constantFrom(
+          "x.bitrix24.ru",
+          "127.0.0.1:8080",
+          "localhost",
+          "user:pw@x.bitrix24.ru",
+          "",
+        ),
+        fc.constantFrom("/rest/", "/rest/1/", "/rest/01/", "/rest/x/", "/api/1/", "/rest/1/"),
+        code,
+        fc.constantFrom("", "/", "/im.dialog.writing.json", "/a/b/", "?x=1", "#f", "/../"),
+        noise,
+      )
+      .map(([scheme, host, path, secret, tail, extra]) => ({
+        text: `${scheme}${host}${path}${secret}${tail}${extra}`,
+        secret,
+      })),
+    fc.tuple(fc.string(), code).map(([text, secret]) => ({ text: `${text}${secret}`, secret })),
+  );
+
+  it("gives a webhook target or a ConfigError that never shows the code", () => {
+    fc.assert(
+      fc.property(url, ({ text, secret }) => {
+        let target: ReturnType<typeof parseWebhookUrl>;
+        try {
+          target = parseWebhookUrl(text);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigError);
+          expect(`${String(error)} ${JSON.stringify(error)} ${inspect(error)}`).not.toContain(
+            secret,
+          );
+          return;
+        }
+        expect(target.origin).toMatch(/^https?:\/\//);
+        expect(Number.isSafeInteger(target.userId) && target.userId >= 1).toBe(true);
+        expect(JSON.stringify(target)).not.toContain(secret);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

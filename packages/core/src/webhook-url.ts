@@ -3,7 +3,7 @@ import { REDACTED } from "./redact.js";
 import { checkUrl, type WebhookTarget, withSecret } from "./target.js";
 
 // Keeps scheme, host and `/rest/<user id>/` of what was typed; everything after is the code.
-const SHOWN_PART = /^([a-z][\w+.-]*:\/\/)(?:[^/?#@]*@)?([^/?#]*)(\/rest\/(?:\d+\/)?)?/i;
+const SHOWN_PART = /^([a-z][\w+.-]*:\/\/)(?:[^/?#@]*@)?([^/?#]*)(\/rest\/(?:[1-9]\d{0,15}\/)?)?/i;
 const USER_ID = /^[1-9][0-9]{0,15}$/;
 const METHOD_SEGMENT = /^\w+(\.\w+)*$/;
 const EXPECTED =
