@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { batchCall, parseBatchResult } from "./batch-protocol.js";
 import { buildRequest } from "./build-request.js";
@@ -520,5 +521,66 @@ describe("redactResponse", () => {
       },
       body: '{"echo":"[REDACTED]","access_token":"[REDACTED]"}',
     });
+  });
+});
+
+describe("redactText: any text", () => {
+  // Secrets start with a marker no surrounding text contains, so "not found" means removed.
+  const secret = fc.stringMatching(/^zQ9[A-Za-z0-9._~+/=-]{5,37}$/);
+  const code = fc.stringMatching(/^zQ9[a-z0-9]{5,21}$/);
+  const name = fc.constantFrom(
+    "auth",
+    "ACCESS_TOKEN",
+    "refresh_token",
+    "client_secret",
+    "botToken",
+    "bot_token",
+    "password",
+  );
+  // Each way a secret sits in text that b24im knows how to find without being told it.
+  const placed = fc.oneof(
+    code.map((s) => ({ text: `https://x.bitrix24.ru/rest/7/${s}/profile`, bare: s })),
+    fc
+      .tuple(name, secret)
+      .map(([n, s]) => ({
+        text: `?a=1&${n}=${encodeURIComponent(s)}&b=2`,
+        bare: encodeURIComponent(s),
+      })),
+    fc
+      .tuple(name, secret)
+      .map(([n, s]) => ({
+        text: `cmd?F[0][${n}]=${encodeURIComponent(s)}`,
+        bare: encodeURIComponent(s),
+      })),
+    fc.tuple(name, secret).map(([n, s]) => ({ text: JSON.stringify({ x: 1, [n]: s }), bare: s })),
+    secret.map((s) => ({ text: `Authorization: Bearer ${s}`, bare: s })),
+  );
+  const around = fc.string({ maxLength: 30 }).filter((t) => !t.includes("zQ9"));
+
+  it("finds every secret in a form it knows, keeps the rest, and is idempotent", () => {
+    fc.assert(
+      fc.property(around, placed, around, (before, { text, bare }, after) => {
+        const input = `${before} ${text} ${after}`;
+        const once = redactText(input);
+        expect(once).not.toContain(bare);
+        expect(redactText(once)).toBe(once);
+        expect(once.startsWith(`${before} `)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("never throws, whatever the text and the known secrets", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary" }),
+        fc.array(fc.string({ unit: "binary" })),
+        (text, known) => {
+          const out = redactText(text, known);
+          for (const s of known) if (s.length >= 4) expect(out).not.toContain(s);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
