@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError, DialogIdError } from "./errors.js";
 import { imbotChatSendTyping, imbotV2InputActionNotify, imDialogWriting } from "./methods.js";
@@ -147,5 +148,47 @@ describe("missing options", () => {
   it("throw DialogIdError, not a TypeError", () => {
     expect(() => imbotChatSendTyping(undefined as never)).toThrow(DialogIdError);
     expect(() => imbotV2InputActionNotify(undefined as never)).toThrow(DialogIdError);
+  });
+});
+
+describe("method descriptors: any input", () => {
+  const TOKEN = "zQ9b0tT0kenSecret";
+  const anything = fc.anything({
+    withObjectString: true,
+    withNullPrototype: true,
+    withBigInt: true,
+  });
+  const field = <T>(...valid: T[]) => fc.oneof(fc.constantFrom(...valid), anything);
+  const options = fc.record(
+    {
+      dialogId: field("chat5", 13, "sg7", { kind: "user", id: 2 }),
+      botId: field(7, 1),
+      clientId: field("app.1"),
+      botToken: field(TOKEN),
+      statusMessageCode: field("THINKING"),
+      duration: field(30, 600),
+    },
+    { requiredKeys: [] },
+  );
+  const descriptor = fc.constantFrom(
+    (o: unknown) => imDialogWriting((o as { dialogId?: never })?.dialogId as never),
+    (o: unknown) => imbotChatSendTyping(o as never),
+    (o: unknown) => imbotV2InputActionNotify(o as never),
+  );
+
+  it("builds a call or throws DialogIdError / ConfigError, never showing a bot token", () => {
+    fc.assert(
+      fc.property(descriptor, fc.oneof(options, anything), (make, input) => {
+        try {
+          const call = make(input);
+          expect(typeof call.method).toBe("string");
+          expect(JSON.stringify(call.params)).toBeTypeOf("string");
+        } catch (error) {
+          expect([DialogIdError, ConfigError].some((type) => error instanceof type)).toBe(true);
+          expect(String(error)).not.toContain(TOKEN);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
