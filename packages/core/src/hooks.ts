@@ -34,8 +34,9 @@ export interface ErrorEvent {
 
 /**
  * Observers of the client's traffic, e.g. for logs and metrics. They only ever get redacted
- * copies (no webhook code, token or secret parameter), run synchronously, and cannot break
- * a call: what they throw is ignored.
+ * copies (no webhook code, token or secret parameter), are called synchronously, and cannot
+ * break a call: what they throw is ignored, and so is the rejection of an `async` hook (it is
+ * not awaited, and never becomes an unhandled rejection).
  *
  * @example
  * ```ts
@@ -53,7 +54,8 @@ export interface ClientHooks {
 }
 
 /**
- * Calls a hook or a handler, if set, swallowing what it throws.
+ * Calls a hook or a handler, if set, swallowing what it throws — also what an `async` one
+ * rejects with, which would otherwise be an unhandled rejection and end a Node process.
  *
  * @example
  * ```ts
@@ -64,9 +66,15 @@ export function notify<A extends unknown[]>(
   hook: ((...args: A) => void) | undefined,
   ...args: A
 ): void {
+  // Observers must not change the outcome of a call, nor stop other dialogs' typing.
   try {
-    hook?.(...args);
+    const result: unknown = hook?.(...args);
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
+      (result as PromiseLike<unknown>).then(undefined, ignore);
+    }
   } catch {
-    // Observers must not change the outcome of a call, nor stop other dialogs' typing.
+    // as above
   }
 }
+
+function ignore(): void {}

@@ -540,18 +540,14 @@ describe("redactText: any text", () => {
   // Each way a secret sits in text that b24im knows how to find without being told it.
   const placed = fc.oneof(
     code.map((s) => ({ text: `https://x.bitrix24.ru/rest/7/${s}/profile`, bare: s })),
-    fc
-      .tuple(name, secret)
-      .map(([n, s]) => ({
-        text: `?a=1&${n}=${encodeURIComponent(s)}&b=2`,
-        bare: encodeURIComponent(s),
-      })),
-    fc
-      .tuple(name, secret)
-      .map(([n, s]) => ({
-        text: `cmd?F[0][${n}]=${encodeURIComponent(s)}`,
-        bare: encodeURIComponent(s),
-      })),
+    fc.tuple(name, secret).map(([n, s]) => ({
+      text: `?a=1&${n}=${encodeURIComponent(s)}&b=2`,
+      bare: encodeURIComponent(s),
+    })),
+    fc.tuple(name, secret).map(([n, s]) => ({
+      text: `cmd?F[0][${n}]=${encodeURIComponent(s)}`,
+      bare: encodeURIComponent(s),
+    })),
     fc.tuple(name, secret).map(([n, s]) => ({ text: JSON.stringify({ x: 1, [n]: s }), bare: s })),
     secret.map((s) => ({ text: `Authorization: Bearer ${s}`, bare: s })),
   );
