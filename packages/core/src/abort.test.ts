@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { createDeadline, createSignalGroup, sleep } from "./abort.js";
+import { createDeadline, createSignalGroup, sleep, whenNotAborted } from "./abort.js";
 import { TimeoutError } from "./errors.js";
 import { createFakeClock } from "./testing/fake-clock.js";
 import { thrown } from "./testing/thrown.js";
@@ -27,6 +27,28 @@ describe("sleep", () => {
     await expect(wait).rejects.toBe(reason);
     expect(clock.pendingTimers).toBe(0);
     await expect(sleep(clock, 5, controller.signal)).rejects.toBe(reason);
+  });
+});
+
+describe("whenNotAborted", () => {
+  it("settles as the promise does, and leaves no listener on the signal", async () => {
+    const controller = new AbortController();
+    const added = vi.spyOn(controller.signal, "addEventListener");
+    const removed = vi.spyOn(controller.signal, "removeEventListener");
+    await expect(whenNotAborted(Promise.resolve(5), controller.signal)).resolves.toBe(5);
+    await expect(
+      whenNotAborted(Promise.reject(new Error("no")), controller.signal),
+    ).rejects.toThrow("no");
+    expect(removed).toHaveBeenCalledTimes(added.mock.calls.length);
+  });
+
+  it("rejects with the reason as soon as the signal aborts, or at once if it already has", async () => {
+    const controller = new AbortController();
+    const never = new Promise<never>(() => {});
+    const waiting = whenNotAborted(never, controller.signal);
+    controller.abort("stop");
+    await expect(waiting).rejects.toBe("stop");
+    await expect(whenNotAborted(never, controller.signal)).rejects.toBe("stop");
   });
 });
 

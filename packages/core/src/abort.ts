@@ -27,6 +27,33 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
   });
 }
 
+/**
+ * Settles as `promise` does, or rejects with the signal's reason as soon as it aborts —
+ * for waits on code that may not honour a signal itself (a `RateLimiter` of the caller's).
+ *
+ * @example
+ * ```ts
+ * await whenNotAborted(limiter.acquire(signal), signal);
+ * ```
+ */
+export function whenNotAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** A task's signal in a {@link SignalGroup}, and a way to leave the group. */
 export interface LinkedSignal {
   /** Made on first read: a task that never waits never pays for an AbortController. */

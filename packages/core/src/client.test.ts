@@ -357,6 +357,19 @@ describe("aborts", () => {
     expect(sentAt(transport)[50]).toBe(1000);
   });
 
+  it("rejects at once and closes without hanging even when a custom limiter ignores the signal", async () => {
+    const deaf = { acquire: () => new Promise<void>(() => {}), saturate() {} };
+    const { transport, client } = setup({ rateLimit: deaf });
+    const controller = new AbortController();
+    const aborted = client.writing("chat5", { signal: controller.signal });
+    const waiting = client.writing("chat6");
+    controller.abort("user left");
+    await expect(aborted).rejects.toBe("user left");
+    await client.close();
+    await expect(waiting).rejects.toBeInstanceOf(ClientClosedError);
+    expect(transport.requests).toHaveLength(0);
+  });
+
   it("rejects at once during a backoff and during a request, sending nothing more", async () => {
     const { clock, transport, client } = setup({ retry: { attempts: 3, baseDelayMs: 10_000 } });
     transport.setDefault(errorResponse("INTERNAL_SERVER_ERROR", 500));

@@ -1,4 +1,4 @@
-import { createSignalGroup, type LinkedSignal, sleep } from "./abort.js";
+import { createSignalGroup, type LinkedSignal, sleep, whenNotAborted } from "./abort.js";
 import { buildRequest } from "./build-request.js";
 import type { Clock } from "./clock.js";
 import {
@@ -126,7 +126,10 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       for (const method of methods) {
         if (operating.busy(method)) await operating.wait(method, wait.signal);
       }
-      if (limiter && !limiter.tryAcquire?.()) await limiter.acquire(wait.signal);
+      if (limiter && !limiter.tryAcquire?.()) {
+        // A limiter of the caller's may not honour the signal: abort and close must not hang.
+        await whenNotAborted(limiter.acquire(wait.signal), wait.signal);
+      }
       const used = target();
       const request = buildRequest(call, used);
       let response: HttpResponse | undefined;
