@@ -235,6 +235,23 @@ describe("OAuth", () => {
     return { ...s, tokens, refreshes };
   }
 
+  it("an abort while the shared refresh hangs rejects only that call, at once", async () => {
+    const { clock, client, refreshes } = oauthSetup(() => new Promise(() => {}) as never);
+    const controller = new AbortController();
+    const aborted = client.call("profile", {}, { signal: controller.signal });
+    const other = settle(client.call("profile"));
+    await clock.advance(10);
+    expect(refreshes).toHaveLength(1);
+
+    controller.abort("user left");
+    await expect(aborted).rejects.toBe("user left");
+
+    await clock.advance(30_000);
+    const outcome = await other;
+    expect(!outcome.ok && outcome.error).toBeInstanceOf(TimeoutError);
+    expect(refreshes).toHaveLength(1);
+  });
+
   it("20 concurrent expired_token calls share one refresh, are replayed, onTokens once", async () => {
     const { clock, client, tokens, refreshes } = oauthSetup(() =>
       jsonResponse({

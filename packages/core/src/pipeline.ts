@@ -154,8 +154,11 @@ export function createPipeline(parts: PipelineParts): Pipeline {
           /^expired_token$/i.test(error.code)
         ) {
           refreshed = true;
-          await oauth.refresh(used as typeof oauth.target).catch((refreshError: unknown) => {
-            fail(call, attempt, refreshError);
+          // The refresh is shared by every waiting call: one call's abort stops only its wait.
+          const refresh = oauth.refresh(used as typeof oauth.target);
+          await whenNotAborted(refresh, wait.signal).catch((reason: unknown) => {
+            if (wait.signal.aborted) throw reason;
+            fail(call, attempt, reason);
           });
           attempt--;
           continue;
