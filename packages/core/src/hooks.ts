@@ -66,14 +66,13 @@ export function notify<A extends unknown[]>(
   hook: ((...args: A) => void) | undefined,
   ...args: A
 ): void {
-  // Observers must not change the outcome of a call, nor stop other dialogs' typing.
   try {
     const result: unknown = hook?.(...args);
     if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
       (result as PromiseLike<unknown>).then(undefined, ignore);
     }
   } catch {
-    // as above
+    // Observers must not change the outcome of a call, nor stop other dialogs' typing.
   }
 }
 
