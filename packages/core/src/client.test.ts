@@ -576,6 +576,7 @@ describe("input checks", () => {
       "signal",
     ],
     ["halt that is no boolean", (c: B24Client) => c.batch([], { halt: "yes" as never }), "halt"],
+    ["a job that is no function", (c: B24Client) => c.whileTyping("chat5", "work" as never), "job"],
   ])("rejects %s with a ConfigError naming it", async (_what, use, option) => {
     const { transport, client } = setup();
     const error = await use(client).catch((e: unknown) => e);

@@ -6,6 +6,7 @@ import { type DueEntry, DueQueue } from "./due-queue.js";
 import { B24Error } from "./errors.js";
 import { notify } from "./hooks.js";
 import type { MethodCall } from "./methods.js";
+import { isFunction, need } from "./option-check.js";
 import { typingCall, typingScheduleKey } from "./typing-identity.js";
 import { Lease, type LeaseOwner, type TypingLease } from "./typing-lease.js";
 import {
@@ -314,6 +315,7 @@ export function createTypingScheduler(o: {
     job: (signal: AbortSignal) => Promise<T>,
     options?: TypingOptions,
   ): Promise<T> {
+    need(isFunction(job), "job", "a function (signal) => Promise: the work to type through", job);
     const lease = open(dialogId, options);
     const linked = tasks.link(lease.options.signal);
     try {
