@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { EmulatorCore } from "./emulator-core.js";
+import { checkEmulatorOptions } from "./emulator-options.js";
 import type { Emulator, EmulatorOptions } from "./emulator-types.js";
 import { CORS_HEADERS, sendJson, sendText } from "./http-answers.js";
 import { redactPath } from "./request-log.js";
@@ -74,7 +75,8 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
  * await emulator.close();
  * ```
  */
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+export async function startEmulator(given?: EmulatorOptions): Promise<Emulator> {
+  const options = checkEmulatorOptions(given);
   let url = "";
   const core = new EmulatorCore(options, () => url);
   const routing: Routing = { core, events: new EventStream(core.view), movedTo: options.movedTo };
