@@ -1,4 +1,4 @@
-import { PortalMovedError, TimeoutError, TransportError } from "@b24im/core";
+import { ConfigError, PortalMovedError, TimeoutError, TransportError } from "@b24im/core";
 import { describe, expect, it, vi } from "vitest";
 import { createFetchTransport } from "./fetch-transport.js";
 
@@ -63,6 +63,17 @@ describe("createFetchTransport", () => {
     expect(response.headers).toBe(response.headers);
     expect({ ...response }.headers).toBe(response.headers);
     expect(JSON.parse(JSON.stringify(response)).headers.location).toBe("https://y.bitrix24.ru/");
+  });
+
+  it.each([
+    [{ fetch: "fetch" }, "fetch"],
+    [null, "options"],
+    ["https://x", "options"],
+  ])("refuses %j when made, naming %s", (options, option) => {
+    expect(() => createFetchTransport(options as never)).toThrow(ConfigError);
+    expect(() => createFetchTransport(options as never)).toThrow(
+      expect.objectContaining({ option }),
+    );
   });
 
   it("calls fetch without a `this`, as a browser's fetch requires", async () => {

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   createDeadline,
   type HttpRequest,
   type HttpResponse,
@@ -34,6 +35,14 @@ export interface FetchTransportOptions {
  * ```
  */
 export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
+  // Checked here, not on each call: a wrong option is a ConfigError, not a retried failure.
+  const shape = typeof options === "object" && options !== null;
+  if (!shape || (options.fetch !== undefined && typeof options.fetch !== "function")) {
+    throw new ConfigError(
+      shape ? "fetch" : "options",
+      "createFetchTransport takes { fetch?: a fetch function }",
+    );
+  }
   return {
     send: (request, sendOptions) => send(options.fetch ?? globalThis.fetch, request, sendOptions),
   };

@@ -2,6 +2,7 @@ import type { Transport } from "@b24im/core";
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici";
 import { version } from "../package.json";
 import { exchange } from "./exchange.js";
+import { checkNodeTransportOptions } from "./transport-options.js";
 
 /** Options of {@link createNodeTransport}. */
 export interface NodeTransportOptions {
@@ -10,7 +11,7 @@ export interface NodeTransportOptions {
   /** How long an idle socket stays open for reuse, in ms. Default 4 000 (undici's default). */
   keepAliveTimeoutMs?: number;
   /** Extra trusted CA certificate(s) in PEM, for portals behind a corporate or self-signed certificate. */
-  ca?: string | Buffer;
+  ca?: string | Buffer | Array<string | Buffer>;
   /** `false` accepts any certificate. Default `true`; prefer `ca` over turning this off. */
   rejectUnauthorized?: boolean;
   /**
@@ -50,7 +51,8 @@ const USER_AGENT = `b24im/${version}`;
  * await client.close(); // also closes the transport's pool
  * ```
  */
-export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
+export function createNodeTransport(given?: NodeTransportOptions): Transport {
+  const options = checkNodeTransportOptions(given);
   const dispatcher = options.dispatcher ?? createDispatcher(options);
   let closing: Promise<void> | undefined;
   return {
