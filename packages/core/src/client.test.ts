@@ -10,6 +10,7 @@ import {
   ConfigError,
   DialogIdError,
   PortalMovedError,
+  ProtocolError,
   TimeoutError,
   TransportError,
   ValidationError,
@@ -583,6 +584,22 @@ describe("input checks", () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ option });
     expect(transport.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["nothing", undefined],
+    ["no body", { status: 200, headers: {} }],
+    ["a parsed body", { status: 200, headers: {}, body: { result: true } }],
+    ["no headers", { status: 302, body: "" }],
+  ])("turns a custom transport's answer with %s into a ProtocolError", async (_what, answer) => {
+    const client = createClient({
+      webhook: WEBHOOK,
+      transport: { send: async () => answer as never },
+      retry: false,
+    });
+    const error = await client.writing("chat5").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).toMatchObject({ retryable: false });
   });
 
   it("callRaw returns the envelope", async () => {

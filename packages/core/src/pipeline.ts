@@ -6,6 +6,7 @@ import {
   B24Error,
   ClientClosedError,
   PortalMovedError,
+  ProtocolError,
   RateLimitError,
 } from "./errors.js";
 import { type ClientHooks, notify } from "./hooks.js";
@@ -78,16 +79,17 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   const target = (): Target => (oauth ? oauth.target : (webhook as WebhookTarget));
   const secrets = (): string[] => (oauth ? oauth.secrets() : [(webhook as WebhookTarget).secret]);
 
+  const send = async (request: HttpRequest, signal: AbortSignal | undefined) =>
+    checkedResponse(await transport.send(request, { signal, timeoutMs: parts.timeoutMs }), request);
+
   const exchange: Pipeline["exchange"] = async (request, method, attempt, signal) => {
     // Redacting costs a quarter of a call's CPU: only done when a hook will see the result.
-    if (!hooks.onRequest && !hooks.onResponse) {
-      return transport.send(request, { signal, timeoutMs: parts.timeoutMs });
-    }
+    if (!hooks.onRequest && !hooks.onResponse) return send(request, signal);
     const known = [...secrets(), ...secretsOf(request)];
     const redacted = redactRequestWith(request, known);
     notify(hooks.onRequest, { method, attempt, request: redacted });
     const started = clock.now();
-    const response = await transport.send(request, { signal, timeoutMs: parts.timeoutMs });
+    const response = await send(request, signal);
     notify(hooks.onResponse, {
       method,
       attempt,
@@ -199,4 +201,17 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       while (running.size > 0) await Promise.allSettled(running);
     },
   };
+}
+
+// A transport of the caller's may hand back anything; the parser needs an HttpResponse.
+function checkedResponse(response: unknown, request: HttpRequest): HttpResponse {
+  const { status, headers, body } = (response ?? {}) as Partial<HttpResponse>;
+  const valid = Number.isInteger(status) && typeof body === "string";
+  if (valid && typeof headers === "object" && headers !== null) return response as HttpResponse;
+  throw new ProtocolError(
+    "The transport's answer is no HttpResponse { status, headers, body: string }",
+    0,
+    "",
+    { secrets: secretsOf(request) },
+  );
 }
