@@ -7,8 +7,8 @@ import { createNodeTransport } from "@b24im/transport-node";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const TTL_MS = 1500;
-const REFRESH_MS = 400;
+const TTL_MS = 3000;
+const REFRESH_MS = 500;
 const HOLD_MS = 3 * REFRESH_MS + 200;
 
 const seed = defaultSeed();
