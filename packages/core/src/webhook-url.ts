@@ -2,9 +2,14 @@ import { ConfigError } from "./errors.js";
 import { REDACTED } from "./redact.js";
 import { checkUrl, type WebhookTarget, withSecret } from "./target.js";
 
+// A user id as a webhook URL carries it: 1 to 16 digits, no leading zero.
+const USER_ID_DIGITS = "[1-9][0-9]{0,15}";
+const USER_ID = new RegExp(`^${USER_ID_DIGITS}$`);
 // Keeps scheme, host and `/rest/<user id>/` of what was typed; everything after is the code.
-const SHOWN_PART = /^([a-z][\w+.-]*:\/\/)(?:[^/?#@]*@)?([^/?#]*)(\/rest\/(?:[1-9]\d{0,15}\/)?)?/i;
-const USER_ID = /^[1-9][0-9]{0,15}$/;
+const SHOWN_PART = new RegExp(
+  `^([a-z][\\w+.-]*:\\/\\/)(?:[^/?#@]*@)?([^/?#]*)(\\/rest\\/(?:${USER_ID_DIGITS}\\/)?)?`,
+  "i",
+);
 const METHOD_SEGMENT = /^\w+(\.\w+)*$/;
 const EXPECTED =
   "the whole URL of an inbound webhook as Bitrix24 shows it, e.g. https://your.bitrix24.ru/rest/1/abcdef0123456789/";
