@@ -1,4 +1,5 @@
 import { DIALOG_ID_PATTERN } from "../portal-model.js";
+import { textParam } from "../request-params.js";
 import { RestError } from "../rest-error.js";
 
 /**
@@ -12,8 +13,8 @@ import { RestError } from "../rest-error.js";
  * ```
  */
 export function requireDialogId(value: unknown): string {
-  const text = typeof value === "number" ? String(value) : value;
-  if (typeof text !== "string" || !DIALOG_ID_PATTERN.test(text)) {
+  const text = textParam(value);
+  if (text === undefined || !DIALOG_ID_PATTERN.test(text)) {
     throw new RestError(400, "DIALOG_ID_EMPTY", "Dialog ID can't be empty");
   }
   return text.toLowerCase();

@@ -1,3 +1,4 @@
+import { textParam } from "../request-params.js";
 import { RestError } from "../rest-error.js";
 import { requireDialogId } from "./dialog-param.js";
 import type { RestMethod } from "./rest-method.js";
@@ -16,10 +17,10 @@ export const imMessageAdd: RestMethod = {
   upperCaseKeys: true,
   handle(params, { caller, portal, view }) {
     const dialogId = requireDialogId(params.DIALOG_ID);
-    const text = params.MESSAGE;
-    if ((typeof text !== "string" && typeof text !== "number") || String(text).trim() === "") {
+    const text = textParam(params.MESSAGE);
+    if (text === undefined || text.trim() === "") {
       throw new RestError(400, "MESSAGE_EMPTY", "Message text can't be empty");
     }
-    return view.addMessage(portal.dialogFor(caller.userId, dialogId), caller.userId, String(text));
+    return view.addMessage(portal.dialogFor(caller.userId, dialogId), caller.userId, text);
   },
 };
