@@ -1,5 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { type HttpRequest, TimeoutError, TransportError } from "@b24im/core";
+import {
+  type HttpRequest,
+  TimeoutError,
+  TransportError,
+  type TransportSendOptions,
+} from "@b24im/core";
 import { Agent, type Dispatcher } from "undici";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { exchange } from "./exchange.js";
@@ -32,6 +37,11 @@ function post(url: string): HttpRequest {
   return { method: "POST", url, headers: { "content-type": "application/json" }, body: "{}" };
 }
 
+/** Posts to `url` through `dispatcher`; 5 s to answer unless `options` say otherwise. */
+function send(dispatcher: Dispatcher, url: string, options: Partial<TransportSendOptions> = {}) {
+  return exchange(dispatcher, post(url), { timeoutMs: 5000, ...options }, {}, "t");
+}
+
 // A server that never answers /hang and answers anything else at once.
 const hangOrAnswer = (request: IncomingMessage, response: ServerResponse) => {
   if (request.url !== "/hang") response.end('{"result":true}');
@@ -41,16 +51,10 @@ describe("exchange", () => {
   it("ends a call at its deadline while its request still waits for a pooled socket", async () => {
     const portal = await server(hangOrAnswer);
     const pool = agent(1);
-    void exchange(pool, post(portal.url("/hang")), { timeoutMs: 5000 }, {}, "t").catch(() => {});
+    void send(pool, portal.url("/hang")).catch(() => {});
     const started = performance.now();
 
-    const error = await exchange(
-      pool,
-      post(portal.url("/queued")),
-      { timeoutMs: 150 },
-      {},
-      "t",
-    ).then(
+    const error = await send(pool, portal.url("/queued"), { timeoutMs: 150 }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -65,21 +69,9 @@ describe("exchange", () => {
     const portal = await server(hangOrAnswer);
     const pool = agent(1);
     const first = new AbortController();
-    const hanging = exchange(
-      pool,
-      post(portal.url("/hang")),
-      { signal: first.signal, timeoutMs: 5000 },
-      {},
-      "t",
-    );
+    const hanging = send(pool, portal.url("/hang"), { signal: first.signal });
     const caller = new AbortController();
-    const queued = exchange(
-      pool,
-      post(portal.url("/queued")),
-      { signal: caller.signal, timeoutMs: 5000 },
-      {},
-      "t",
-    );
+    const queued = send(pool, portal.url("/queued"), { signal: caller.signal });
     const reason = new Error("user went away");
 
     await vi.waitFor(() => expect(portal.seen).toEqual(["/hang"]));
@@ -89,7 +81,7 @@ describe("exchange", () => {
     // Free the socket: the aborted request must not go out on it.
     first.abort(new Error("done"));
     await expect(hanging).rejects.toThrow("done");
-    await exchange(pool, post(portal.url("/after")), { timeoutMs: 5000 }, {}, "t");
+    await send(pool, portal.url("/after"));
     expect(portal.seen).toEqual(["/hang", "/after"]);
   });
 
@@ -102,7 +94,7 @@ describe("exchange", () => {
       setTimeout(() => response.end(bytes.subarray(15)), 20);
     });
 
-    const response = await exchange(agent(), post(portal.url("/")), { timeoutMs: 5000 }, {}, "t");
+    const response = await send(agent(), portal.url("/"));
 
     expect(response.body).toBe(text);
   });
@@ -114,7 +106,7 @@ describe("exchange", () => {
       response.end("{}");
     });
 
-    const response = await exchange(agent(), post(portal.url("/")), { timeoutMs: 5000 }, {}, "t");
+    const response = await send(agent(), portal.url("/"));
 
     expect(response.headers).toMatchObject({ "set-cookie": "a=1, b=2", "x-trace": "t1" });
     expect(response.status).toBe(200);
@@ -123,13 +115,9 @@ describe("exchange", () => {
   it("turns a URL it cannot parse into a TransportError, and leaves no timer behind", async () => {
     vi.useFakeTimers();
     try {
-      const error = await exchange(
-        agent(),
-        post("not a url"),
-        { timeoutMs: 60_000 },
-        {},
-        "t",
-      ).catch((e: unknown) => e);
+      const error = await send(agent(), "not a url", { timeoutMs: 60_000 }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(TransportError);
       expect(vi.getTimerCount()).toBe(0);
     } finally {
@@ -162,13 +150,7 @@ describe("exchange", () => {
         },
       } as unknown as Dispatcher;
 
-      const response = await exchange(
-        ownDispatcher,
-        post("https://x.bitrix24.ru/rest/1/c0de/x"),
-        { timeoutMs: 1000 },
-        {},
-        "t",
-      );
+      const response = await send(ownDispatcher, "https://x.bitrix24.ru/rest/1/c0de/x");
 
       expect(response).toEqual({ status: 200, headers: { "x-a": "1" }, body: '{"result":"ок"}' });
     },
