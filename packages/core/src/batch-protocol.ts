@@ -1,8 +1,9 @@
 import { assertMethodName } from "./build-request.js";
 import { type ApiError, ConfigError, ProtocolError } from "./errors.js";
 import type { MethodCall } from "./methods.js";
-import { callSecrets, errorFrom, isRecord, type RestTime, restResult } from "./parse-response.js";
+import { errorFrom, isRecord, type RestTime, restResult } from "./parse-response.js";
 import { encodePhpQuery } from "./php-query.js";
+import { secretsOfParams } from "./redact.js";
 
 /**
  * The most commands one `batch` request may hold; the server fails each one beyond it.
@@ -96,7 +97,10 @@ export function parseBatchResult(
   // Any command's answer may echo any part of the batch: every error hides every secret in it.
   let batchSecrets: string[] | undefined;
   const secrets = () => {
-    batchSecrets ??= calls.flatMap(([, call]) => callSecrets(call, options.secrets));
+    batchSecrets ??= [
+      ...(options.secrets ?? []),
+      ...secretsOfParams(calls.map(([, call]) => call.params)),
+    ];
     return batchSecrets;
   };
   const malformed = () =>
