@@ -8,7 +8,7 @@ export const explanations: Record<string, string> = {
     "Profiled with `--cpu-prof` at concurrency 32. transport-node sends on undici's `dispatch` API (no " +
     "response stream, no AbortController per call), which saves more than the client's own work costs " +
     "(building the JSON body, parsing the answer, the pipeline's promise layers: ~7 µs per call at loopback), " +
-    "so a typical run is at or below 1×. A miss is run-to-run noise on 2 cores shared by client and emulator: " +
+    "so a typical run is about 1× or lower. A miss is run-to-run noise on 2 cores shared by client and emulator: " +
     "the spread column shows the range.",
   "throughput: b24im-node ÷ raw-undici":
     "Same cause as the CPU figure: on 2 cores the client and the emulator share the CPU, so every extra " +
