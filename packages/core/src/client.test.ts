@@ -389,7 +389,9 @@ describe("aborts", () => {
   });
 
   it("rejects at once during a backoff and during a request, sending nothing more", async () => {
-    const { clock, transport, client } = setup({ retry: { attempts: 3, baseDelayMs: 10_000 } });
+    const { clock, transport, client } = setup({
+      retry: { attempts: 3, baseDelayMs: 10_000, random: () => 0.5 },
+    });
     transport.setDefault(errorResponse("INTERNAL_SERVER_ERROR", 500));
     const controller = new AbortController();
     const call = client.call("profile", {}, { signal: controller.signal });
