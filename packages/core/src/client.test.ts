@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type B24Client, createClient } from "./client.js";
@@ -758,6 +759,126 @@ describe("secrets", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("a custom transport's own errors", () => {
+  const TOKEN = "plantedAccessT0ken";
+  // What axios, got or ky reject with: the whole request, secrets included, in fields and text.
+  const libraryError = (exchange: FakeExchange) =>
+    Object.assign(new Error(`Request to ${exchange.request.url} failed: ECONNRESET`), {
+      code: "ECONNRESET",
+      config: {
+        url: exchange.request.url,
+        data: exchange.request.body,
+        headers: { ...exchange.request.headers, Authorization: `Bearer ${TOKEN}` },
+      },
+      request: { path: exchange.request.url },
+    });
+  const renderings = (error: unknown) =>
+    [
+      JSON.stringify(error),
+      String(error),
+      (error as Error).stack,
+      inspect(error, { depth: 10, showHidden: true }),
+      inspect((error as Error).cause, { depth: 10, showHidden: true }),
+    ].join("\n");
+
+  it("become a redacted, retried TransportError for call, callRaw and batch, webhook and OAuth", async () => {
+    const oauth = {
+      clientEndpoint: "https://x.bitrix24.ru/rest/",
+      accessToken: TOKEN,
+      refreshToken: "plantedRefreshT0ken",
+      clientId: "app.1",
+      clientSecret: "plantedClientS3cret",
+    };
+    for (const auth of [{}, { webhook: undefined, oauth }]) {
+      const errors: ErrorEvent[] = [];
+      const retries: RetryEvent[] = [];
+      const { clock, transport, client } = setup({
+        ...auth,
+        retry: { attempts: 2, random: () => 0 },
+        hooks: { onError: (e) => void errors.push(e), onRetry: (e) => void retries.push(e) },
+      });
+      transport.setDefault(libraryError);
+      const outcomes = [
+        settle(client.call("profile")),
+        settle(client.callRaw("profile")),
+        settle(client.batch([imDialogWriting("chat5")])),
+        settle(client.writing("chat5")),
+      ];
+      await clock.runAll();
+      for (const outcome of outcomes) {
+        const settled = await outcome;
+        expect(settled.ok).toBe(false);
+        const error = (settled as { error: unknown }).error;
+        expect(error).toBeInstanceOf(TransportError);
+        expect((error as TransportError).retryable).toBe(true);
+        expect((error as Error).message).toContain("ECONNRESET");
+        const seen = renderings(error);
+        for (const secret of [CODE, TOKEN]) expect(seen).not.toContain(secret);
+      }
+      expect(transport.requests).toHaveLength(8);
+      expect(retries).toHaveLength(4);
+      expect(errors).toHaveLength(4);
+      expect(JSON.stringify([errors, retries])).not.toMatch(new RegExp(`${CODE}|${TOKEN}`));
+    }
+  });
+
+  it("a thrown string or plain object becomes a TransportError without the secret", async () => {
+    const { clock, transport, client } = setup({ retry: false });
+    transport.setDefault(() => {
+      throw `POST ${WEBHOOK}profile refused`;
+    });
+    const fromString = settle(client.call("profile"));
+    await clock.runAll();
+    const stringError = ((await fromString) as { error: TransportError }).error;
+    expect(stringError).toBeInstanceOf(TransportError);
+    expect(renderings(stringError)).not.toContain(CODE);
+
+    transport.setDefault(() => Promise.reject({ url: `${WEBHOOK}profile` }));
+    const fromObject = settle(client.call("profile"));
+    await clock.runAll();
+    const objectError = ((await fromObject) as { error: TransportError }).error;
+    expect(objectError).toBeInstanceOf(TransportError);
+    expect(objectError.message).toMatch(/no Error/);
+    expect(renderings(objectError)).not.toContain(CODE);
+  });
+
+  it("an aborted call rejects with the caller's reason, whatever the transport threw", async () => {
+    const { clock, transport, client } = setup();
+    const controller = new AbortController();
+    transport.setDefault(
+      (x) =>
+        new Promise((_, reject) =>
+          x.signal?.addEventListener("abort", () => reject(libraryError(x))),
+        ),
+    );
+    const call = settle(client.call("profile", {}, { signal: controller.signal }));
+    await clock.advance(0);
+    const reason = new Error("user cancelled");
+    controller.abort(reason);
+    expect(await call).toEqual({ ok: false, error: reason });
+  });
+
+  it("a custom RateLimiter's own error becomes a redacted, retryable LIMITER_UNAVAILABLE", async () => {
+    const errors: ErrorEvent[] = [];
+    const { clock, transport, client } = setup({
+      hooks: { onError: (e) => void errors.push(e) },
+      rateLimit: {
+        acquire: () => Promise.reject(new Error(`redis down while sending to ${WEBHOOK}`)),
+        saturate: () => {},
+      },
+    });
+    const call = settle(client.call("profile"));
+    await clock.runAll();
+    const error = ((await call) as { error: B24Error }).error;
+    expect(error).toBeInstanceOf(B24Error);
+    expect(error.code).toBe("LIMITER_UNAVAILABLE");
+    expect(error.retryable).toBe(true);
+    expect(renderings(error)).not.toContain(CODE);
+    expect(transport.requests).toHaveLength(0);
+    expect(errors.map((e) => e.error)).toEqual([error]);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   PortalMovedError,
   ProtocolError,
   RateLimitError,
+  TransportError,
 } from "./errors.js";
 import { type ClientHooks, notify } from "./hooks.js";
 import type { HttpRequest, HttpResponse, Transport } from "./http.js";
@@ -79,8 +80,15 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   const target = (): Target => (oauth ? oauth.target : (webhook as WebhookTarget));
   const secrets = (): string[] => (oauth ? oauth.secrets() : [(webhook as WebhookTarget).secret]);
 
-  const send = async (request: HttpRequest, signal: AbortSignal | undefined) =>
-    checkedResponse(await transport.send(request, { signal, timeoutMs: parts.timeoutMs }), request);
+  const send = async (request: HttpRequest, signal: AbortSignal | undefined) => {
+    let response: unknown;
+    try {
+      response = await transport.send(request, { signal, timeoutMs: parts.timeoutMs });
+    } catch (error) {
+      throw transportFailure(error, request, signal, secrets());
+    }
+    return checkedResponse(response, request);
+  };
 
   const exchange: Pipeline["exchange"] = async (request, method, attempt, signal) => {
     // Redacting costs a quarter of a call's CPU: only done when a hook will see the result.
@@ -130,7 +138,10 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       }
       if (limiter && !limiter.tryAcquire?.()) {
         // A limiter of the caller's may not honour the signal: abort and close must not hang.
-        await whenNotAborted(limiter.acquire(wait.signal), wait.signal);
+        await whenNotAborted(limiter.acquire(wait.signal), wait.signal).catch((error: unknown) => {
+          if (wait.signal.aborted) throw error;
+          fail(call, attempt, limiterFailure(error, secrets()));
+        });
       }
       const used = target();
       const request = buildRequest(call, used);
@@ -201,6 +212,43 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       while (running.size > 0) await Promise.allSettled(running);
     },
   };
+}
+
+// A transport of the caller's (axios, got, ky…) may throw its own error holding the request:
+// the URL with the webhook code, the body with the token, headers. Only b24im's typed errors
+// and the caller's abort reason pass as they are; anything else becomes a redacted
+// TransportError, retried and reported like a failed connection.
+function transportFailure(
+  error: unknown,
+  request: HttpRequest,
+  signal: AbortSignal | undefined,
+  known: readonly string[],
+): unknown {
+  if (error instanceof B24Error) return error;
+  // Whatever a transport rejects with on abort, the caller gets its own reason, as with fetch.
+  if (signal?.aborted) return signal.reason;
+  return new TransportError(`The transport failed: ${describeThrown(error)}`, {
+    cause: error,
+    secrets: [...known, ...secretsOf(request)],
+  });
+}
+
+// A RateLimiter of the caller's (one over Redis, say) may fail with its own error.
+function limiterFailure(error: unknown, known: readonly string[]): unknown {
+  if (error instanceof B24Error) return error;
+  return new B24Error(
+    `The rate limiter failed: ${describeThrown(error)}`,
+    "LIMITER_UNAVAILABLE",
+    true,
+    { cause: error, secrets: known },
+  );
+}
+
+// The text of something thrown; B24Error's constructor redacts it.
+function describeThrown(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  if (typeof error === "string") return error;
+  return `a thrown ${error === null ? "null" : typeof error} that is no Error`;
 }
 
 // A transport of the caller's may hand back anything; the parser needs an HttpResponse.
