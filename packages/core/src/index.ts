@@ -1,16 +1,33 @@
-export type { Deadline } from "./abort.js";
-export { createDeadline } from "./abort.js";
-export type { BatchOutcome } from "./batch-protocol.js";
-export { BATCH_LIMIT, batchCall, parseBatchResult } from "./batch-protocol.js";
-export { buildRequest } from "./build-request.js";
-export type { B24Client, BatchEntry, BatchOptions, BatchResult, CallOptions } from "./client.js";
-export { createClient } from "./client.js";
-export type { ClientOptions } from "./client-options.js";
-export type { Clock, TimerHandle } from "./clock.js";
-export { systemClock } from "./clock.js";
-export type { DialogId, DialogIdInput } from "./dialog-id.js";
-export { formatDialogId, isDialogId, parseDialogId, toDialogId } from "./dialog-id.js";
-export type { ApiErrorDetails, B24ErrorOptions } from "./errors.js";
+export type { Deadline } from "./async/abort.js";
+export { createDeadline } from "./async/abort.js";
+export type { Clock, TimerHandle } from "./async/clock.js";
+export { systemClock } from "./async/clock.js";
+export type {
+  B24Client,
+  BatchEntry,
+  BatchOptions,
+  BatchResult,
+  CallOptions,
+} from "./client/client.js";
+export { createClient } from "./client/client.js";
+export type {
+  ClientHooks,
+  ErrorEvent,
+  RequestEvent,
+  ResponseEvent,
+  RetryEvent,
+} from "./client/hooks.js";
+export type { LeakyBucketOptions, RateLimiter } from "./client/leaky-bucket.js";
+export { createLeakyBucket, RATE_LIMIT_PRESETS } from "./client/leaky-bucket.js";
+export type { OAuthOptions, OAuthTokens } from "./client/oauth.js";
+export type { ClientOptions } from "./client/options.js";
+export type { RetryOptions } from "./client/retry.js";
+export type { BatchOutcome } from "./protocol/batch.js";
+export { BATCH_LIMIT, batchCall, parseBatchResult } from "./protocol/batch.js";
+export { buildRequest } from "./protocol/build-request.js";
+export type { DialogId, DialogIdInput } from "./protocol/dialog-id.js";
+export { formatDialogId, isDialogId, parseDialogId, toDialogId } from "./protocol/dialog-id.js";
+export type { ApiErrorDetails, B24ErrorOptions } from "./protocol/errors.js";
 export {
   AccessError,
   ApiError,
@@ -28,17 +45,22 @@ export {
   TimeoutError,
   TransportError,
   ValidationError,
-} from "./errors.js";
-export type { ClientHooks, ErrorEvent, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
-export type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from "./http.js";
-export type { LeakyBucketOptions, RateLimiter } from "./leaky-bucket.js";
-export { createLeakyBucket, RATE_LIMIT_PRESETS } from "./leaky-bucket.js";
-export type { MethodCall } from "./methods.js";
-export { imbotChatSendTyping, imbotV2InputActionNotify, imDialogWriting } from "./methods.js";
-export type { OAuthOptions, OAuthTokens } from "./oauth.js";
-export type { RestResult, RestTime } from "./parse-response.js";
-export { parseResponse } from "./parse-response.js";
-export { encodePhpQuery } from "./php-query.js";
+} from "./protocol/errors.js";
+export type {
+  HttpRequest,
+  HttpResponse,
+  Transport,
+  TransportSendOptions,
+} from "./protocol/http.js";
+export type { MethodCall } from "./protocol/methods.js";
+export {
+  imbotChatSendTyping,
+  imbotV2InputActionNotify,
+  imDialogWriting,
+} from "./protocol/methods.js";
+export type { RestResult, RestTime } from "./protocol/parse-response.js";
+export { parseResponse } from "./protocol/parse-response.js";
+export { encodePhpQuery } from "./protocol/php-query.js";
 export {
   isSecretName,
   REDACTED,
@@ -47,15 +69,14 @@ export {
   redactRequest,
   redactText,
   secretsOf,
-} from "./redact.js";
-export type { RetryOptions } from "./retry.js";
-export type { OAuthTarget, Target, WebhookTarget } from "./target.js";
-export { oauthTarget } from "./target.js";
-export type { TypingLease } from "./typing-lease.js";
+} from "./protocol/redact.js";
+export type { OAuthTarget, Target, WebhookTarget } from "./protocol/target.js";
+export { oauthTarget } from "./protocol/target.js";
+export { parseWebhookUrl } from "./protocol/webhook-url.js";
+export type { TypingLease } from "./typing/lease.js";
 export type {
   BotTypingIdentity,
   BotV2TypingIdentity,
   TypingIdentity,
   TypingOptions,
-} from "./typing-options.js";
-export { parseWebhookUrl } from "./webhook-url.js";
+} from "./typing/options.js";

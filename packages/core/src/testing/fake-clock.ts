@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from "../clock.js";
+import type { Clock, TimerHandle } from "../async/clock.js";
 
 /**
  * A {@link Clock} whose time moves only when a test says so. Timers run in time order (ties

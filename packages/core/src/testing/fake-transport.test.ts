@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TimeoutError, TransportError } from "../errors.js";
-import type { HttpRequest } from "../http.js";
+import { TimeoutError, TransportError } from "../protocol/errors.js";
+import type { HttpRequest } from "../protocol/http.js";
 import { createFakeClock } from "./fake-clock.js";
 import { createFakeTransport, errorResponse, jsonResponse } from "./fake-transport.js";
 

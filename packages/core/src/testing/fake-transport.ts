@@ -1,6 +1,11 @@
-import type { Clock } from "../clock.js";
-import { TimeoutError } from "../errors.js";
-import type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from "../http.js";
+import type { Clock } from "../async/clock.js";
+import { TimeoutError } from "../protocol/errors.js";
+import type {
+  HttpRequest,
+  HttpResponse,
+  Transport,
+  TransportSendOptions,
+} from "../protocol/http.js";
 
 /** One request the fake transport received, with what the client told it. */
 export interface FakeExchange {

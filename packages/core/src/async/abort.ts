@@ -1,0 +1,195 @@
+import { TimeoutError } from "../protocol/errors.js";
+import type { HttpRequest } from "../protocol/http.js";
+import { secretsOf } from "../protocol/redact.js";
+import { type Clock, systemClock } from "./clock.js";
+
+/**
+ * Waits `ms` on the clock. An abort rejects at once with the signal's `reason` and clears
+ * the timer, so an abandoned wait holds nothing.
+ *
+ * @example
+ * ```ts
+ * await sleep(clock, 500, signal); // rejects with signal.reason if aborted first
+ * ```
+ */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clock.clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Settles as `promise` does, or rejects with the signal's reason as soon as it aborts —
+ * for waits on code that may not honour a signal itself (a `RateLimiter` of the caller's).
+ *
+ * @example
+ * ```ts
+ * await whenNotAborted(limiter.acquire(signal), signal);
+ * ```
+ */
+export function whenNotAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** A task's signal in a {@link SignalGroup}, and a way to leave the group. */
+export interface LinkedSignal {
+  /** Made on first read: a task that never waits never pays for an AbortController. */
+  readonly signal: AbortSignal;
+  /** Leaves the group and stops listening to the caller's signal; call it when the task ends. */
+  unlink(): void;
+}
+
+/** Signals for many concurrent tasks that one call ends together. */
+export interface SignalGroup {
+  /** True once {@link SignalGroup.abortAll} was called. */
+  readonly aborted: boolean;
+  /**
+   * A signal for one task: it aborts with the caller's `signal` (if any) or with the group,
+   * whichever comes first.
+   */
+  link(signal?: AbortSignal): LinkedSignal;
+  /** Aborts every linked task's signal, and every later one, with `reason`. */
+  abortAll(reason: unknown): void;
+}
+
+/**
+ * Groups the signals of a client's in-flight tasks so that `close()` can abort them all.
+ * Unlike linking each task to one shared "closing" signal, no listener piles up on a shared
+ * signal — Node warns (`MaxListenersExceededWarning`) past ten of them.
+ *
+ * @example
+ * ```ts
+ * const tasks = createSignalGroup();
+ * const linked = tasks.link(options.signal);
+ * try { await limiter.acquire(linked.signal); } finally { linked.unlink(); }
+ * // on close:
+ * tasks.abortAll(new ClientClosedError());
+ * ```
+ */
+export function createSignalGroup(): SignalGroup {
+  const members = new Set<AbortController>();
+  let ended: { reason: unknown } | undefined;
+  return {
+    get aborted() {
+      return ended !== undefined;
+    },
+    link(source) {
+      let controller: AbortController | undefined;
+      let unlinked = false;
+      const onAbort = () => controller?.abort(source?.reason);
+      return {
+        get signal() {
+          if (controller) return controller.signal;
+          controller = new AbortController();
+          // Made late, it cannot tell which abort came first: the caller's reason wins.
+          if (unlinked) return controller.signal;
+          if (source?.aborted) controller.abort(source.reason);
+          else if (ended) controller.abort(ended.reason);
+          else {
+            members.add(controller);
+            source?.addEventListener("abort", onAbort, { once: true });
+          }
+          return controller.signal;
+        },
+        unlink() {
+          unlinked = true;
+          if (!controller) return;
+          members.delete(controller);
+          source?.removeEventListener("abort", onAbort);
+        },
+      };
+    },
+    abortAll(reason) {
+      if (ended) return;
+      ended = { reason };
+      for (const controller of members) controller.abort(reason);
+      members.clear();
+    },
+  };
+}
+
+/** A request's end: the caller's abort or the time limit, whichever comes first. */
+export interface Deadline {
+  /** Pass it to the request: it aborts with the caller's reason, or on the time limit. */
+  readonly signal: AbortSignal;
+  /** True once the time limit (not the caller) ended the request. */
+  readonly timedOut: boolean;
+  /**
+   * For a failed request: when the caller's abort or the time limit ended it, throws the
+   * caller's reason or a `TimeoutError` (caused by `cause`, without the request's secrets);
+   * otherwise returns, and the transport maps the failure itself.
+   */
+  throwIfEnded(cause: unknown, request: HttpRequest): void;
+  /** Clears the timer and the listener on the caller's signal; call it when the request settles. */
+  clear(): void;
+}
+
+/**
+ * Combines a caller's signal with a time limit into one signal, for transports. Unlike
+ * `AbortSignal.any` + `AbortSignal.timeout`, it keeps no timer once cleared and no listener
+ * on a long-lived caller signal (both retain memory per request on Node 20).
+ *
+ * @example
+ * ```ts
+ * const deadline = createDeadline(options.signal, options.timeoutMs);
+ * try {
+ *   return await fetch(request.url, { signal: deadline.signal });
+ * } catch (error) {
+ *   deadline.throwIfEnded(error, request);
+ *   throw new TransportError(`${request.url} failed`, { cause: error, secrets: secretsOf(request) });
+ * } finally {
+ *   deadline.clear();
+ * }
+ * ```
+ */
+export function createDeadline(
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  clock: Clock = systemClock,
+): Deadline {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let timedOut = false;
+  const timer = clock.setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    throwIfEnded(cause, request) {
+      if (signal?.aborted) throw signal.reason;
+      if (timedOut) throw new TimeoutError(timeoutMs, { cause, secrets: secretsOf(request) });
+    },
+    clear() {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    },
+  };
+}

@@ -1,0 +1,1048 @@
+import { inspect } from "node:util";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  AccessError,
+  AuthError,
+  B24Error,
+  ClientClosedError,
+  ConfigError,
+  DialogIdError,
+  PortalMovedError,
+  ProtocolError,
+  TimeoutError,
+  TransportError,
+  ValidationError,
+} from "../protocol/errors.js";
+import type { HttpResponse } from "../protocol/http.js";
+import { imDialogWriting, type MethodCall } from "../protocol/methods.js";
+import { createFakeClock, type FakeClock } from "../testing/fake-clock.js";
+import {
+  createFakeTransport,
+  errorResponse,
+  type FakeExchange,
+  type FakeTransport,
+  jsonResponse,
+} from "../testing/fake-transport.js";
+import { type B24Client, createClient } from "./client.js";
+import type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
+import type { ClientOptions } from "./options.js";
+
+const T0 = 1_700_000_000_000;
+const CODE = "s3cr3tWebhookC0de";
+const WEBHOOK = `https://x.bitrix24.ru/rest/1/${CODE}/`;
+
+interface Setup {
+  clock: FakeClock;
+  transport: FakeTransport;
+  client: B24Client;
+}
+
+function setup(options: Partial<ClientOptions> = {}): Setup {
+  const clock = createFakeClock({ now: T0 });
+  const transport = createFakeTransport({ clock });
+  const client = createClient({
+    webhook: WEBHOOK,
+    transport,
+    clock,
+    retry: { random: () => 0.5 },
+    ...options,
+  } as ClientOptions);
+  return { clock, transport, client };
+}
+
+const sentAt = (transport: FakeTransport) => transport.requests.map((r) => r.at - T0);
+const settle = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+describe("rate limit", () => {
+  it("sends 200 writing() calls as 50 at once, then at most 2/s, the 200th at 75 s ± 1 s", async () => {
+    const { clock, transport, client } = setup();
+    const calls = Array.from({ length: 200 }, (_, i) => client.writing(i + 1));
+    await clock.flush();
+    expect(transport.requests).toHaveLength(50);
+    await clock.advance(80_000);
+    expect(await Promise.all(calls)).toEqual(Array(200).fill(true));
+    const times = sentAt(transport);
+    expect(times.filter((t) => t === 0)).toHaveLength(50);
+    expect(times[199]).toBeGreaterThanOrEqual(74_000);
+    expect(times[199]).toBeLessThanOrEqual(76_000);
+    // The portal's own bucket, replayed on the arrival times, never overflows.
+    let level = 0;
+    let last = 0;
+    for (const t of times) {
+      level = Math.max(0, level - ((t - last) * 2) / 1000) + 1;
+      last = t;
+      expect(level).toBeLessThanOrEqual(50);
+    }
+    // After the burst, no one-second window holds more than 2 requests.
+    const after = times.slice(50);
+    for (const start of after) {
+      expect(after.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(2);
+    }
+    expect(transport.requests[0]?.body).toEqual({ DIALOG_ID: "1" });
+  });
+
+  it("retries QUERY_LIMIT_EXCEEDED after emptying the local budget", async () => {
+    const { clock, transport, client } = setup();
+    transport.enqueue(errorResponse("QUERY_LIMIT_EXCEEDED", 503));
+    const first = client.call("profile");
+    await clock.flush();
+    const second = client.call("profile");
+    await clock.advance(5000);
+    await expect(first).resolves.toBe(true);
+    await expect(second).resolves.toBe(true);
+    const times = sentAt(transport);
+    expect(times).toHaveLength(3);
+    // Emptied budget: nothing more went out before the bucket drained a whole request.
+    expect(Math.min(times[1] ?? 0, times[2] ?? 0)).toBeGreaterThanOrEqual(500);
+  });
+
+  it("accepts rateLimit: false and a custom RateLimiter", async () => {
+    const off = setup({ rateLimit: false });
+    await Promise.all(Array.from({ length: 120 }, () => off.client.call("profile")));
+    expect(off.transport.requests).toHaveLength(120);
+    let acquired = 0;
+    const custom = setup({
+      rateLimit: { acquire: async () => void acquired++, saturate: () => {} },
+    });
+    await custom.client.call("profile");
+    expect(acquired).toBe(1);
+  });
+});
+
+describe("retry", () => {
+  it.each([
+    ["DIALOG_ID_EMPTY", 400, ValidationError],
+    ["ACCESS_ERROR", 403, AccessError],
+    ["INVALID_CREDENTIALS", 401, AuthError],
+    ["expired_token", 401, AuthError],
+  ] as const)("never retries %s", async (code, status, errorClass) => {
+    const { clock, transport, client } = setup();
+    transport.setDefault(errorResponse(code, status));
+    const outcome = settle(client.writing("chat5"));
+    await clock.runAll();
+    const result = await outcome;
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toBeInstanceOf(errorClass);
+    expect(transport.requests).toHaveLength(1);
+  });
+
+  it.each([1, 2, 5])("never makes more than attempts: %i requests", async (attempts) => {
+    const { clock, transport, client } = setup({ retry: { attempts, random: () => 1 - 1e-9 } });
+    transport.setDefault(errorResponse("INTERNAL_SERVER_ERROR", 500));
+    const outcome = settle(client.call("profile"));
+    await clock.runAll();
+    expect((await outcome).ok).toBe(false);
+    expect(transport.requests).toHaveLength(attempts);
+  });
+
+  it("retries transport errors and timeouts with jittered exponential backoff, then gives up", async () => {
+    const retries: RetryEvent[] = [];
+    const { clock, transport, client } = setup({
+      retry: { attempts: 4, baseDelayMs: 1000, random: () => 0.5 },
+      timeoutMs: 2000,
+      hooks: { onRetry: (e) => retries.push(e) },
+    });
+    transport.enqueue(new TransportError("reset"), () => new Promise(() => {}));
+    transport.setDefault(errorResponse("OVERLOAD_LIMIT", 503));
+    const outcome = settle(client.call("profile"));
+    await clock.runAll();
+    const result = await outcome;
+    expect(!result.ok && result.error).toMatchObject({ code: "OVERLOAD_LIMIT" });
+    expect(retries.map((e) => [e.attempt, e.delayMs, e.error.code])).toEqual([
+      [1, 500, "TRANSPORT"],
+      [2, 1000, "TIMEOUT"],
+      [3, 2000, "OVERLOAD_LIMIT"],
+    ]);
+    expect(transport.requests.map((r) => r.timeoutMs)).toEqual([2000, 2000, 2000, 2000]);
+    expect(retries[1]?.error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("retry: false sends once", async () => {
+    const { clock, transport, client } = setup({ retry: false });
+    transport.setDefault(new TransportError("down"));
+    const outcome = settle(client.call("profile"));
+    await clock.runAll();
+    expect((await outcome).ok).toBe(false);
+    expect(transport.requests).toHaveLength(1);
+  });
+});
+
+describe("operating time", () => {
+  it("after OPERATION_TIME_LIMIT holds that method until operating_reset_at; others go at once", async () => {
+    const { clock, transport, client } = setup();
+    const resetAt = (T0 + 120_000) / 1000;
+    transport.enqueue(
+      jsonResponse(
+        {
+          error: "OPERATION_TIME_LIMIT",
+          error_description: "",
+          time: { operating_reset_at: resetAt },
+        },
+        429,
+      ),
+    );
+    const limited = client.call("crm.deal.list");
+    await clock.advance(1000);
+    const other = client.call("profile");
+    const again = client.call("CRM.DEAL.LIST");
+    await clock.advance(1000);
+    await expect(other).resolves.toBe(true);
+    expect(transport.requests.map((r) => r.request.url.split("/").pop())).toEqual([
+      "crm.deal.list",
+      "profile",
+    ]);
+    await clock.advance(120_000);
+    await expect(limited).resolves.toBe(true);
+    await expect(again).resolves.toBe(true);
+    const held = transport.requests.slice(2);
+    expect(held.map((r) => r.at - T0)).toEqual([120_000, 120_000]);
+  });
+});
+
+describe("OAuth", () => {
+  const secrets = {
+    access: "oldAccessT0ken",
+    refresh: "oldRefreshT0ken",
+    client: "clientS3cretValue",
+  };
+
+  function oauthSetup(refreshAnswer: () => ReturnType<typeof jsonResponse>) {
+    const tokens: unknown[] = [];
+    const refreshes: FakeExchange[] = [];
+    const s = setup({
+      webhook: undefined,
+      oauth: {
+        clientEndpoint: "https://x.bitrix24.ru/rest/",
+        accessToken: secrets.access,
+        refreshToken: secrets.refresh,
+        clientId: "app.123",
+        clientSecret: secrets.client,
+        onTokens: (t) => void tokens.push(t),
+      },
+    });
+    s.transport.setDefault((exchange) => {
+      if (exchange.request.url.includes("/oauth/token/")) {
+        refreshes.push(exchange);
+        return refreshAnswer();
+      }
+      return exchange.body?.auth === secrets.access
+        ? errorResponse("expired_token", 401, "The access token provided has expired.")
+        : jsonResponse({ result: exchange.body?.auth });
+    });
+    return { ...s, tokens, refreshes };
+  }
+
+  it("an abort while the shared refresh hangs rejects only that call, at once", async () => {
+    const { clock, client, refreshes } = oauthSetup(() => new Promise(() => {}) as never);
+    const controller = new AbortController();
+    const aborted = client.call("profile", {}, { signal: controller.signal });
+    const other = settle(client.call("profile"));
+    await clock.advance(10);
+    expect(refreshes).toHaveLength(1);
+
+    controller.abort("user left");
+    await expect(aborted).rejects.toBe("user left");
+
+    await clock.advance(30_000);
+    const outcome = await other;
+    expect(!outcome.ok && outcome.error).toBeInstanceOf(TimeoutError);
+    expect(refreshes).toHaveLength(1);
+  });
+
+  it("20 concurrent expired_token calls share one refresh, are replayed, onTokens once", async () => {
+    const { clock, client, tokens, refreshes } = oauthSetup(() =>
+      jsonResponse({
+        access_token: "newAccessT0ken",
+        refresh_token: "newRefreshT0ken",
+        expires_in: 3600,
+      }),
+    );
+    const calls = Array.from({ length: 20 }, () => client.call("profile"));
+    await clock.runAll();
+    expect(await Promise.all(calls)).toEqual(Array(20).fill("newAccessT0ken"));
+    expect(refreshes).toHaveLength(1);
+    expect(refreshes[0]?.request.method).toBe("GET");
+    expect(refreshes[0]?.request.url).toBe(
+      `https://oauth.bitrix.info/oauth/token/?grant_type=refresh_token&client_id=app.123&client_secret=${secrets.client}&refresh_token=${secrets.refresh}`,
+    );
+    expect(tokens).toEqual([
+      { accessToken: "newAccessT0ken", refreshToken: "newRefreshT0ken", expiresAt: T0 + 3_600_000 },
+    ]);
+  });
+
+  it("a refused refresh rejects all 20 with AuthError and is never tried again", async () => {
+    const { clock, client, transport, tokens, refreshes } = oauthSetup(() =>
+      errorResponse("invalid_grant", 400, "Invalid refresh token"),
+    );
+    const calls = Array.from({ length: 20 }, () => settle(client.call("profile")));
+    await clock.runAll();
+    const results = await Promise.all(calls);
+    for (const result of results) {
+      expect(!result.ok && result.error).toBeInstanceOf(AuthError);
+      expect(!result.ok && (result.error as AuthError).code).toBe("invalid_grant");
+    }
+    const later = settle(client.call("profile"));
+    await clock.runAll();
+    expect((await later).ok).toBe(false);
+    expect(refreshes).toHaveLength(1);
+    expect(tokens).toEqual([]);
+    expect(transport.requests).toHaveLength(22);
+  });
+});
+
+describe("batch", () => {
+  function batchResponder(failIndex: number) {
+    return (exchange: FakeExchange) => {
+      const body = exchange.body as { halt: number; cmd: Record<string, string> };
+      const result: Record<string, unknown> = {};
+      const errors: Record<string, unknown> = {};
+      for (const [key, command] of Object.entries(body.cmd)) {
+        const index = Number(command.split("INDEX=")[1]);
+        if (index === failIndex)
+          errors[key] = { error: "ACCESS_ERROR", error_description: "not a member" };
+        else if (!(body.halt && Object.keys(errors).length > 0)) result[key] = index;
+      }
+      const hasErrors = Object.keys(errors).length > 0;
+      return jsonResponse({
+        result: {
+          result,
+          result_error: hasErrors ? errors : [],
+          result_time: [],
+          result_next: [],
+          result_total: [],
+        },
+      });
+    };
+  }
+  const calls = Array.from({ length: 120 }, (_, i) => ({
+    method: "im.dialog.writing",
+    params: { INDEX: i },
+  }));
+
+  it("splits 120 calls into exactly 3 requests with typed errors in place", async () => {
+    const { transport, client } = setup();
+    transport.setDefault(batchResponder(75));
+    const result = await client.batch(calls);
+    expect(transport.requests).toHaveLength(3);
+    expect(
+      transport.requests.map((r) => Object.keys((r.body as { cmd: object }).cmd).length),
+    ).toEqual([50, 50, 20]);
+    expect(result).toHaveLength(120);
+    expect(result[0]).toEqual({ key: "0", status: "fulfilled", value: 0 });
+    expect(result[119]).toEqual({ key: "119", status: "fulfilled", value: 119 });
+    const failed = result[75];
+    expect(failed?.status).toBe("rejected");
+    expect(failed?.status === "rejected" && failed.reason).toBeInstanceOf(AccessError);
+    expect(result.filter((r) => r.status !== "fulfilled")).toHaveLength(1);
+  });
+
+  it("halt skips every later command, later requests included, and keeps record keys", async () => {
+    const { transport, client } = setup();
+    transport.setDefault(batchResponder(10));
+    const result = await client.batch(calls, { halt: true });
+    expect(transport.requests).toHaveLength(1);
+    expect(result[10]?.status).toBe("rejected");
+    expect(result.slice(11).every((r) => r.status === "skipped")).toBe(true);
+    transport.setDefault(batchResponder(-1));
+    const keyed = await client.batch({ first: calls[1] as never, second: calls[2] as never });
+    expect(keyed.map((r) => [r.key, r.status === "fulfilled" && r.value])).toEqual([
+      ["first", 1],
+      ["second", 2],
+    ]);
+    expect(await client.batch([])).toEqual([]);
+  });
+});
+
+describe("aborts", () => {
+  it("rejects at once while waiting for the limiter and frees the place", async () => {
+    const { clock, transport, client } = setup();
+    const burst = Array.from({ length: 50 }, () => client.writing("chat5"));
+    const controller = new AbortController();
+    const waiting = client.writing("chat5", { signal: controller.signal });
+    const next = client.writing("chat7");
+    await clock.flush();
+    const reason = new Error("user left");
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    await clock.advance(1000);
+    await Promise.all([...burst, next]);
+    expect(transport.requests).toHaveLength(51);
+    expect(transport.requests[50]?.body).toEqual({ DIALOG_ID: "chat7" });
+    expect(sentAt(transport)[50]).toBe(1000);
+  });
+
+  it("rejects at once and closes without hanging even when a custom limiter ignores the signal", async () => {
+    const deaf = { acquire: () => new Promise<void>(() => {}), saturate() {} };
+    const { transport, client } = setup({ rateLimit: deaf });
+    const controller = new AbortController();
+    const aborted = client.writing("chat5", { signal: controller.signal });
+    const waiting = client.writing("chat6");
+    controller.abort("user left");
+    await expect(aborted).rejects.toBe("user left");
+    await client.close();
+    await expect(waiting).rejects.toBeInstanceOf(ClientClosedError);
+    expect(transport.requests).toHaveLength(0);
+  });
+
+  it("rejects at once during a backoff and during a request, sending nothing more", async () => {
+    const { clock, transport, client } = setup({
+      retry: { attempts: 3, baseDelayMs: 10_000, random: () => 0.5 },
+    });
+    transport.setDefault(errorResponse("INTERNAL_SERVER_ERROR", 500));
+    const controller = new AbortController();
+    const call = client.call("profile", {}, { signal: controller.signal });
+    await clock.advance(100);
+    controller.abort("stop");
+    await expect(call).rejects.toBe("stop");
+    await clock.runAll();
+    expect(transport.requests).toHaveLength(1);
+    transport.setDefault(() => new Promise(() => {}));
+    const hung = new AbortController();
+    const inFlight = client.call("profile", {}, { signal: hung.signal });
+    await clock.flush();
+    hung.abort("enough");
+    await expect(inFlight).rejects.toBe("enough");
+  });
+
+  it("rejects an already aborted call without sending", async () => {
+    const { transport, client } = setup();
+    await expect(client.call("profile", {}, { signal: AbortSignal.abort("no") })).rejects.toBe(
+      "no",
+    );
+    expect(transport.requests).toHaveLength(0);
+  });
+});
+
+describe("close", () => {
+  it("rejects unsent calls, lets sent ones settle, closes the transport once", async () => {
+    const { clock, transport, client } = setup();
+    transport.setDefault(
+      () =>
+        new Promise((resolve) =>
+          clock.setTimeout(() => resolve(jsonResponse({ result: true })), 100),
+        ),
+    );
+    const calls = Array.from({ length: 60 }, () => settle(client.writing("chat5")));
+    await clock.flush();
+    let closed = false;
+    const closing = client.close().then(() => {
+      closed = true;
+    });
+    expect(client.close()).toBe(client.close());
+    await clock.flush();
+    expect(closed).toBe(false);
+    await clock.advance(100);
+    await closing;
+    const results = await Promise.all(calls);
+    expect(results.filter((r) => r.ok)).toHaveLength(50);
+    for (const r of results.slice(50)) expect(!r.ok && r.error).toBeInstanceOf(ClientClosedError);
+    expect(transport.closeCalls).toBe(1);
+    await expect(client.call("profile")).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
+    expect(transport.requests).toHaveLength(50);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("sends no new attempt once closed: no retry, no re-send to a moved portal", async () => {
+    const moved: HttpResponse = {
+      status: 302,
+      headers: { location: `https://y.bitrix24.ru/rest/1/${CODE}/im.dialog.writing` },
+      body: "",
+    };
+    for (const answer of [errorResponse("INTERNAL_SERVER_ERROR", 500), moved]) {
+      for (const rateLimit of [false, "standard"] as const) {
+        const { clock, transport, client } = setup({ rateLimit, followPortalMoves: true });
+        transport.setDefault(
+          () => new Promise((resolve) => clock.setTimeout(() => resolve(answer), 100)),
+        );
+        const call = settle(client.writing("chat5"));
+        await clock.flush();
+        const closing = client.close();
+        await clock.advance(100);
+        await clock.runAll();
+        await closing;
+        const outcome = await call;
+        expect(!outcome.ok && outcome.error).toBeInstanceOf(ClientClosedError);
+        expect(transport.requests).toHaveLength(1);
+      }
+    }
+  });
+
+  it("under any mix of calls, leases, time and answers, close() settles everything and leaves nothing", async () => {
+    const answer = fc.constantFrom(
+      jsonResponse({ result: true }),
+      errorResponse("QUERY_LIMIT_EXCEEDED", 503),
+      errorResponse("INTERNAL_SERVER_ERROR", 500),
+      errorResponse("ACCESS_ERROR", 403),
+      new TransportError("reset"),
+    );
+    const step = fc.oneof(
+      fc.record({ op: fc.constant("call" as const), count: fc.integer({ min: 1, max: 60 }) }),
+      fc.record({ op: fc.constant("batch" as const), count: fc.integer({ min: 1, max: 120 }) }),
+      fc.record({ op: fc.constant("lease" as const), dialog: fc.integer({ min: 1, max: 5 }) }),
+      fc.record({ op: fc.constant("wait" as const), ms: fc.integer({ min: 0, max: 5000 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 8 }),
+        fc.array(answer, { maxLength: 10 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.constantFrom("standard" as const, false as const),
+        async (steps, answers, latencyMs, rateLimit) => {
+          const { clock, transport, client } = setup({ rateLimit });
+          const respond = (responder: HttpResponse | Error) => () =>
+            new Promise<HttpResponse | Error>((resolve) =>
+              clock.setTimeout(() => resolve(responder), latencyMs),
+            );
+          transport.enqueue(...answers.map(respond));
+          transport.setDefault(respond(jsonResponse({ result: true })));
+          const pending: Array<Promise<unknown>> = [];
+          for (const s of steps) {
+            if (s.op === "call")
+              for (let i = 0; i < s.count; i++)
+                pending.push(settle(client.writing(`chat${i + 1}`)));
+            else if (s.op === "batch")
+              pending.push(
+                settle(
+                  client.batch(Array.from({ length: s.count }, (_, i) => imDialogWriting(i + 1))),
+                ),
+              );
+            else if (s.op === "lease") client.typing(`chat${s.dialog}`);
+            else await clock.advance(s.ms);
+          }
+          const closing = client.close();
+          await clock.runAll(10_000);
+          await closing;
+          const outcomes = (await Promise.all(pending)) as Array<
+            Awaited<ReturnType<typeof settle>>
+          >;
+          for (const outcome of outcomes) {
+            if (!outcome.ok) expect(outcome.error).toBeInstanceOf(B24Error);
+          }
+          expect(transport.closeCalls).toBe(1);
+          expect(clock.pendingTimers).toBe(0);
+          const sentBefore = transport.requests.length;
+          await expect(client.writing("chat1")).rejects.toBeInstanceOf(ClientClosedError);
+          await clock.advance(60_000);
+          expect(transport.requests).toHaveLength(sentBefore);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("stops typing leases", async () => {
+    const { clock, transport, client } = setup();
+    client.typing("chat5", { refreshMs: 1000 });
+    await clock.advance(10);
+    expect(transport.requests).toHaveLength(1);
+    await client.close();
+    await clock.advance(10_000);
+    expect(transport.requests).toHaveLength(1);
+  });
+});
+
+describe("input checks", () => {
+  it("rejects a bad dialog id or method name before anything is sent", async () => {
+    const { transport, client } = setup();
+    await expect(client.writing("crm5")).rejects.toBeInstanceOf(DialogIdError);
+    await expect(client.writing(0)).rejects.toBeInstanceOf(DialogIdError);
+    await expect(client.call("../profile")).rejects.toBeInstanceOf(ConfigError);
+    await expect(client.batch([{ method: "batch", params: {} }])).rejects.toBeInstanceOf(
+      ConfigError,
+    );
+    expect(transport.requests).toHaveLength(0);
+  });
+
+  it("checks every command of a large batch before its first request goes out", async () => {
+    const { transport, client } = setup();
+    const calls: unknown[] = Array.from({ length: 60 }, (_, i) => ({
+      method: "im.dialog.writing",
+      params: { DIALOG_ID: `chat${i + 1}` },
+    }));
+    calls[55] = null;
+    const error = await client.batch(calls as MethodCall[]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ option: "calls" });
+    expect(transport.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["a method name without a prototype", (c: B24Client) => c.call(Object.create(null)), "method"],
+    ["options that are null", (c: B24Client) => c.callRaw("profile", {}, null as never), "options"],
+    [
+      "a signal that is no AbortSignal",
+      (c: B24Client) => c.writing("chat5", { signal: "stop" as never }),
+      "signal",
+    ],
+    ["halt that is no boolean", (c: B24Client) => c.batch([], { halt: "yes" as never }), "halt"],
+    ["a job that is no function", (c: B24Client) => c.whileTyping("chat5", "work" as never), "job"],
+  ])("rejects %s with a ConfigError naming it", async (_what, use, option) => {
+    const { transport, client } = setup();
+    const error = await use(client).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ option });
+    expect(transport.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["nothing", undefined],
+    ["no body", { status: 200, headers: {} }],
+    ["a parsed body", { status: 200, headers: {}, body: { result: true } }],
+    ["no headers", { status: 302, body: "" }],
+  ])("turns a custom transport's answer with %s into a ProtocolError", async (_what, answer) => {
+    const client = createClient({
+      webhook: WEBHOOK,
+      transport: { send: async () => answer as never },
+      retry: false,
+    });
+    const error = await client.writing("chat5").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).toMatchObject({ retryable: false });
+  });
+
+  it("callRaw returns the envelope", async () => {
+    const { transport, client } = setup();
+    transport.enqueue(jsonResponse({ result: [1], next: 50, total: 99, time: { operating: 1 } }));
+    expect(await client.callRaw("crm.deal.list", { start: 0 })).toEqual({
+      result: [1],
+      next: 50,
+      total: 99,
+      time: { operating: 1 },
+    });
+    expect(transport.requests[0]?.request).toMatchObject({
+      method: "POST",
+      url: `https://x.bitrix24.ru/rest/1/${CODE}/crm.deal.list`,
+    });
+  });
+});
+
+describe("portal moves", () => {
+  const moved = (to: string) => ({ status: 302, headers: { location: to }, body: "" });
+
+  it("throws PortalMovedError by default, with the code redacted", async () => {
+    const { transport, client } = setup();
+    transport.enqueue(moved(`https://y.bitrix24.ru/rest/1/${CODE}/profile`));
+    const error = await client.call("profile").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PortalMovedError);
+    expect(JSON.stringify(error) + String((error as Error).stack)).not.toContain(CODE);
+    expect(transport.requests).toHaveLength(1);
+  });
+
+  it("with followPortalMoves sends the same POST once to the new address and stays there", async () => {
+    const { transport, client } = setup({ followPortalMoves: true });
+    transport.enqueue(moved(`https://y.bitrix24.ru/rest/1/${CODE}/profile`));
+    await expect(client.call("profile", { A: 1 })).resolves.toBe(true);
+    await client.call("profile");
+    const [first, second, third] = transport.requests;
+    expect(second?.request.url).toBe(`https://y.bitrix24.ru/rest/1/${CODE}/profile`);
+    expect(second?.request.body).toBe(first?.request.body);
+    expect(third?.request.url).toBe(`https://y.bitrix24.ru/rest/1/${CODE}/profile`);
+    transport.enqueue(moved("https://z.bitrix24.ru/"), moved("https://w.bitrix24.ru/"));
+    await expect(client.call("profile")).rejects.toBeInstanceOf(PortalMovedError);
+    transport.enqueue(moved("http://evil.example/"));
+    await expect(client.call("profile")).rejects.toBeInstanceOf(PortalMovedError);
+    expect(transport.requests.at(-1)?.request.url).toMatch(/^https:\/\/z\.bitrix24\.ru\//);
+  });
+});
+
+describe("secrets", () => {
+  it("never reach a hook payload or an error, for webhook codes and OAuth tokens", async () => {
+    const planted = [CODE, "plantedAccessT0ken", "plantedRefreshT0ken", "plantedClientS3cret"];
+    const events: Array<RequestEvent | ResponseEvent | RetryEvent | ErrorEvent> = [];
+    const hooks = {
+      onRequest: (e: RequestEvent) => events.push(e),
+      onResponse: (e: ResponseEvent) => events.push(e),
+      onRetry: (e: RetryEvent) => events.push(e),
+      onError: (e: ErrorEvent) => events.push(e),
+    };
+    const echo = (exchange: FakeExchange) =>
+      jsonResponse(
+        {
+          error: "INTERNAL_SERVER_ERROR",
+          error_description: `${exchange.request.url} ${exchange.request.body}`,
+        },
+        500,
+        { location: exchange.request.url },
+      );
+    const errors: unknown[] = [];
+
+    const web = setup({ hooks, retry: { attempts: 2, random: () => 0 } });
+    web.transport.setDefault(echo);
+    const webCall = settle(web.client.call("profile", { botToken: "plantedBotT0ken" }));
+
+    const app = setup({
+      webhook: undefined,
+      hooks,
+      retry: { attempts: 2, random: () => 0 },
+      oauth: {
+        clientEndpoint: "https://x.bitrix24.ru/rest/",
+        accessToken: planted[1] as string,
+        refreshToken: planted[2] as string,
+        clientId: "app.1",
+        clientSecret: planted[3] as string,
+      },
+    });
+    app.transport.enqueue(errorResponse("expired_token", 401));
+    app.transport.enqueue((x) =>
+      jsonResponse({ error: "invalid_grant", error_description: x.request.url }, 400),
+    );
+    const appCall = settle(app.client.call("profile"));
+    await web.clock.runAll();
+    await app.clock.runAll();
+    errors.push(await webCall, await appCall);
+
+    expect(events.length).toBeGreaterThanOrEqual(8);
+    const seen = [
+      JSON.stringify(events),
+      ...events.map((e) => ("error" in e ? `${e.error.message} ${e.error.stack}` : "")),
+      JSON.stringify(errors),
+      ...errors.map((r) => String((r as { error: Error }).error?.stack)),
+    ].join("\n");
+    for (const secret of [...planted, "plantedBotT0ken"]) expect(seen).not.toContain(secret);
+    expect(seen).toContain("[REDACTED]");
+  });
+  it("never reach a hook or an error whatever the server echoes, for any placement of secret params", async () => {
+    const BOT_TOKEN = "pl4ntedB0tT0ken+/=";
+    // Where the secret sits in the params: top level, nested in a map or a list.
+    const params = fc.constantFrom<Record<string, unknown>>(
+      { botToken: BOT_TOKEN },
+      { FIELDS: { auth: BOT_TOKEN } },
+      { LIST: [{ access_token: BOT_TOKEN }] },
+      { bot_token: BOT_TOKEN, DIALOG_ID: "chat5" },
+    );
+    // What a broken server or proxy sends back: any part of the request, in any place.
+    const echo = fc.constantFrom(
+      (x: FakeExchange) => errorResponse("ERROR_CORE", 500, `${x.request.url} ${x.request.body}`),
+      (x: FakeExchange) => errorResponse(`${x.request.body}`, 400),
+      (x: FakeExchange) => jsonResponse({ result: x.request.body, time: { operating: 1 } }),
+      (x: FakeExchange) => ({ status: 302, headers: { location: x.request.url }, body: "" }),
+      (x: FakeExchange) => ({ status: 502, headers: {}, body: `<html>${x.request.body}</html>` }),
+      (x: FakeExchange) =>
+        jsonResponse({
+          result: { result_error: { c0: { error: "X", error_description: `${x.request.body}` } } },
+        }),
+    );
+    await fc.assert(
+      fc.asyncProperty(params, echo, fc.boolean(), async (given, answer, asBatch) => {
+        const seen: unknown[] = [];
+        const hooks = {
+          onRequest: (e: RequestEvent) => void seen.push(e),
+          onResponse: (e: ResponseEvent) => void seen.push(e),
+          onRetry: (e: RetryEvent) => void seen.push(e),
+          onError: (e: ErrorEvent) => void seen.push(e, e.error.stack),
+        };
+        const { clock, transport, client } = setup({
+          hooks,
+          retry: { attempts: 2, random: () => 0 },
+        });
+        transport.setDefault(answer);
+        const outcome = settle(
+          asBatch
+            ? client.batch([{ method: "imbot.v2.Chat.InputAction.notify", params: given }])
+            : client.call("imbot.v2.Chat.InputAction.notify", given),
+        );
+        await clock.runAll();
+        const settled = await outcome;
+        if (!settled.ok) seen.push(settled.error, (settled.error as Error).stack);
+        else if (asBatch) seen.push(settled.value);
+        const text = seen
+          .map((item) => (typeof item === "string" ? item : JSON.stringify(item)))
+          .join("\n");
+        for (const secret of [CODE, BOT_TOKEN, encodeURIComponent(BOT_TOKEN)]) {
+          expect(text).not.toContain(secret);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("a custom transport's own errors", () => {
+  const TOKEN = "plantedAccessT0ken";
+  // What axios, got or ky reject with: the whole request, secrets included, in fields and text.
+  const libraryError = (exchange: FakeExchange) =>
+    Object.assign(new Error(`Request to ${exchange.request.url} failed: ECONNRESET`), {
+      code: "ECONNRESET",
+      config: {
+        url: exchange.request.url,
+        data: exchange.request.body,
+        headers: { ...exchange.request.headers, Authorization: `Bearer ${TOKEN}` },
+      },
+      request: { path: exchange.request.url },
+    });
+  const renderings = (error: unknown) =>
+    [
+      JSON.stringify(error),
+      String(error),
+      (error as Error).stack,
+      inspect(error, { depth: 10, showHidden: true }),
+      inspect((error as Error).cause, { depth: 10, showHidden: true }),
+    ].join("\n");
+
+  it("become a redacted, retried TransportError for call, callRaw and batch, webhook and OAuth", async () => {
+    const oauth = {
+      clientEndpoint: "https://x.bitrix24.ru/rest/",
+      accessToken: TOKEN,
+      refreshToken: "plantedRefreshT0ken",
+      clientId: "app.1",
+      clientSecret: "plantedClientS3cret",
+    };
+    for (const auth of [{}, { webhook: undefined, oauth }]) {
+      const errors: ErrorEvent[] = [];
+      const retries: RetryEvent[] = [];
+      const { clock, transport, client } = setup({
+        ...auth,
+        retry: { attempts: 2, random: () => 0 },
+        hooks: { onError: (e) => void errors.push(e), onRetry: (e) => void retries.push(e) },
+      });
+      transport.setDefault(libraryError);
+      const outcomes = [
+        settle(client.call("profile")),
+        settle(client.callRaw("profile")),
+        settle(client.batch([imDialogWriting("chat5")])),
+        settle(client.writing("chat5")),
+      ];
+      await clock.runAll();
+      for (const outcome of outcomes) {
+        const settled = await outcome;
+        expect(settled.ok).toBe(false);
+        const error = (settled as { error: unknown }).error;
+        expect(error).toBeInstanceOf(TransportError);
+        expect((error as TransportError).retryable).toBe(true);
+        expect((error as Error).message).toContain("ECONNRESET");
+        const seen = renderings(error);
+        for (const secret of [CODE, TOKEN]) expect(seen).not.toContain(secret);
+      }
+      expect(transport.requests).toHaveLength(8);
+      expect(retries).toHaveLength(4);
+      expect(errors).toHaveLength(4);
+      expect(JSON.stringify([errors, retries])).not.toMatch(new RegExp(`${CODE}|${TOKEN}`));
+    }
+  });
+
+  it("a thrown string or plain object becomes a TransportError without the secret", async () => {
+    const { clock, transport, client } = setup({ retry: false });
+    transport.setDefault(() => {
+      throw `POST ${WEBHOOK}profile refused`;
+    });
+    const fromString = settle(client.call("profile"));
+    await clock.runAll();
+    const stringError = ((await fromString) as { error: TransportError }).error;
+    expect(stringError).toBeInstanceOf(TransportError);
+    expect(renderings(stringError)).not.toContain(CODE);
+
+    transport.setDefault(() => Promise.reject({ url: `${WEBHOOK}profile` }));
+    const fromObject = settle(client.call("profile"));
+    await clock.runAll();
+    const objectError = ((await fromObject) as { error: TransportError }).error;
+    expect(objectError).toBeInstanceOf(TransportError);
+    expect(objectError.message).toMatch(/no Error/);
+    expect(renderings(objectError)).not.toContain(CODE);
+  });
+
+  it("an aborted call rejects with the caller's reason, whatever the transport threw", async () => {
+    const { clock, transport, client } = setup();
+    const controller = new AbortController();
+    transport.setDefault(
+      (x) =>
+        new Promise((_, reject) =>
+          x.signal?.addEventListener("abort", () => reject(libraryError(x))),
+        ),
+    );
+    const call = settle(client.call("profile", {}, { signal: controller.signal }));
+    await clock.advance(0);
+    const reason = new Error("user cancelled");
+    controller.abort(reason);
+    expect(await call).toEqual({ ok: false, error: reason });
+  });
+
+  it("a custom RateLimiter's own error becomes a redacted, retryable LIMITER_UNAVAILABLE", async () => {
+    const errors: ErrorEvent[] = [];
+    const { clock, transport, client } = setup({
+      hooks: { onError: (e) => void errors.push(e) },
+      rateLimit: {
+        acquire: () => Promise.reject(new Error(`redis down while sending to ${WEBHOOK}`)),
+        saturate: () => {},
+      },
+    });
+    const call = settle(client.call("profile"));
+    await clock.runAll();
+    const error = ((await call) as { error: B24Error }).error;
+    expect(error).toBeInstanceOf(B24Error);
+    expect(error.code).toBe("LIMITER_UNAVAILABLE");
+    expect(error.retryable).toBe(true);
+    expect(renderings(error)).not.toContain(CODE);
+    expect(transport.requests).toHaveLength(0);
+    expect(errors.map((e) => e.error)).toEqual([error]);
+  });
+});
+
+describe("typing", () => {
+  it("sends one dialog plainly and several due together as one batch", async () => {
+    const { clock, transport, client } = setup();
+    const one = client.typing("chat5");
+    await clock.advance(0);
+    expect(transport.requests.map((r) => r.request.url.split("/").pop())).toEqual([
+      "im.dialog.writing",
+    ]);
+    one.stop();
+    transport.setDefault((x) => {
+      const cmd = (x.body as { cmd: Record<string, string> }).cmd;
+      return jsonResponse({
+        result: {
+          result: Object.fromEntries(Object.keys(cmd).map((k) => [k, true])),
+          result_error: [],
+        },
+      });
+    });
+    const leases = ["chat7", "chat8", "13"].map((id) => client.typing(id));
+    await clock.advance(0);
+    expect(transport.requests).toHaveLength(2);
+    expect(
+      Object.values((transport.requests[1]?.body as { cmd: object } | undefined)?.cmd ?? {}).sort(),
+    ).toEqual([
+      "im.dialog.writing?DIALOG_ID=13",
+      "im.dialog.writing?DIALOG_ID=chat7",
+      "im.dialog.writing?DIALOG_ID=chat8",
+    ]);
+    for (const lease of leases) lease.stop();
+    await client.close();
+  });
+
+  // Answers every batch with `true` for each of its commands.
+  const batchAnswers = (x: FakeExchange) => {
+    const cmd = (x.body as { cmd?: Record<string, string> } | undefined)?.cmd;
+    if (!cmd) return jsonResponse({ result: true });
+    const result = Object.fromEntries(Object.keys(cmd).map((k) => [k, true]));
+    return jsonResponse({ result: { result, result_error: [] } });
+  };
+  const commandsOf = (x: FakeExchange) =>
+    Object.keys((x.body as { cmd?: object } | undefined)?.cmd ?? {}).length;
+
+  it("keeps 500 dialogs typing in batches of 50 only, never beyond the portal's bucket", async () => {
+    const { clock, transport, client } = setup();
+    transport.setDefault(batchAnswers);
+    const leases = Array.from({ length: 500 }, (_, i) => client.typing(`chat${i + 1}`));
+    // Rounds at 0, 20, 40, 60 and 80 s (the default refreshMs); the next is due at 100 s.
+    for (let t = 0; t < 90_000; t += 250) await clock.advance(250);
+    expect(transport.requests).toHaveLength(5 * 10);
+    expect(transport.requests.every((x) => x.request.url.endsWith("/batch"))).toBe(true);
+    expect(transport.requests.every((x) => commandsOf(x) === 50)).toBe(true);
+    // Replays the portal's bucket (+1 per request, drains 2/s) over the send times.
+    let level = 0;
+    let last = T0;
+    for (const { at } of transport.requests) {
+      level = Math.max(0, level - ((at - last) * 2) / 1000) + 1;
+      last = at;
+      expect(level).toBeLessThanOrEqual(50);
+    }
+    for (const lease of leases) lease.stop();
+    await client.close();
+  });
+
+  it("lets a user's own call wait behind at most one queued typing batch", async () => {
+    // A small bucket, so that the typing batches of one round queue in the limiter.
+    const { clock, transport, client } = setup({ rateLimit: { drainPerSecond: 2, bucketSize: 3 } });
+    transport.setDefault(batchAnswers);
+    for (let i = 1; i <= 500; i++) client.typing(`chat${i}`);
+    await clock.advance(0);
+    const typingBefore = transport.requests.length;
+    expect(typingBefore).toBeLessThan(10);
+    const own = client.call("profile");
+    for (let t = 0; t < 10_000; t += 100) await clock.advance(100);
+    await expect(own).resolves.toBe(true);
+    const ownIndex = transport.requests.findIndex((x) => x.request.url.endsWith("/profile"));
+    expect(ownIndex - typingBefore).toBeLessThanOrEqual(1);
+    await client.close();
+  });
+
+  it("whileTyping returns what the job returns", async () => {
+    const { clock, client } = setup();
+    const job = client.whileTyping("chat5", async () => {
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, 100));
+      return 42;
+    });
+    await clock.advance(100);
+    await expect(job).resolves.toBe(42);
+  });
+});
+
+describe("many concurrent calls", () => {
+  it("queue 200 calls and close with no process warning (no listener pile-up on a shared signal)", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const { clock, client } = setup();
+      const calls = Array.from({ length: 200 }, (_, i) => settle(client.writing(i + 1)));
+      await clock.flush();
+      await client.close();
+      const outcomes = await Promise.all(calls);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(50);
+      expect(outcomes.filter((o) => !o.ok).every((o) => o.error instanceof ClientClosedError)).toBe(
+        true,
+      );
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});
+
+describe("any input to the client's methods", () => {
+  const anything = fc.anything({
+    withObjectString: true,
+    withNullPrototype: true,
+    withBigInt: true,
+  });
+  const input = fc.oneof(anything, fc.constantFrom("chat5", 13, { kind: "chat", id: 5 }));
+  const usage = fc.oneof(
+    fc.tuple(fc.constant("call" as const), fc.oneof(anything, fc.constant("profile")), anything),
+    fc.tuple(fc.constant("callRaw" as const), fc.oneof(anything, fc.constant("profile")), anything),
+    fc.tuple(fc.constant("batch" as const), anything, anything),
+    fc.tuple(fc.constant("writing" as const), input, anything),
+    fc.tuple(fc.constant("typing" as const), input, anything),
+    fc.tuple(fc.constant("whileTyping" as const), input, anything),
+  );
+
+  it("answers with a result, a lease, or a B24Error — never another exception, never a secret", async () => {
+    await fc.assert(
+      fc.asyncProperty(usage, async ([name, first, second]) => {
+        const { clock, client } = setup({ rateLimit: false });
+        const use = client[name] as (...args: unknown[]) => unknown;
+        let outcome: unknown;
+        try {
+          outcome =
+            name === "whileTyping" ? use(first, async () => "done", second) : use(first, second);
+        } catch (error) {
+          expect(error).toBeInstanceOf(B24Error);
+          expect(String(error)).not.toContain(CODE);
+          return;
+        }
+        if (outcome instanceof Promise) {
+          const settled = await Promise.race([
+            settle(outcome),
+            clock.advance(60_000).then(() => undefined),
+          ]);
+          const result = settled ?? (await settle(outcome));
+          if (!result.ok) {
+            expect(result.error).toBeInstanceOf(B24Error);
+            expect(String(result.error)).not.toContain(CODE);
+          }
+        } else {
+          expect(outcome).toHaveProperty("stop");
+          (outcome as { stop(): void }).stop();
+        }
+        await client.close();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

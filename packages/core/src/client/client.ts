@@ -1,0 +1,237 @@
+import { systemClock } from "../async/clock.js";
+import { notify } from "../async/notify.js";
+import { BATCH_LIMIT, type BatchOutcome, batchCall, parseBatchResult } from "../protocol/batch.js";
+import { assertMethodName } from "../protocol/build-request.js";
+import type { DialogIdInput } from "../protocol/dialog-id.js";
+import {
+  ApiError,
+  B24Error,
+  ClientClosedError,
+  ConfigError,
+  RateLimitError,
+} from "../protocol/errors.js";
+import { imDialogWriting, type MethodCall } from "../protocol/methods.js";
+import { isAbortSignal, isObject, need } from "../protocol/option-check.js";
+import type { RestResult } from "../protocol/parse-response.js";
+import { parseWebhookUrl } from "../protocol/webhook-url.js";
+import type { TypingLease } from "../typing/lease.js";
+import type { TypingOptions } from "../typing/options.js";
+import { createTypingScheduler, type TypingSender } from "../typing/scheduler.js";
+import { createOAuthSession } from "./oauth.js";
+import { createOperatingTime } from "./operating-time.js";
+import { type ClientOptions, checkClientOptions, rateLimiterFor } from "./options.js";
+import { createPipeline } from "./pipeline.js";
+import { retryPolicy } from "./retry.js";
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborting rejects the call at once with `signal.reason`, wherever it waits. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link B24Client.batch}. */
+export interface BatchOptions extends CallOptions {
+  /** Stop at the first failing command; every later one (in later requests too) is `"skipped"`. */
+  halt?: boolean;
+}
+
+/** One command's outcome in a {@link BatchResult}, with the key it was given (array input: its index). */
+export type BatchEntry = BatchOutcome & { key: string };
+
+/** Every command's outcome, in input order. */
+export type BatchResult = BatchEntry[];
+
+/**
+ * A Bitrix24 REST client with the portal's rate limit, operating-time pacing, retries,
+ * OAuth refresh and typing indicators built in. Made by {@link createClient}.
+ */
+export interface B24Client {
+  /** Calls a REST method and resolves with its `result`. */
+  call<T = unknown>(
+    method: string,
+    params?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<T>;
+  /** Calls a REST method and resolves with the whole envelope (`result`, `time`, `next`, `total`). */
+  callRaw<T = unknown>(
+    method: string,
+    params?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<RestResult<T>>;
+  /** Sends any number of calls in requests of at most 50 commands, one rate-limit token each. */
+  batch(
+    calls: Record<string, MethodCall> | MethodCall[],
+    options?: BatchOptions,
+  ): Promise<BatchResult>;
+  /** Shows "typing…" in a dialog once (`im.dialog.writing`); rejects with `DialogIdError` for a bad id, unsent. */
+  writing(dialogId: DialogIdInput, options?: CallOptions): Promise<true>;
+  /** Keeps the indicator alive until the lease is stopped. */
+  typing(dialogId: DialogIdInput, options?: TypingOptions): TypingLease;
+  /** Runs `job` while typing; settles as the job does and always stops typing. */
+  whileTyping<T>(
+    dialogId: DialogIdInput,
+    job: (signal: AbortSignal) => Promise<T>,
+    options?: TypingOptions,
+  ): Promise<T>;
+  /**
+   * Stops all typing, rejects calls not yet sent with `ClientClosedError`, lets sent ones
+   * settle, then closes the transport once. Later calls reject at once.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Makes a client for a webhook or an OAuth application. Options are checked at once: a bad
+ * one throws `ConfigError` naming it. Defaults: `rateLimit: "standard"`, 3 attempts,
+ * `timeoutMs: 30_000`, `followPortalMoves: false`.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@b24im/core";
+ * import { createFetchTransport } from "@b24im/transport-fetch";
+ *
+ * const client = createClient({ webhook: process.env.B24_WEBHOOK_URL, transport: createFetchTransport() });
+ * await client.writing("chat5");
+ * const answer = await client.whileTyping("chat5", (signal) => generateAnswer(signal));
+ * await client.close();
+ * ```
+ */
+export function createClient(options: ClientOptions): B24Client {
+  checkClientOptions(options);
+  const clock = options.clock ?? systemClock;
+  const hooks = options.hooks ?? {};
+  const operating = createOperatingTime(clock);
+  const oauth =
+    options.oauth &&
+    createOAuthSession(
+      options.oauth,
+      (request) => pipeline.exchange(request, "oauth/token", 1),
+      clock.now,
+      (cause) => {
+        const error = new B24Error("onTokens failed", "ON_TOKENS_FAILED", false, {
+          cause,
+          secrets: pipeline.secrets(),
+        });
+        notify(hooks.onError, { method: "oauth/token", attempt: 1, error });
+      },
+    );
+  const pipeline = createPipeline({
+    transport: options.transport,
+    clock,
+    limiter: rateLimiterFor(options.rateLimit, clock),
+    operating,
+    retry: retryPolicy(options.retry),
+    timeoutMs: options.timeoutMs ?? 30_000,
+    followPortalMoves: options.followPortalMoves ?? false,
+    hooks,
+    oauth,
+    webhook: options.webhook === undefined ? undefined : parseWebhookUrl(options.webhook),
+  });
+
+  // `batch` is the chunk made into one call by batchCall, which also checked every command.
+  const sendBatch = async (
+    chunk: ReadonlyArray<readonly [string, MethodCall]>,
+    batch: MethodCall,
+    signal?: AbortSignal,
+  ): Promise<BatchOutcome[]> => {
+    const methods = chunk.map(([, call]) => call.method);
+    const { result } = await pipeline.run(batch, methods, signal);
+    const outcomes = parseBatchResult(chunk, result, { secrets: pipeline.secrets() });
+    outcomes.forEach((outcome, i) => {
+      const method = methods[i] as string;
+      if (outcome.status === "fulfilled") operating.record(method, outcome.time);
+      if (
+        outcome.status === "rejected" &&
+        outcome.reason instanceof RateLimitError &&
+        outcome.reason.retryAt
+      ) {
+        operating.hold(method, outcome.reason.retryAt);
+      }
+    });
+    return outcomes;
+  };
+
+  // One call goes out plainly, several as one batch; both share the queue of user calls.
+  const sendTyping: TypingSender = async (calls, signal) => {
+    const [only] = calls;
+    if (calls.length > 1 || !only) {
+      const chunk = calls.map((call, i) => [`t${i}`, call] as const);
+      return sendBatch(chunk, batchCall(chunk, false), signal);
+    }
+    try {
+      const { result, ...extras } = await pipeline.run(only, [only.method], signal);
+      return [{ status: "fulfilled", value: result, ...extras }];
+    } catch (reason) {
+      if (reason instanceof ApiError) return [{ status: "rejected", reason }];
+      throw reason;
+    }
+  };
+  const scheduler = createTypingScheduler({ clock, send: sendTyping, defaults: options.typing });
+
+  let closed: Promise<void> | undefined;
+  const client: B24Client = {
+    async callRaw<T>(method: string, params: Record<string, unknown> = {}, o?: CallOptions) {
+      const { signal } = checkCallOptions(o);
+      assertMethodName(method);
+      return pipeline.run<T>({ method, params }, [method], signal);
+    },
+    async call<T>(method: string, params?: Record<string, unknown>, o?: CallOptions) {
+      return (await client.callRaw<T>(method, params, o)).result;
+    },
+    async batch(calls, o) {
+      const { halt = false, signal } = checkCallOptions(o);
+      if (typeof calls !== "object" || calls === null) {
+        throw new ConfigError(
+          "calls",
+          "calls must be an array of { method, params } or an object of them by key",
+        );
+      }
+      const entries: Array<[string, MethodCall]> = Array.isArray(calls)
+        ? calls.map((call, i) => [`c${i}`, call])
+        : Object.entries(calls);
+      const keys = Array.isArray(calls)
+        ? calls.map((_, i) => String(i))
+        : entries.map(([key]) => key);
+      // Every request is built, and so every command checked, before the first is sent.
+      const requests: Array<[chunk: typeof entries, batch: MethodCall]> = [];
+      for (let start = 0; start < entries.length; start += BATCH_LIMIT) {
+        const chunk = entries.slice(start, start + BATCH_LIMIT);
+        requests.push([chunk, batchCall(chunk, halt)]);
+      }
+      const outcomes: BatchOutcome[] = [];
+      for (const [chunk, batch] of requests) {
+        const halted = halt && outcomes.some((outcome) => outcome.status !== "fulfilled");
+        if (halted) outcomes.push(...chunk.map((): BatchOutcome => ({ status: "skipped" })));
+        else outcomes.push(...(await sendBatch(chunk, batch, signal)));
+      }
+      return outcomes.map((outcome, i) => ({ key: keys[i] as string, ...outcome }));
+    },
+    async writing(dialogId, o) {
+      const { signal } = checkCallOptions(o);
+      const call = imDialogWriting(dialogId);
+      await pipeline.run(call, [call.method], signal);
+      return true;
+    },
+    typing: (dialogId, o) => scheduler.lease(dialogId, o),
+    whileTyping: (dialogId, job, o) => scheduler.whileTyping(dialogId, job, o),
+    close() {
+      closed ??= (async () => {
+        scheduler.close(new ClientClosedError());
+        await pipeline.close();
+        await options.transport.close?.();
+      })();
+      return closed;
+    },
+  };
+  return client;
+}
+
+// The options of one call: the types say so, but JavaScript callers and `any` can pass anything.
+function checkCallOptions(options: BatchOptions | undefined): BatchOptions {
+  if (options === undefined) return {};
+  need(isObject(options), "options", "an object such as { signal }", options);
+  const { signal, halt } = options;
+  need(signal === undefined || isAbortSignal(signal), "signal", "an AbortSignal", signal);
+  need(halt === undefined || typeof halt === "boolean", "halt", "true or false", halt);
+  return options;
+}

@@ -1,0 +1,140 @@
+import type { Clock } from "../async/clock.js";
+
+/**
+ * Decides when the next request may go to the portal. The in-memory
+ * {@link createLeakyBucket} is the default; a shared limiter (e.g. over Redis, for several
+ * processes behind one IP) can implement this instead.
+ *
+ * @example
+ * ```ts
+ * const shared: RateLimiter = {
+ *   acquire: (signal) => redisBucket.take(signal),
+ *   saturate: () => redisBucket.fill(),
+ * };
+ * createClient({ webhook, transport, rateLimit: shared });
+ * ```
+ */
+export interface RateLimiter {
+  /**
+   * Resolves when one request may be sent, waiting in FIFO order. An abort rejects at once
+   * with `signal.reason` and gives the place to the next waiter.
+   */
+  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional fast path: takes a slot and returns `true` when one is free right now, without
+   * queueing; `false` means "call `acquire`". Lets a caller skip preparing to wait.
+   */
+  tryAcquire?(): boolean;
+  /** The portal answered `QUERY_LIMIT_EXCEEDED`: treat its bucket as full. */
+  saturate(): void;
+}
+
+/** The portal's bucket: it fills by one per request and drains continuously. */
+export interface LeakyBucketOptions {
+  drainPerSecond: number;
+  bucketSize: number;
+}
+
+/**
+ * The portal's published limits: `standard` drains 2 requests/s with a bucket of 50,
+ * `enterprise` 5/s with 250.
+ *
+ * @example
+ * ```ts
+ * createLeakyBucket({ ...RATE_LIMIT_PRESETS.enterprise, clock: systemClock });
+ * ```
+ */
+export const RATE_LIMIT_PRESETS = {
+  standard: { drainPerSecond: 2, bucketSize: 50 },
+  enterprise: { drainPerSecond: 5, bucketSize: 250 },
+} as const satisfies Record<string, LeakyBucketOptions>;
+
+// Float rounding must not make a request that exactly fits wait another tick.
+const EPSILON = 1e-9;
+
+interface Waiter {
+  resolve(): void;
+}
+
+/**
+ * A leaky bucket that mirrors the portal's. A fresh bucket lets a full burst of
+ * `bucketSize` out at once; after that each request waits for room, FIFO.
+ *
+ * The portal counts arrivals, not departures, so network jitter can bunch requests that
+ * left evenly spaced. When the first caller has to wait, the bucket books one extra phantom
+ * request: the client then keeps the portal's counter one below its limit while it runs at
+ * full rate.
+ *
+ * @example
+ * ```ts
+ * const limiter = createLeakyBucket({ drainPerSecond: 2, bucketSize: 50, clock: systemClock });
+ * await limiter.acquire(signal);
+ * await transport.send(request, { signal, timeoutMs: 30_000 });
+ * ```
+ */
+export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }): RateLimiter {
+  const { drainPerSecond, bucketSize, clock } = options;
+  const queue: Waiter[] = [];
+  let level = 0;
+  let updatedAt = clock.now();
+  let timer: unknown;
+
+  const leak = () => {
+    const now = clock.now();
+    level = Math.max(0, level - ((now - updatedAt) * drainPerSecond) / 1000);
+    updatedAt = now;
+  };
+  const fits = () => level + 1 <= bucketSize + EPSILON;
+
+  const tryAcquire = (): boolean => {
+    leak();
+    if (queue.length > 0 || !fits()) return false;
+    level += 1;
+    return true;
+  };
+
+  const pump = () => {
+    clock.clearTimeout(timer);
+    timer = undefined;
+    leak();
+    while (queue.length > 0 && fits()) {
+      level += 1;
+      queue.shift()?.resolve();
+    }
+    if (queue.length > 0) {
+      timer = clock.setTimeout(pump, Math.ceil(((level + 1 - bucketSize) * 1000) / drainPerSecond));
+    }
+  };
+
+  return {
+    tryAcquire,
+    acquire(signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (tryAcquire()) return Promise.resolve();
+      if (queue.length === 0) level += 1;
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          queue.splice(queue.indexOf(waiter), 1);
+          // The margin was booked for this wait; the next waiter books its own.
+          if (queue.length === 0) level = Math.max(0, level - 1);
+          reject(signal?.reason);
+          pump();
+        };
+        const waiter: Waiter = {
+          resolve: () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+          },
+        };
+        queue.push(waiter);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        if (timer === undefined) pump();
+      });
+    },
+    saturate() {
+      leak();
+      level = Math.max(level, bucketSize);
+      if (queue.length > 0) pump();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import type { Clock } from "../async/clock.js";
+import type { Transport } from "../protocol/http.js";
+import { checkNumber, isFunction, isObject, need } from "../protocol/option-check.js";
+import type { TypingOptions } from "../typing/options.js";
+import type { ClientHooks } from "./hooks.js";
+import {
+  createLeakyBucket,
+  type LeakyBucketOptions,
+  RATE_LIMIT_PRESETS,
+  type RateLimiter,
+} from "./leaky-bucket.js";
+import type { OAuthOptions } from "./oauth.js";
+import type { RetryOptions } from "./retry.js";
+
+/** The options of `createClient`. Exactly one of `webhook` and `oauth` is required. */
+export interface ClientOptions {
+  /** The inbound webhook URL, `https://PORTAL/rest/USER_ID/CODE/`. */
+  webhook?: string;
+  /** An OAuth application's tokens; with `refreshToken`, `clientId` and `clientSecret` it refreshes itself. */
+  oauth?: OAuthOptions;
+  /** Sends the requests, e.g. `createFetchTransport()`. */
+  transport: Transport;
+  /**
+   * The portal's request rate limit to stay under; default `"standard"` (2/s, bucket 50),
+   * which is safe on every plan. `false` turns the limiter off; a {@link RateLimiter} replaces it.
+   */
+  rateLimit?: "standard" | "enterprise" | false | LeakyBucketOptions | RateLimiter;
+  /** Retries of transient failures; default 3 attempts in all. `false`: one attempt. */
+  retry?: false | RetryOptions;
+  /** Per attempt, passed to the transport; default 30 000 ms. */
+  timeoutMs?: number;
+  /** Re-send the same POST once to a moved portal's new address; default `false` (throw `PortalMovedError`). */
+  followPortalMoves?: boolean;
+  /** Defaults for every `typing()` / `whileTyping()` lease. */
+  typing?: TypingOptions;
+  /** Where time comes from; default the system clock. Inject a fake one in tests. */
+  clock?: Clock;
+  /** Observers that see redacted requests, answers, retries and errors. */
+  hooks?: ClientHooks;
+}
+
+/**
+ * Checks `createClient` options; a wrong one throws `ConfigError` naming it and the fix.
+ * The webhook URL and OAuth endpoint are checked where they are parsed.
+ *
+ * @example
+ * ```ts
+ * checkClientOptions({ webhook, transport, timeoutMs: -1 }); // ConfigError: "timeoutMs must be …"
+ * ```
+ */
+export function checkClientOptions(options: ClientOptions): void {
+  need(isObject(options), "options", "an object: createClient({ webhook, transport })", options);
+  const { webhook, oauth, transport, retry, hooks, clock, timeoutMs, followPortalMoves } = options;
+  need(
+    (webhook === undefined) !== (oauth === undefined),
+    "webhook",
+    "given, or oauth: one of them",
+  );
+  need(
+    oauth === undefined || isObject(oauth),
+    "oauth",
+    "{ clientEndpoint, accessToken, … }",
+    oauth,
+  );
+  need(
+    isObject(transport) && isFunction(transport.send),
+    "transport",
+    "an object with send(), e.g. createFetchTransport()",
+    transport,
+  );
+  if (timeoutMs !== undefined) checkNumber("timeoutMs", timeoutMs, { min: 0, above: true });
+  need(
+    followPortalMoves === undefined || typeof followPortalMoves === "boolean",
+    "followPortalMoves",
+    "true or false",
+    followPortalMoves,
+  );
+  need(
+    clock === undefined ||
+      (isObject(clock) &&
+        isFunction(clock.now) &&
+        isFunction(clock.setTimeout) &&
+        isFunction(clock.clearTimeout)),
+    "clock",
+    "an object with now(), setTimeout() and clearTimeout()",
+    clock,
+  );
+  need(
+    hooks === undefined ||
+      (isObject(hooks) && Object.values(hooks).every((h) => h === undefined || isFunction(h))),
+    "hooks",
+    "an object of functions",
+    hooks,
+  );
+  if (retry === undefined || retry === false) return;
+  need(isObject(retry), "retry", "false or { attempts, baseDelayMs, maxDelayMs, random }", retry);
+  const { attempts, baseDelayMs, maxDelayMs, random } = retry;
+  if (attempts !== undefined) {
+    checkNumber("retry.attempts", attempts, { min: 1, max: 100, integer: true });
+  }
+  if (baseDelayMs !== undefined) checkNumber("retry.baseDelayMs", baseDelayMs, { min: 0 });
+  if (maxDelayMs !== undefined) checkNumber("retry.maxDelayMs", maxDelayMs, { min: 0 });
+  need(
+    random === undefined || isFunction(random),
+    "retry.random",
+    "a function returning [0, 1)",
+    random,
+  );
+}
+
+/**
+ * The limiter the `rateLimit` option asks for, or `undefined` for `false`.
+ *
+ * @example
+ * ```ts
+ * rateLimiterFor("enterprise", clock); // a leaky bucket draining 5/s with a bucket of 250
+ * ```
+ */
+export function rateLimiterFor(
+  rateLimit: ClientOptions["rateLimit"],
+  clock: Clock,
+): RateLimiter | undefined {
+  if (rateLimit === false) return undefined;
+  if (isObject(rateLimit) && isFunction(rateLimit.acquire) && isFunction(rateLimit.saturate)) {
+    return rateLimit as RateLimiter;
+  }
+  const preset =
+    typeof rateLimit === "string"
+      ? RATE_LIMIT_PRESETS[rateLimit]
+      : (rateLimit ?? RATE_LIMIT_PRESETS.standard);
+  const bucket = preset as Partial<LeakyBucketOptions> | undefined;
+  need(
+    isObject(bucket) &&
+      typeof bucket.drainPerSecond === "number" &&
+      bucket.drainPerSecond > 0 &&
+      bucket.drainPerSecond < Number.POSITIVE_INFINITY &&
+      Number.isInteger(bucket.bucketSize) &&
+      (bucket.bucketSize as number) >= 1,
+    "rateLimit",
+    '"standard", "enterprise", false, { drainPerSecond > 0, bucketSize: an integer ≥ 1 } or a RateLimiter',
+  );
+  return createLeakyBucket({ ...(bucket as LeakyBucketOptions), clock });
+}

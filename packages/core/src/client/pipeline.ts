@@ -1,0 +1,272 @@
+import { createSignalGroup, type LinkedSignal, sleep, whenNotAborted } from "../async/abort.js";
+import type { Clock } from "../async/clock.js";
+import { notify } from "../async/notify.js";
+import { buildRequest } from "../protocol/build-request.js";
+import {
+  ApiError,
+  B24Error,
+  ClientClosedError,
+  PortalMovedError,
+  ProtocolError,
+  RateLimitError,
+  TransportError,
+} from "../protocol/errors.js";
+import type { HttpRequest, HttpResponse, Transport } from "../protocol/http.js";
+import type { MethodCall } from "../protocol/methods.js";
+import { parseResponse, type RestResult } from "../protocol/parse-response.js";
+import { redactRequestWith, redactResponse, secretsOf } from "../protocol/redact.js";
+import {
+  checkUrl,
+  oauthTarget,
+  type Target,
+  type WebhookTarget,
+  withSecret,
+} from "../protocol/target.js";
+import type { ClientHooks } from "./hooks.js";
+import type { RateLimiter } from "./leaky-bucket.js";
+import type { OAuthSession } from "./oauth.js";
+import type { OperatingTime } from "./operating-time.js";
+import { backoffDelay, isRetryable, type RetryPolicy } from "./retry.js";
+
+/** What the send pipeline is built from; `createClient` fills it from its options. */
+export interface PipelineParts {
+  transport: Transport;
+  clock: Clock;
+  limiter: RateLimiter | undefined;
+  operating: OperatingTime;
+  retry: RetryPolicy;
+  timeoutMs: number;
+  followPortalMoves: boolean;
+  hooks: ClientHooks;
+  /** Set for an OAuth client: its target and refresh. */
+  oauth: OAuthSession | undefined;
+  /** Set for a webhook client. */
+  webhook: WebhookTarget | undefined;
+}
+
+/** Sends method calls through operating time, rate limit, retries, refresh and portal moves. */
+export interface Pipeline {
+  /**
+   * Sends one call (a `batch` too) and parses its answer. `methods` are the REST methods
+   * whose operating-time holds apply (a batch's commands). Rejects with the signal's reason
+   * on abort and with `ClientClosedError` when closed before the call was sent.
+   */
+  run<T>(
+    call: MethodCall,
+    methods: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<RestResult<T>>;
+  /** Delivers a request with hooks and the timeout, nothing else (the token refresh). */
+  exchange(
+    request: HttpRequest,
+    method: string,
+    attempt: number,
+    signal?: AbortSignal,
+  ): Promise<HttpResponse>;
+  /** Every secret value to remove from errors and hook payloads. */
+  secrets(): string[];
+  /** Rejects calls not yet sent, then waits until every call has settled. */
+  close(): Promise<void>;
+}
+
+/**
+ * Makes the pipeline every client call goes through.
+ *
+ * @example
+ * ```ts
+ * const pipeline = createPipeline(parts);
+ * const { result } = await pipeline.run({ method: "profile", params: {} }, ["profile"], signal);
+ * ```
+ */
+export function createPipeline(parts: PipelineParts): Pipeline {
+  const { transport, clock, limiter, operating, retry, hooks, oauth } = parts;
+  let webhook = parts.webhook;
+  const tasks = createSignalGroup();
+  const running = new Set<Promise<unknown>>();
+
+  const target = (): Target => (oauth ? oauth.target : (webhook as WebhookTarget));
+  const secrets = (): string[] => (oauth ? oauth.secrets() : [(webhook as WebhookTarget).secret]);
+
+  const send = async (request: HttpRequest, signal: AbortSignal | undefined) => {
+    let response: unknown;
+    try {
+      response = await transport.send(request, { signal, timeoutMs: parts.timeoutMs });
+    } catch (error) {
+      throw transportFailure(error, request, signal, secrets());
+    }
+    return checkedResponse(response, request);
+  };
+
+  const exchange: Pipeline["exchange"] = async (request, method, attempt, signal) => {
+    // Redacting costs a quarter of a call's CPU: only done when a hook will see the result.
+    if (!hooks.onRequest && !hooks.onResponse) return send(request, signal);
+    const known = [...secrets(), ...secretsOf(request)];
+    const redacted = redactRequestWith(request, known);
+    notify(hooks.onRequest, { method, attempt, request: redacted });
+    const started = clock.now();
+    const response = await send(request, signal);
+    notify(hooks.onResponse, {
+      method,
+      attempt,
+      request: redacted,
+      response: redactResponse(response, known),
+      durationMs: clock.now() - started,
+    });
+    return response;
+  };
+
+  // Follows a move only to https (or http on loopback); the webhook code stays in the path.
+  const moveTo = (location: string | undefined, from: string): boolean => {
+    try {
+      const origin = checkUrl("location", new URL(location ?? "", from).origin, "").origin;
+      if (oauth) oauth.target = oauthTarget(`${origin}/rest/`, oauth.target.accessToken);
+      else if (webhook)
+        webhook = withSecret({ origin, userId: webhook.userId }, "secret", webhook.secret);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const attempts = async <T>(
+    call: MethodCall,
+    methods: readonly string[],
+    signal: AbortSignal | undefined,
+    // Read only when the call has to wait: most calls never create its controller.
+    wait: LinkedSignal,
+  ): Promise<RestResult<T>> => {
+    let moved = false;
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      // No new attempt (a retry, a replay after a refresh) goes out once the client closed.
+      if (tasks.aborted) throw new ClientClosedError();
+      for (const method of methods) {
+        if (operating.busy(method)) await operating.wait(method, wait.signal);
+      }
+      if (limiter && !limiter.tryAcquire?.()) {
+        // A limiter of the caller's may not honour the signal: abort and close must not hang.
+        await whenNotAborted(limiter.acquire(wait.signal), wait.signal).catch((error: unknown) => {
+          if (wait.signal.aborted) throw error;
+          fail(call, attempt, limiterFailure(error, secrets()));
+        });
+      }
+      const used = target();
+      const request = buildRequest(call, used);
+      let response: HttpResponse | undefined;
+      try {
+        response = await exchange(request, call.method, attempt, signal);
+        const result = parseResponse<T>(call, response, { secrets: secrets() });
+        operating.record(call.method, result.time);
+        return result;
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (error instanceof PortalMovedError && parts.followPortalMoves && !moved) {
+          moved = true;
+          if (moveTo(response?.headers.location, request.url)) {
+            attempt--;
+            continue;
+          }
+        }
+        if (
+          oauth?.canRefresh &&
+          !refreshed &&
+          error instanceof ApiError &&
+          /^expired_token$/i.test(error.code)
+        ) {
+          refreshed = true;
+          // The refresh is shared by every waiting call: one call's abort stops only its wait.
+          const refresh = oauth.refresh(used as typeof oauth.target);
+          await whenNotAborted(refresh, wait.signal).catch((reason: unknown) => {
+            if (wait.signal.aborted) throw reason;
+            fail(call, attempt, reason);
+          });
+          attempt--;
+          continue;
+        }
+        if (error instanceof RateLimitError) {
+          if (!/^operation_time_limit$/i.test(error.code)) limiter?.saturate();
+          else if (error.retryAt) operating.hold(call.method, error.retryAt);
+        }
+        if (!isRetryable(error) || attempt >= retry.attempts) fail(call, attempt, error);
+        const delayMs = backoffDelay(retry, attempt);
+        notify(hooks.onRetry, { method: call.method, attempt, delayMs, error: error as B24Error });
+        await sleep(clock, delayMs, wait.signal);
+      }
+    }
+  };
+
+  const fail = (call: MethodCall, attempt: number, error: unknown): never => {
+    if (error instanceof B24Error) notify(hooks.onError, { method: call.method, attempt, error });
+    throw error;
+  };
+
+  return {
+    run(call, methods, signal) {
+      if (tasks.aborted) return Promise.reject(new ClientClosedError());
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const linked = tasks.link(signal);
+      const task = attempts<never>(call, methods, signal, linked).finally(() => {
+        linked.unlink();
+        running.delete(task);
+      });
+      running.add(task);
+      return task;
+    },
+    exchange,
+    secrets,
+    async close() {
+      tasks.abortAll(new ClientClosedError());
+      while (running.size > 0) await Promise.allSettled(running);
+    },
+  };
+}
+
+// A transport of the caller's (axios, got, ky…) may throw its own error holding the request:
+// the URL with the webhook code, the body with the token, headers. Only b24im's typed errors
+// and the caller's abort reason pass as they are; anything else becomes a redacted
+// TransportError, retried and reported like a failed connection.
+function transportFailure(
+  error: unknown,
+  request: HttpRequest,
+  signal: AbortSignal | undefined,
+  known: readonly string[],
+): unknown {
+  if (error instanceof B24Error) return error;
+  // Whatever a transport rejects with on abort, the caller gets its own reason, as with fetch.
+  if (signal?.aborted) return signal.reason;
+  return new TransportError(`The transport failed: ${describeThrown(error)}`, {
+    cause: error,
+    secrets: [...known, ...secretsOf(request)],
+  });
+}
+
+// A RateLimiter of the caller's (one over Redis, say) may fail with its own error.
+function limiterFailure(error: unknown, known: readonly string[]): unknown {
+  if (error instanceof B24Error) return error;
+  return new B24Error(
+    `The rate limiter failed: ${describeThrown(error)}`,
+    "LIMITER_UNAVAILABLE",
+    true,
+    { cause: error, secrets: known },
+  );
+}
+
+// The text of something thrown; B24Error's constructor redacts it.
+function describeThrown(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  if (typeof error === "string") return error;
+  return `a thrown ${error === null ? "null" : typeof error} that is no Error`;
+}
+
+// A transport of the caller's may hand back anything; the parser needs an HttpResponse.
+function checkedResponse(response: unknown, request: HttpRequest): HttpResponse {
+  const { status, headers, body } = (response ?? {}) as Partial<HttpResponse>;
+  const valid = Number.isInteger(status) && typeof body === "string";
+  if (valid && typeof headers === "object" && headers !== null) return response as HttpResponse;
+  throw new ProtocolError(
+    "The transport's answer is no HttpResponse { status, headers, body: string }",
+    0,
+    "",
+    { secrets: secretsOf(request) },
+  );
+}

@@ -1,0 +1,70 @@
+import { B24Error } from "../protocol/errors.js";
+
+/** How failed attempts are repeated. */
+export interface RetryOptions {
+  /** Total attempts per call, the first included; default 3. `1` never retries. */
+  attempts?: number;
+  /** The backoff cap of the first retry, in ms; default 500. Doubles with each retry. */
+  baseDelayMs?: number;
+  /** No backoff is longer than this, in ms; default 30 000. */
+  maxDelayMs?: number;
+  /** A source of numbers in [0, 1) for the jitter; default `Math.random`. Inject it in tests. */
+  random?: () => number;
+}
+
+/** {@link RetryOptions} with every default filled in. */
+export type RetryPolicy = Required<RetryOptions>;
+
+/**
+ * The defaults, and what `retry: false` turns into (one attempt).
+ *
+ * @example
+ * ```ts
+ * const policy = retryPolicy({ attempts: 5 }); // { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, random: Math.random }
+ * ```
+ */
+export function retryPolicy(options: RetryOptions | false = {}): RetryPolicy {
+  const given = options === false ? { attempts: 1 } : options;
+  return {
+    attempts: 3,
+    baseDelayMs: 500,
+    maxDelayMs: 30_000,
+    random: Math.random,
+    ...definedOnly(given),
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Whether an error may go away if the same call is sent again: transport errors and
+ * timeouts, rate limits, retryable `ServerError`s and `ProtocolError`s with status ≥ 500.
+ * Validation, access and auth errors never are. The error classes decide through their
+ * `retryable` flag; anything that is no `B24Error` (an abort reason) is not retried.
+ *
+ * @example
+ * ```ts
+ * isRetryable(new TimeoutError(30_000)); // true
+ * isRetryable(apiErrorFrom({ code: "ACCESS_ERROR", status: 403, method: "m", description: "" })); // false
+ * ```
+ */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof B24Error && error.retryable;
+}
+
+/**
+ * The wait before retry number `retry` (1 for the first), exponential with full jitter:
+ * uniformly random between 0 and `min(maxDelayMs, baseDelayMs · 2^(retry−1))`, so clients
+ * that failed together do not come back together.
+ *
+ * @example
+ * ```ts
+ * backoffDelay(retryPolicy({ random: () => 0.5 }), 2); // 500 (half of 1000)
+ * ```
+ */
+export function backoffDelay(policy: RetryPolicy, retry: number): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.floor(policy.random() * cap);
+}

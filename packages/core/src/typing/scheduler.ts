@@ -1,0 +1,346 @@
+import { createSignalGroup } from "../async/abort.js";
+import type { Clock, TimerHandle } from "../async/clock.js";
+import { type DueEntry, DueQueue } from "../async/due-queue.js";
+import { notify } from "../async/notify.js";
+import { BATCH_LIMIT, type BatchOutcome } from "../protocol/batch.js";
+import { type DialogIdInput, formatDialogId, toDialogId } from "../protocol/dialog-id.js";
+import { B24Error } from "../protocol/errors.js";
+import type { MethodCall } from "../protocol/methods.js";
+import { isFunction, need } from "../protocol/option-check.js";
+import { typingCall, typingScheduleKey } from "./identity.js";
+import { Lease, type LeaseOwner, type TypingLease } from "./lease.js";
+import {
+  DEFAULT_TYPING_OPTIONS,
+  type ResolvedTypingOptions,
+  resolveTypingOptions,
+  type TypingOptions,
+} from "./options.js";
+
+/**
+ * Sends one round of typing calls — at most {@link BATCH_LIMIT}, as one `batch` request —
+ * through the client's rate limiter and retry policy, and answers one outcome per call in
+ * the same order. A rejection counts as that error for every call. `signal` aborts when the
+ * scheduler closes.
+ *
+ * @example
+ * ```ts
+ * const send: TypingSender = (calls, signal) => client.batchOutcomes(calls, { signal });
+ * ```
+ */
+export type TypingSender = (calls: MethodCall[], signal: AbortSignal) => Promise<BatchOutcome[]>;
+
+/**
+ * Keeps typing indicators alive for many dialogs with one timer and as few requests as the
+ * portal allows. See {@link createTypingScheduler}.
+ *
+ * @example
+ * ```ts
+ * const lease = scheduler.lease("chat5", { refreshMs: 500 });
+ * const answer = await scheduler.whileTyping("chat7", (signal) => generate(signal));
+ * scheduler.close();
+ * ```
+ */
+export interface TypingScheduler {
+  /** Opens a lease; throws `DialogIdError` or `ConfigError` for bad input, before anything is scheduled. */
+  lease(dialogId: DialogIdInput, options?: TypingOptions): TypingLease;
+  /** Runs `job` with a lease open; settles exactly as the job does and always releases the lease. */
+  whileTyping<T>(
+    dialogId: DialogIdInput,
+    job: (signal: AbortSignal) => Promise<T>,
+    options?: TypingOptions,
+  ): Promise<T>;
+  /** Ends every lease and aborts in-flight sends and the signals of `whileTyping` jobs with `reason`. */
+  close(reason?: unknown): void;
+}
+
+/** One (identity, dialog) typing schedule, shared by every lease on it. `due` is its next event. */
+interface Schedule extends DueEntry {
+  readonly key: string;
+  readonly dialogId: string;
+  readonly call: MethodCall;
+  readonly refreshMs: number;
+  /** Whether the first event went out; until then the schedule is never sent early. */
+  started: boolean;
+  readonly leases: Lease<Schedule>[];
+}
+
+// A refresh may go out this fraction of its interval early to share a batch with refreshes
+// due a little earlier. It then stays in that batch's phase, so dialogs leased at scattered
+// moments converge into full batches instead of one request each (with the default 20 s
+// interval: up to 2 s early, well inside the indicator's 35 s life). First events are never
+// early: a lease stopped before `initialDelayMs` must send nothing.
+const EARLY_FRACTION = 0.1;
+
+// Timers longer than 2^31 - 1 ms fire at once on most platforms; a longer wait is re-armed.
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Makes the typing scheduler a client runs `typing()` and `whileTyping()` on.
+ *
+ * - One schedule per (identity, dialog); leases on it share it, and it runs while any is open.
+ *   Its timing (`refreshMs`, `as`) is the first lease's; a later lease can only bring an
+ *   unsent first event forward.
+ * - The first event goes out at `initialDelayMs`, then one every `refreshMs`.
+ * - Everything due goes out in sends of at most {@link BATCH_LIMIT} calls, one send at a time
+ *   (the next starts when the previous settled), so a caller's own request waits behind at
+ *   most one typing send. Refreshes due within a tenth of their interval join the same send.
+ * - One pending timer for the whole scheduler, however many leases are open.
+ * - A lease ends at `maxDurationMs`, reported once through its `onError` as a `B24Error` with
+ *   code `TYPING_MAX_DURATION`.
+ * - A failed call is reported through `onError` (once per distinct handler of the schedule's
+ *   leases). A permanent error (`retryable === false`: access, validation, auth) ends that
+ *   schedule and all its leases; a transient one is retried at the next refresh. An `onError`
+ *   that throws is ignored. Nothing rejects the caller.
+ *
+ * `defaults` are checked here (a bad value throws `ConfigError` naming it, e.g.
+ * `"typing.refreshMs"`); a lease's options replace them key by key.
+ *
+ * @example
+ * ```ts
+ * const scheduler = createTypingScheduler({
+ *   clock,
+ *   send: (calls, signal) => batchOutcomes(calls, signal), // through the client's limiter
+ *   defaults: { refreshMs: 15_000 },
+ * });
+ * const lease = scheduler.lease("chat5");
+ * lease.stop();
+ * ```
+ */
+export function createTypingScheduler(o: {
+  clock: Clock;
+  send: TypingSender;
+  defaults?: TypingOptions;
+}): TypingScheduler {
+  const { clock, send } = o;
+  const defaults = resolveTypingOptions(DEFAULT_TYPING_OPTIONS, o.defaults);
+  const schedulesByKey = new Map<string, Schedule>();
+  const refreshes = new DueQueue<Schedule>();
+  const deadlines = new DueQueue<Lease<Schedule>>();
+  // The signals of in-flight sends and whileTyping jobs; close() aborts them all at once.
+  const tasks = createSignalGroup();
+  let timer: TimerHandle | undefined;
+  let timerAt = Number.POSITIVE_INFINITY;
+  let sending = false;
+
+  const owner: LeaseOwner<Schedule> = { release };
+
+  function release(lease: Lease<Schedule>): void {
+    deadlines.remove(lease);
+    if (lease.onAbort !== undefined) {
+      lease.options.signal?.removeEventListener("abort", lease.onAbort);
+      lease.onAbort = undefined;
+    }
+    const schedule = lease.schedule;
+    if (schedule === undefined) return;
+    lease.schedule = undefined;
+    const leases = schedule.leases;
+    const index = leases.indexOf(lease);
+    leases[index] = leases[leases.length - 1] as Lease<Schedule>;
+    leases.pop();
+    if (leases.length === 0) {
+      refreshes.remove(schedule);
+      schedulesByKey.delete(schedule.key);
+    }
+    arm();
+  }
+
+  function open(dialogIdInput: DialogIdInput, options: TypingOptions | undefined): Lease<Schedule> {
+    const dialogId = formatDialogId(toDialogId(dialogIdInput));
+    const resolved = resolveTypingOptions(defaults, options);
+    const signal = resolved.signal;
+    if (tasks.aborted || signal?.aborted) return new Lease(dialogId, resolved, undefined);
+    const now = clock.now();
+    const lease = new Lease(dialogId, resolved, owner);
+    join(lease, now);
+    if (resolved.maxDurationMs !== Number.POSITIVE_INFINITY) {
+      lease.due = now + resolved.maxDurationMs;
+      deadlines.push(lease);
+    }
+    if (signal !== undefined) {
+      lease.onAbort = () => lease.stop();
+      signal.addEventListener("abort", lease.onAbort, { once: true });
+    }
+    arm();
+    return lease;
+  }
+
+  // Puts the lease on its (identity, dialog) schedule, making the schedule if it is the first.
+  function join(lease: Lease<Schedule>, now: number): void {
+    const { as, initialDelayMs, refreshMs } = lease.options;
+    const key = typingScheduleKey(lease.dialogId, as);
+    const firstEventAt = now + initialDelayMs;
+    let schedule = schedulesByKey.get(key);
+    if (schedule === undefined) {
+      schedule = {
+        key,
+        dialogId: lease.dialogId,
+        call: typingCall(lease.dialogId, as, refreshMs),
+        refreshMs,
+        started: false,
+        due: firstEventAt,
+        queueIndex: -1,
+        // Made with its first lease: an array grown from empty reserves room for 17.
+        leases: [lease],
+      };
+      schedulesByKey.set(key, schedule);
+      refreshes.push(schedule);
+    } else {
+      schedule.leases.push(lease);
+      if (!schedule.started && firstEventAt < schedule.due) {
+        schedule.due = firstEventAt;
+        refreshes.push(schedule);
+      }
+    }
+    lease.schedule = schedule;
+  }
+
+  // Keeps the one timer pointed at the next thing to do: the first refresh due (unless a send
+  // is under way; the send loop picks refreshes up itself) or the first lease deadline.
+  function arm(): void {
+    if (tasks.aborted) return;
+    const refreshAt = sending
+      ? Number.POSITIVE_INFINITY
+      : (refreshes.peek()?.due ?? Number.POSITIVE_INFINITY);
+    const at = Math.min(refreshAt, deadlines.peek()?.due ?? Number.POSITIVE_INFINITY);
+    if (at === timerAt) return;
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    timerAt = at;
+    if (at === Number.POSITIVE_INFINITY) return;
+    timer = clock.setTimeout(onTimer, Math.min(Math.max(0, at - clock.now()), MAX_TIMER_MS));
+  }
+
+  function onTimer(): void {
+    timer = undefined;
+    timerAt = Number.POSITIVE_INFINITY;
+    expireLeases(clock.now());
+    if (!sending) void sendDue();
+    arm();
+  }
+
+  function expireLeases(now: number): void {
+    for (
+      let lease = deadlines.peek();
+      lease !== undefined && lease.due <= now;
+      lease = deadlines.peek()
+    ) {
+      lease.stop();
+      const { maxDurationMs, onError } = lease.options;
+      const error = new B24Error(
+        `Typing in ${lease.dialogId} stopped after maxDurationMs (${maxDurationMs} ms); stop the lease sooner or raise typing.maxDurationMs`,
+        "TYPING_MAX_DURATION",
+        false,
+      );
+      if (onError !== undefined) notify(onError, error, lease.dialogId);
+    }
+  }
+
+  // The single send loop: while refreshes are due, send them in rounds of at most BATCH_LIMIT,
+  // each after the previous settled.
+  async function sendDue(): Promise<void> {
+    sending = true;
+    try {
+      for (;;) {
+        if (tasks.aborted) return;
+        const round = takeDue(clock.now());
+        if (round.length === 0) return;
+        await sendRound(round);
+      }
+    } finally {
+      sending = false;
+      arm();
+    }
+  }
+
+  // Takes the refreshes that may go now and queues each one's next event, counted from now.
+  function takeDue(now: number): Schedule[] {
+    const round: Schedule[] = [];
+    for (
+      let next = refreshes.peek();
+      next !== undefined && round.length < BATCH_LIMIT;
+      next = refreshes.peek()
+    ) {
+      const earliest = next.started ? next.due - next.refreshMs * EARLY_FRACTION : next.due;
+      if (earliest > now) break;
+      refreshes.pop();
+      round.push(next);
+    }
+    for (const schedule of round) {
+      schedule.started = true;
+      schedule.due = now + schedule.refreshMs;
+      refreshes.push(schedule);
+    }
+    return round;
+  }
+
+  async function sendRound(round: Schedule[]): Promise<void> {
+    let outcomes: BatchOutcome[] | undefined;
+    let failure: B24Error | undefined;
+    const task = tasks.link();
+    try {
+      outcomes = await send(
+        round.map((schedule) => schedule.call),
+        task.signal,
+      );
+    } catch (error) {
+      failure = asB24Error(error);
+    } finally {
+      task.unlink();
+    }
+    if (tasks.aborted) return;
+    round.forEach((schedule, index) => {
+      // A schedule whose leases all ended while the send was out has nothing to report to.
+      if (schedulesByKey.get(schedule.key) !== schedule) return;
+      const outcome = outcomes?.[index];
+      const error = failure ?? (outcome?.status === "rejected" ? outcome.reason : undefined);
+      // A skipped or missing outcome means the call did not run: it goes again at the next refresh.
+      if (error !== undefined) fail(schedule, error);
+    });
+  }
+
+  function fail(schedule: Schedule, error: B24Error): void {
+    const leases = schedule.leases.slice();
+    const notified: Array<NonNullable<ResolvedTypingOptions["onError"]>> = [];
+    for (const lease of leases) {
+      const onError = lease.options.onError;
+      if (onError === undefined || notified.includes(onError)) continue;
+      notified.push(onError);
+      notify(onError, error, schedule.dialogId);
+    }
+    if (!error.retryable) for (const lease of leases) lease.stop();
+  }
+
+  async function whileTyping<T>(
+    dialogId: DialogIdInput,
+    job: (signal: AbortSignal) => Promise<T>,
+    options?: TypingOptions,
+  ): Promise<T> {
+    need(isFunction(job), "job", "a function (signal) => Promise: the work to type through", job);
+    const lease = open(dialogId, options);
+    const linked = tasks.link(lease.options.signal);
+    try {
+      if (linked.signal.aborted) throw linked.signal.reason;
+      return await job(linked.signal);
+    } finally {
+      linked.unlink();
+      lease.stop();
+    }
+  }
+
+  function close(reason?: unknown): void {
+    if (tasks.aborted) return;
+    tasks.abortAll(reason);
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    for (const schedule of [...schedulesByKey.values()]) {
+      for (const lease of schedule.leases.slice()) lease.stop();
+    }
+  }
+
+  return { lease: open, whileTyping, close };
+}
+
+function asB24Error(error: unknown): B24Error {
+  if (error instanceof B24Error) return error;
+  return new B24Error("Sending typing events failed", "TYPING_SEND_FAILED", true, { cause: error });
+}
