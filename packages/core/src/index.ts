@@ -2,6 +2,7 @@ export type { Deadline } from "./async/abort.js";
 export { createDeadline } from "./async/abort.js";
 export type { Clock, TimerHandle } from "./async/clock.js";
 export { systemClock } from "./async/clock.js";
+export { onAbort } from "./async/on-abort.js";
 export type {
   B24Client,
   BatchEntry,

@@ -2,6 +2,7 @@ import { TimeoutError } from "../protocol/errors.js";
 import type { HttpRequest } from "../protocol/http.js";
 import { secretsOf } from "../protocol/redact.js";
 import { type Clock, systemClock } from "./clock.js";
+import { onAbort } from "./on-abort.js";
 
 /**
  * Waits `ms` on the clock. An abort rejects at once with the signal's `reason` and clears
@@ -15,15 +16,16 @@ import { type Clock, systemClock } from "./clock.js";
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clock.clearTimeout(timer);
-      reject(signal?.reason);
-    };
     const timer = clock.setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      stop?.();
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stop =
+      signal &&
+      onAbort(signal, () => {
+        clock.clearTimeout(timer);
+        reject(signal.reason);
+      });
   });
 }
 
@@ -39,15 +41,14 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
 export function whenNotAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    const stop = onAbort(signal, () => reject(signal.reason));
     promise.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        stop();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        stop();
         reject(error);
       },
     );
@@ -99,7 +100,7 @@ export function createSignalGroup(): SignalGroup {
     link(source) {
       let controller: AbortController | undefined;
       let unlinked = false;
-      const onAbort = () => controller?.abort(source?.reason);
+      let stop: (() => void) | undefined;
       return {
         get signal() {
           if (controller) return controller.signal;
@@ -110,7 +111,8 @@ export function createSignalGroup(): SignalGroup {
           else if (ended) controller.abort(ended.reason);
           else {
             members.add(controller);
-            source?.addEventListener("abort", onAbort, { once: true });
+            const made = controller;
+            if (source) stop = onAbort(source, () => made.abort(source.reason));
           }
           return controller.signal;
         },
@@ -118,7 +120,7 @@ export function createSignalGroup(): SignalGroup {
           unlinked = true;
           if (!controller) return;
           members.delete(controller);
-          source?.removeEventListener("abort", onAbort);
+          stop?.();
         },
       };
     },
@@ -171,8 +173,7 @@ export function createDeadline(
   clock: Clock = systemClock,
 ): Deadline {
   const controller = new AbortController();
-  const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
+  const stop = signal && onAbort(signal, () => controller.abort(signal.reason));
   let timedOut = false;
   const timer = clock.setTimeout(() => {
     timedOut = true;
@@ -189,7 +190,7 @@ export function createDeadline(
     },
     clear() {
       clock.clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      stop?.();
     },
   };
 }

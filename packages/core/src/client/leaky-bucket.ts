@@ -1,4 +1,5 @@
 import type { Clock } from "../async/clock.js";
+import { onAbort } from "../async/on-abort.js";
 
 /**
  * Decides when the next request may go to the portal. The in-memory
@@ -113,21 +114,22 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
       if (tryAcquire()) return Promise.resolve();
       if (queue.length === 0) level += 1;
       return new Promise<void>((resolve, reject) => {
-        const onAbort = () => {
-          queue.splice(queue.indexOf(waiter), 1);
-          // The margin was booked for this wait; the next waiter books its own.
-          if (queue.length === 0) level = Math.max(0, level - 1);
-          reject(signal?.reason);
-          pump();
-        };
         const waiter: Waiter = {
           resolve: () => {
-            signal?.removeEventListener("abort", onAbort);
+            stop?.();
             resolve();
           },
         };
         queue.push(waiter);
-        signal?.addEventListener("abort", onAbort, { once: true });
+        const stop =
+          signal &&
+          onAbort(signal, () => {
+            queue.splice(queue.indexOf(waiter), 1);
+            // The margin was booked for this wait; the next waiter books its own.
+            if (queue.length === 0) level = Math.max(0, level - 1);
+            reject(signal.reason);
+            pump();
+          });
         if (timer === undefined) pump();
       });
     },

@@ -1,4 +1,5 @@
 import type { Clock } from "../async/clock.js";
+import { onAbort } from "../async/on-abort.js";
 import { TimeoutError } from "../protocol/errors.js";
 import type {
   HttpRequest,
@@ -143,13 +144,12 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
           () => finish(() => reject(new TimeoutError(timeoutMs))),
           timeoutMs,
         );
-        const onAbort = () => finish(() => reject(signal?.reason));
         const finish = (settle: () => void) => {
           if (clock) clock.clearTimeout(timer);
-          signal?.removeEventListener("abort", onAbort);
+          stop?.();
           settle();
         };
-        signal?.addEventListener("abort", onAbort, { once: true });
+        const stop = signal && onAbort(signal, () => finish(() => reject(signal.reason)));
         answer(exchange, responder).then(
           (response) => finish(() => resolve(response)),
           (error: unknown) => finish(() => reject(error)),

@@ -64,7 +64,8 @@ export class Lease<S> implements TypingLease, DueEntry {
   due = Number.POSITIVE_INFINITY;
   queueIndex = -1;
   schedule: S | undefined = undefined;
-  onAbort: (() => void) | undefined = undefined;
+  /** Stops listening to the lease's `signal`. */
+  stopListening: (() => void) | undefined = undefined;
 
   constructor(
     readonly dialogId: string,

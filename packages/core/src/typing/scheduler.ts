@@ -2,6 +2,7 @@ import { createSignalGroup } from "../async/abort.js";
 import type { Clock, TimerHandle } from "../async/clock.js";
 import { type DueEntry, DueQueue } from "../async/due-queue.js";
 import { notify } from "../async/notify.js";
+import { onAbort } from "../async/on-abort.js";
 import { BATCH_LIMIT, type BatchOutcome } from "../protocol/batch.js";
 import { type DialogIdInput, formatDialogId, toDialogId } from "../protocol/dialog-id.js";
 import { B24Error } from "../protocol/errors.js";
@@ -126,10 +127,8 @@ export function createTypingScheduler(o: {
 
   function release(lease: Lease<Schedule>): void {
     deadlines.remove(lease);
-    if (lease.onAbort !== undefined) {
-      lease.options.signal?.removeEventListener("abort", lease.onAbort);
-      lease.onAbort = undefined;
-    }
+    lease.stopListening?.();
+    lease.stopListening = undefined;
     const schedule = lease.schedule;
     if (schedule === undefined) return;
     lease.schedule = undefined;
@@ -156,10 +155,7 @@ export function createTypingScheduler(o: {
       lease.due = now + resolved.maxDurationMs;
       deadlines.push(lease);
     }
-    if (signal !== undefined) {
-      lease.onAbort = () => lease.stop();
-      signal.addEventListener("abort", lease.onAbort, { once: true });
-    }
+    if (signal !== undefined) lease.stopListening = onAbort(signal, () => lease.stop());
     arm();
     return lease;
   }
