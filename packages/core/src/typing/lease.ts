@@ -1,4 +1,5 @@
 import type { DueEntry } from "../async/due-queue.js";
+import { checkText, need } from "../protocol/option-check.js";
 import type { ResolvedTypingOptions } from "./options.js";
 
 // `using` needs `Symbol.dispose`, which core's ES2022 lib does not declare. This is the same
@@ -33,6 +34,20 @@ export interface TypingLease {
   readonly dialogId: string;
   /** Ends this lease; the dialog's schedule ends with the last lease on it. */
   stop(): void;
+  /**
+   * A v2 bot's lease (`as: { botId, v2: true }`) shows another status, e.g.
+   * `"IMBOT_AGENT_ACTION_SEARCHING"` ("Agent is searching…"; `undefined`: plain typing). The
+   * status belongs to the (bot, dialog) schedule, so every lease sharing it shows it too; an
+   * event with it goes out at once unless it is already shown. Does nothing once the lease
+   * ended; throws `ConfigError` for a lease of a user or a classic bot, which show no status.
+   */
+  setStatus(statusMessageCode: string | undefined): void;
+  /**
+   * Resolves once no typing event of this lease's dialog is on its way to the server. After
+   * `stop()`, await it before sending the message that should end the indicator: an event
+   * still in flight could otherwise land after the message and show the indicator again.
+   */
+  settled(): Promise<void>;
   [Symbol.dispose](): void;
 }
 
@@ -41,11 +56,17 @@ export interface TypingLease {
  *
  * @example
  * ```ts
- * const owner: LeaseOwner<Schedule> = { release: (lease) => detach(lease) };
+ * const owner: LeaseOwner<Schedule> = {
+ *   release: (lease) => detach(lease),
+ *   setStatus: (lease, code) => restate(lease, code),
+ *   settled: (lease) => sendsOf(lease),
+ * };
  * ```
  */
 export interface LeaseOwner<S> {
   release(lease: Lease<S>): void;
+  setStatus(lease: Lease<S>, statusMessageCode: string | undefined): void;
+  settled(lease: Lease<S>): Promise<void>;
 }
 
 /**
@@ -67,17 +88,38 @@ export class Lease<S> implements TypingLease, DueEntry {
   /** Stops listening to the lease's `signal`. */
   stopListening: (() => void) | undefined = undefined;
 
+  #open: boolean;
+
   constructor(
     readonly dialogId: string,
     readonly options: ResolvedTypingOptions,
-    private owner: LeaseOwner<S> | undefined,
-  ) {}
+    private readonly owner: LeaseOwner<S> | undefined,
+  ) {
+    this.#open = owner !== undefined;
+  }
 
   stop(): void {
-    const owner = this.owner;
-    if (owner === undefined) return;
-    this.owner = undefined;
-    owner.release(this);
+    if (!this.#open) return;
+    this.#open = false;
+    this.owner?.release(this);
+  }
+
+  setStatus(statusMessageCode: string | undefined): void {
+    const as = this.options.as;
+    need(
+      as !== "user" && "v2" in as,
+      "statusMessageCode",
+      "left out: only a v2 bot's lease (as: { botId, v2: true }) shows a status",
+    );
+    const code =
+      statusMessageCode === undefined
+        ? undefined
+        : checkText("statusMessageCode", statusMessageCode);
+    if (this.#open) this.owner?.setStatus(this, code);
+  }
+
+  settled(): Promise<void> {
+    return this.owner?.settled(this) ?? Promise.resolve();
   }
 
   [Symbol.dispose](): void {

@@ -204,6 +204,113 @@ describe("shared schedules", () => {
   });
 });
 
+describe("a v2 bot's status", () => {
+  const bot = { botId: 7, botToken: "t0ken", v2: true as const };
+  const codesOf = (t: ReturnType<typeof setup>) =>
+    t.sends.flatMap((s) => s.calls.map((call) => call.params.statusMessageCode ?? "typing"));
+
+  it("setStatus sends the new status at once and keeps it for later refreshes", async () => {
+    const t = setup();
+    const lease = t.scheduler.lease("chat5", {
+      ...fast,
+      as: { ...bot, statusMessageCode: "IMBOT_AGENT_ACTION_THINKING" },
+    });
+    await t.clock.advance(100);
+    lease.setStatus("IMBOT_AGENT_ACTION_SEARCHING");
+    await t.clock.advance(0);
+    expect(t.timesOf("chat5")).toEqual([0, 100]);
+    await t.clock.advance(300);
+    expect(t.timesOf("chat5")).toEqual([0, 100, 400]);
+    lease.setStatus(undefined);
+    await t.clock.advance(0);
+    expect(codesOf(t)).toEqual([
+      "IMBOT_AGENT_ACTION_THINKING",
+      "IMBOT_AGENT_ACTION_SEARCHING",
+      "IMBOT_AGENT_ACTION_SEARCHING",
+      "typing",
+    ]);
+  });
+
+  it("the same status again sends nothing; a stopped lease's setStatus does nothing", async () => {
+    const t = setup();
+    const lease = t.scheduler.lease("chat5", { ...fast, as: bot });
+    await t.clock.advance(10);
+    lease.setStatus(undefined);
+    await t.clock.advance(10);
+    expect(t.sends).toHaveLength(1);
+    lease.stop();
+    lease.setStatus("IMBOT_AGENT_ACTION_SEARCHING");
+    await t.clock.advance(1000);
+    expect(t.sends).toHaveLength(1);
+  });
+
+  it("switches the status of every lease sharing the (bot, dialog) schedule, in one event", async () => {
+    const t = setup();
+    const first = t.scheduler.lease("chat5", { ...fast, as: bot });
+    const second = t.scheduler.lease("chat5", { ...fast, as: bot });
+    await t.clock.advance(50);
+    second.setStatus("IMBOT_AGENT_ACTION_COMPOSING");
+    await t.clock.advance(0);
+    expect(codesOf(t)).toEqual(["typing", "IMBOT_AGENT_ACTION_COMPOSING"]);
+    second.stop();
+    await t.clock.advance(300);
+    expect(codesOf(t).at(-1)).toBe("IMBOT_AGENT_ACTION_COMPOSING");
+    first.stop();
+  });
+
+  it("a change while a send is out goes right after it; before the first event, it rides on it", async () => {
+    const t = setup({ latencyMs: 40 });
+    const lease = t.scheduler.lease("chat5", { ...fast, as: bot });
+    await t.clock.advance(10);
+    lease.setStatus("IMBOT_AGENT_ACTION_CHECKING");
+    await t.clock.advance(100);
+    expect(t.timesOf("chat5")).toEqual([0, 40]);
+    const late = t.scheduler.lease("chat6", { ...fast, initialDelayMs: 500, as: bot });
+    late.setStatus("IMBOT_AGENT_ACTION_READING_DOCS");
+    await t.clock.advance(1000);
+    expect(t.timesOf("chat6")[0]).toBe(610);
+    expect(t.sends.find((s) => t.dialogsOf(s).includes("chat6"))?.calls[0]?.params).toMatchObject({
+      statusMessageCode: "IMBOT_AGENT_ACTION_READING_DOCS",
+    });
+  });
+
+  it("only a v2 bot's lease has a status: ConfigError for a user's or a classic bot's", () => {
+    const t = setup();
+    for (const as of ["user", { botId: 7 }] as const) {
+      const lease = t.scheduler.lease("chat5", { ...fast, as });
+      expect(() => lease.setStatus("IMBOT_AGENT_ACTION_THINKING")).toThrow(ConfigError);
+      lease.stop();
+    }
+    const lease = t.scheduler.lease("chat5", { ...fast, as: bot });
+    expect(() => lease.setStatus("" as string)).toThrow(ConfigError);
+    lease.stop();
+  });
+});
+
+describe("settled()", () => {
+  it("resolves only once the event in flight for the lease's dialog has settled", async () => {
+    const t = setup({ latencyMs: 50 });
+    const lease = t.scheduler.lease("chat5", fast);
+    const other = t.scheduler.lease("chat6", { ...fast, initialDelayMs: 100 });
+    await t.clock.advance(10);
+    lease.stop();
+    let done = false;
+    const settled = lease.settled().then(() => {
+      done = true;
+    });
+    await t.clock.advance(30);
+    expect(done).toBe(false);
+    await t.clock.advance(20);
+    await settled;
+    expect(done).toBe(true);
+    // Nothing of chat5 is out while chat6's send is: resolves at once.
+    await t.clock.advance(60);
+    expect(t.maxInFlight()).toBe(1);
+    await lease.settled();
+    other.stop();
+  });
+});
+
 describe("batch coalescing", () => {
   it("500 dialogs leased at once go out as exactly 10 sends of 50 each round", async () => {
     const t = setup({ defaults: fast });

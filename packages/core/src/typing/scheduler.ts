@@ -14,6 +14,7 @@ import {
   DEFAULT_TYPING_OPTIONS,
   type ResolvedTypingOptions,
   resolveTypingOptions,
+  type TypingIdentity,
   type TypingOptions,
 } from "./options.js";
 
@@ -58,7 +59,9 @@ export interface TypingScheduler {
 interface Schedule extends DueEntry {
   readonly key: string;
   readonly dialogId: string;
-  readonly call: MethodCall;
+  /** Who types, as the first lease said; a v2 bot's status can change later. */
+  identity: TypingIdentity;
+  call: MethodCall;
   readonly refreshMs: number;
   /** Whether the first event went out; until then the schedule is never sent early. */
   started: boolean;
@@ -122,8 +125,35 @@ export function createTypingScheduler(o: {
   let timer: TimerHandle | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
   let sending = false;
+  // The rounds on their way to the server, with the promise that settles with each.
+  const inFlight = new Set<{ readonly round: Schedule[]; readonly sent: Promise<void> }>();
 
-  const owner: LeaseOwner<Schedule> = { release };
+  const owner: LeaseOwner<Schedule> = { release, setStatus, settled };
+
+  function setStatus(lease: Lease<Schedule>, statusMessageCode: string | undefined): void {
+    const schedule = lease.schedule;
+    const identity = schedule?.identity;
+    if (schedule === undefined || identity === "user" || !(identity && "v2" in identity)) return;
+    if (identity.statusMessageCode === statusMessageCode) return;
+    const { statusMessageCode: _old, ...rest } = identity;
+    schedule.identity = statusMessageCode === undefined ? rest : { ...rest, statusMessageCode };
+    schedule.call = typingCall(schedule.dialogId, schedule.identity, schedule.refreshMs);
+    // Shown at once: a started schedule's next event becomes due now. An unsent first event
+    // keeps its initialDelayMs and simply carries the new status.
+    if (schedule.started) {
+      schedule.due = clock.now();
+      refreshes.push(schedule);
+      arm();
+    }
+  }
+
+  function settled(lease: Lease<Schedule>): Promise<void> {
+    const key = typingScheduleKey(lease.dialogId, lease.options.as);
+    const sends = [...inFlight]
+      .filter(({ round }) => round.some((schedule) => schedule.key === key))
+      .map(({ sent }) => sent);
+    return Promise.all(sends).then(() => undefined);
+  }
 
   function release(lease: Lease<Schedule>): void {
     deadlines.remove(lease);
@@ -170,6 +200,7 @@ export function createTypingScheduler(o: {
       schedule = {
         key,
         dialogId: lease.dialogId,
+        identity: as,
         call: typingCall(lease.dialogId, as, refreshMs),
         refreshMs,
         started: false,
@@ -240,7 +271,14 @@ export function createTypingScheduler(o: {
         if (tasks.aborted) return;
         const round = takeDue(clock.now());
         if (round.length === 0) return;
-        await sendRound(round);
+        const sent = sendRound(round);
+        const entry = { round, sent };
+        inFlight.add(entry);
+        try {
+          await sent;
+        } finally {
+          inFlight.delete(entry);
+        }
       }
     } finally {
       sending = false;
