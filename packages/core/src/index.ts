@@ -1,5 +1,5 @@
 export type { Deadline } from "./async/abort.js";
-export { createDeadline } from "./async/abort.js";
+export { createDeadline, sleep } from "./async/abort.js";
 export type { Clock, TimerHandle } from "./async/clock.js";
 export { systemClock } from "./async/clock.js";
 export { onAbort } from "./async/on-abort.js";
@@ -59,6 +59,14 @@ export {
   imbotV2InputActionNotify,
   imDialogWriting,
 } from "./protocol/methods.js";
+export {
+  checkNumber,
+  checkText,
+  isAbortSignal,
+  isFunction,
+  isObject,
+  need,
+} from "./protocol/option-check.js";
 export type { RestResult, RestTime } from "./protocol/parse-response.js";
 export { parseResponse } from "./protocol/parse-response.js";
 export { encodePhpQuery } from "./protocol/php-query.js";

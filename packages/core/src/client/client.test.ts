@@ -605,6 +605,15 @@ describe("input checks", () => {
     expect(error).toMatchObject({ retryable: false });
   });
 
+  it("tells how it authenticates: webhook or oauth", () => {
+    expect(setup().client.auth).toBe("webhook");
+    const app = setup({
+      webhook: undefined,
+      oauth: { clientEndpoint: "https://x.bitrix24.ru/rest/", accessToken: "t0ken" },
+    });
+    expect(app.client.auth).toBe("oauth");
+  });
+
   it("callRaw returns the envelope", async () => {
     const { transport, client } = setup();
     transport.enqueue(jsonResponse({ result: [1], next: 50, total: 99, time: { operating: 1 } }));

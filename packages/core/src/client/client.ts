@@ -46,6 +46,8 @@ export type BatchResult = BatchEntry[];
  * OAuth refresh and typing indicators built in. Made by {@link createClient}.
  */
 export interface B24Client {
+  /** How the client authenticates: an inbound webhook or an OAuth application's tokens. */
+  readonly auth: "webhook" | "oauth";
   /** Calls a REST method and resolves with its `result`. */
   call<T = unknown>(
     method: string,
@@ -170,6 +172,7 @@ export function createClient(options: ClientOptions): B24Client {
 
   let closed: Promise<void> | undefined;
   const client: B24Client = {
+    auth: options.oauth ? "oauth" : "webhook",
     async callRaw<T>(method: string, params: Record<string, unknown> = {}, o?: CallOptions) {
       const { signal } = checkCallOptions(o);
       assertMethodName(method);

@@ -1,0 +1,83 @@
+import {
+  type B24Client,
+  type Clock,
+  checkNumber,
+  checkText,
+  isFunction,
+  isObject,
+  need,
+} from "@b24im/core";
+import type { BotEvent } from "./events/types.js";
+
+/**
+ * Options of {@link createBot}.
+ *
+ * @example
+ * ```ts
+ * const options: BotOptions = { client, botId: 456, botToken: process.env.BOT_TOKEN, onError: console.error };
+ * ```
+ */
+export interface BotOptions {
+  /** Auth, rate limit, retries and typing come from the client. */
+  client: B24Client;
+  /** The bot's id (`imbot.v2.Bot.register` answers it). */
+  botId: number;
+  /** Required when the client uses a webhook (every `imbot.v2` call then sends it); not with OAuth. */
+  botToken?: string;
+  /** Webhook mode: the only top-level `auth[application_token]` accepted. Without it every event gets 401. */
+  applicationToken?: string;
+  /**
+   * Receives what went wrong: a handler's throw (with its event), a failed poll, a failed
+   * typing event. Default: one line on `console.error`. Never given a secret by the bot.
+   */
+  onError?: (error: unknown, event?: BotEvent) => void;
+  /** Most events handled at once (each dialog's events still run in order). Default 8. */
+  concurrency?: number;
+  /** FETCH mode: events asked for per poll, 1–1000. Default 100. */
+  pollLimit?: number;
+  /** FETCH mode: the pause after a poll that brought nothing new, in ms. Default 10 000 (the platform asks for 5–30 s). */
+  idlePauseMs?: number;
+  /** Where timers come from; inject a fake clock in tests. Default core's `systemClock`. */
+  clock?: Clock;
+}
+
+/**
+ * Checks {@link BotOptions}: a bad one throws `ConfigError` naming it, never quoting a token.
+ *
+ * @example
+ * ```ts
+ * checkBotOptions({ client, botId: 0 }); // ConfigError: botId must be …
+ * ```
+ */
+export function checkBotOptions(options: BotOptions): void {
+  need(isObject(options), "options", "an object: createBot({ client, botId, botToken })", options);
+  const { client, botId, botToken, applicationToken, onError, clock } = options;
+  need(
+    isObject(client) && isFunction(client.call) && isFunction(client.typing),
+    "client",
+    "a client made by createClient() of @b24im/core",
+  );
+  checkNumber("botId", botId, { min: 1, integer: true });
+  if (botToken !== undefined) checkText("botToken", botToken);
+  need(
+    botToken !== undefined || client.auth !== "webhook",
+    "botToken",
+    "given: the client uses a webhook, and every imbot.v2 call over a webhook needs the bot's botToken (the one chosen at registration)",
+  );
+  if (applicationToken !== undefined) checkText("applicationToken", applicationToken);
+  need(onError === undefined || isFunction(onError), "onError", "a function", onError);
+  if (options.concurrency !== undefined) {
+    checkNumber("concurrency", options.concurrency, { min: 1, max: 1000, integer: true });
+  }
+  if (options.pollLimit !== undefined) {
+    checkNumber("pollLimit", options.pollLimit, { min: 1, max: 1000, integer: true });
+  }
+  if (options.idlePauseMs !== undefined) {
+    checkNumber("idlePauseMs", options.idlePauseMs, { min: 100, max: 300_000 });
+  }
+  need(
+    clock === undefined || (isObject(clock) && isFunction(clock.now)),
+    "clock",
+    "a Clock { now, setTimeout, clearTimeout }",
+  );
+}

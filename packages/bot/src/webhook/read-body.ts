@@ -1,0 +1,43 @@
+/** A body as text, or the status that refuses it: 413 too large, 400 broken off. */
+export type BodyText = { text: string } | { refused: 400 | 413 };
+
+/**
+ * Reads a request's body as UTF-8 text, refusing one longer than `maxBytes` — checked on the
+ * declared `Content-Length` first and on the bytes as they arrive, so an oversized body is
+ * never held whole.
+ *
+ * @example
+ * ```ts
+ * const body = await readBody(request, 1_048_576);
+ * if ("refused" in body) return new Response(null, { status: body.refused });
+ * ```
+ */
+export async function readBody(request: Request, maxBytes: number): Promise<BodyText> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) return { refused: 413 };
+  if (request.body === null) return { text: "" };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.byteLength;
+      if (length > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return { refused: 413 };
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return { refused: 400 };
+  }
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { text: new TextDecoder().decode(bytes) };
+}
