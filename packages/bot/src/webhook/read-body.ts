@@ -1,3 +1,5 @@
+import { joinBytes } from "./bytes.js";
+
 /** A body as text, or the status that refuses it: 413 too large, 400 broken off. */
 export type BodyText = { text: string } | { refused: 400 | 413 };
 
@@ -33,11 +35,5 @@ export async function readBody(request: Request, maxBytes: number): Promise<Body
   } catch {
     return { refused: 400 };
   }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return { text: new TextDecoder().decode(bytes) };
+  return { text: new TextDecoder().decode(joinBytes(chunks, length)) };
 }

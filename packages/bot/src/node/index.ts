@@ -1,0 +1,2 @@
+export type { FetchHandler, NodeRequestLike, NodeResponseLike } from "./node-listener.js";
+export { nodeListener } from "./node-listener.js";
