@@ -1,3 +1,4 @@
+import { BotPlatform } from "./bot-platform.js";
 import type { EmulatorCounters, EmulatorOptions, EmulatorState } from "./emulator-types.js";
 import { FaultQueue } from "./faults.js";
 import type { LeakyBucket } from "./leaky-bucket.js";
@@ -31,6 +32,7 @@ export class EmulatorCore {
   readonly now: () => number;
   readonly portal: PortalModel;
   readonly view: TypingView;
+  readonly bots: BotPlatform;
   readonly oauth: OAuthServer;
   readonly faults = new FaultQueue();
   readonly log: RequestLog;
@@ -46,6 +48,7 @@ export class EmulatorCore {
     this.now = options.now ?? Date.now;
     this.portal = new PortalModel(options.seed ?? defaultSeed());
     this.view = new TypingView(this.portal, this.now);
+    this.bots = new BotPlatform(this.portal, { now: this.now });
     this.oauth = new OAuthServer(this.portal, {
       accessTokenTtlMs: options.accessTokenTtlMs ?? 3_600_000,
       now: this.now,
@@ -60,6 +63,7 @@ export class EmulatorCore {
     this.runner = new MethodRunner({
       portal: this.portal,
       view: this.view,
+      bots: this.bots,
       operating: this.operating,
       typingTtlMs: options.typingTtlMs ?? 35_000,
       processingMs,
@@ -96,6 +100,7 @@ export class EmulatorCore {
     this.log.clear();
     Object.assign(this.counters, zeroCounters());
     this.view.reset();
+    this.bots.resetEvents();
     this.bucket?.clear();
     this.operating.clear();
     this.faults.clear();

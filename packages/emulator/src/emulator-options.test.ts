@@ -21,6 +21,17 @@ describe("startEmulator options", () => {
     [{ movedTo: "new.bitrix24.ru" }, "movedTo", TypeError],
     [{ logLimit: 1.5 }, "logLimit", RangeError],
     [{ now: 5 }, "now", TypeError],
+    [{ seed: { users: [], bots: [{ id: 9, type: "robot" }] } }, "seed.bots\\[0\\].type", TypeError],
+    [
+      { seed: { users: [], bots: [{ id: 9, eventMode: "push" }] } },
+      "seed.bots\\[0\\].eventMode",
+      TypeError,
+    ],
+    [
+      { seed: { users: [], bots: [{ id: 9, eventMode: "webhook" }] } },
+      "seed.bots\\[0\\].webhookUrl",
+      TypeError,
+    ],
   ])("rejects %j, naming options.%s", async (options, option, errorClass) => {
     const error = await startEmulator(options as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(errorClass);

@@ -81,4 +81,11 @@ export interface Emulator {
   reset(): void;
   /** Ends every socket (keep-alive, event streams, hung requests) and stops listening. */
   close(): Promise<void>;
+  /**
+   * The token this emulator signs bot `botId`'s webhook events with: their top-level
+   * `auth[application_token]`. Random per emulator, the same for a bot all along (until its
+   * `botToken` is rotated through `imbot.v2.Bot.update`, as on the platform). Throws for an id
+   * that was never a bot.
+   */
+  applicationToken(botId: number): string;
 }

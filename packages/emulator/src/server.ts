@@ -122,6 +122,11 @@ export async function startEmulator(given?: EmulatorOptions): Promise<Emulator> 
       return { ...core.counters };
     },
     reset: () => core.reset(),
+    applicationToken(botId: number): string {
+      const bot = core.bots.registry.getEvenRemoved(botId);
+      if (bot === undefined) throw new Error(`No bot ${botId} is registered`);
+      return core.bots.registry.applicationToken(bot);
+    },
     close(): Promise<void> {
       closing ??= new Promise((resolve) => {
         core.close();

@@ -57,6 +57,7 @@ describe("recipient view", () => {
         senderName: "Boris Petrov",
         since: expect.any(Number),
         expiresAt: expect.any(Number),
+        text: "Boris Petrov is typing…",
       },
     ]);
     expect(state.counters.requests).toBe(1);

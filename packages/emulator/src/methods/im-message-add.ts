@@ -21,6 +21,6 @@ export const imMessageAdd: RestMethod = {
     if (text === undefined || text.trim() === "") {
       throw new RestError(400, "MESSAGE_EMPTY", "Message text can't be empty");
     }
-    return view.addMessage(portal.dialogFor(caller.userId, dialogId), caller.userId, text);
+    return view.addMessage(portal.dialogFor(caller.userId, dialogId), caller.userId, text).id;
   },
 };
