@@ -1,8 +1,16 @@
 import { BotEventQueue, type EventPage } from "./bot-event-queue.js";
-import { botObject } from "./bot-objects.js";
+import {
+  botObject,
+  chatObject,
+  messageObject,
+  PORTAL_LANGUAGE,
+  userObject,
+} from "./bot-objects.js";
 import { BotRegistry, type V2Bot } from "./bot-registry.js";
-import type { PortalModel } from "./portal-model.js";
+import { mentionsBot } from "./mentions.js";
+import type { Dialog, PortalModel } from "./portal-model.js";
 import { portalDate } from "./time-envelope.js";
+import type { ViewMessage } from "./typing-view.js";
 
 /** An event for one bot, before its `bot` object is added in the shape of the bot's mode. */
 export interface BotEventDraft {
@@ -65,6 +73,40 @@ export class BotPlatform {
       date: portalDate(this.options.now()),
       data: { bot: botObject(bot, this.portal), ...event.data },
     });
+  }
+
+  /**
+   * A person's message in `dialog` becomes `ONIMBOTV2MESSAGEADD` for every bot that would see
+   * it: the bot of a private dialog; in a group chat a `supervisor` or `personal` member bot
+   * always, any other member bot when mentioned. A bot's own message reaches no bot.
+   */
+  messageAdded(dialog: Dialog, message: ViewMessage): void {
+    const authorId = message.authorId;
+    if (this.registry.isBot(authorId)) return;
+    for (const memberId of dialog.members) {
+      if (memberId === authorId) continue;
+      const bot = this.registry.get(memberId);
+      if (bot === undefined) continue;
+      const seesAll =
+        dialog.kind === "private" || bot.type === "supervisor" || bot.type === "personal";
+      if (
+        !seesAll &&
+        !mentionsBot(message.text, { id: bot.id, name: this.portal.userName(bot.id) })
+      ) {
+        continue;
+      }
+      bot.users.add(authorId);
+      this.emit(bot, {
+        type: "ONIMBOTV2MESSAGEADD",
+        data: {
+          message: messageObject(message, dialog),
+          chat: chatObject(dialog, bot.id),
+          user: userObject(authorId, this.portal, this.registry),
+          language: PORTAL_LANGUAGE,
+        },
+        userId: authorId,
+      });
+    }
   }
 
   /** `imbot.v2.Event.get` for a bot: acknowledge below `offset`, return up to `limit`. */

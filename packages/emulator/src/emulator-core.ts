@@ -93,7 +93,17 @@ export class EmulatorCore {
   }
 
   state(): EmulatorState {
-    return { now: this.now(), dialogs: this.view.dialogs(), counters: { ...this.counters } };
+    const users = [...this.portal.users.keys()].map((id) => ({
+      id,
+      name: this.portal.userName(id),
+      bot: this.portal.bots.has(id),
+    }));
+    return {
+      now: this.now(),
+      users,
+      dialogs: this.view.dialogs(),
+      counters: { ...this.counters },
+    };
   }
 
   reset(): void {

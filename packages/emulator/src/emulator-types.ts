@@ -1,6 +1,7 @@
 import type { Faults } from "./faults.js";
 import type { OAuthControl } from "./oauth.js";
 import type { RequestLogEntry } from "./request-log.js";
+import type { SayOptions } from "./say.js";
 import type { EmulatorSeed } from "./seed.js";
 import type { DialogState, TypingStat } from "./typing-view.js";
 
@@ -57,6 +58,8 @@ export interface EmulatorCounters {
 export interface EmulatorState {
   /** The emulator's clock when the state was taken (ms since the epoch). */
   now: number;
+  /** Every user of the portal, bots included (`bot: true`). */
+  users: { id: number; name: string; bot: boolean }[];
   dialogs: DialogState[];
   counters: EmulatorCounters;
 }
@@ -88,4 +91,12 @@ export interface Emulator {
    * that was never a bot.
    */
   applicationToken(botId: number): string;
+  /**
+   * A person writes: `from` posts `text` in `dialogId` as they would write it (`"chat1"`, or
+   * the other user's or bot's id for a private dialog). The message is shown, ends the
+   * writer's typing line there, and becomes `ONIMBOTV2MESSAGEADD` for every bot that would see
+   * it. Returns the new message's id. Throws a `TypeError` for malformed options, an `Error`
+   * when `from` cannot write there.
+   */
+  say(options: SayOptions): number;
 }
