@@ -13,6 +13,8 @@ import { defaultSeed } from "./seed.js";
 import { type RestTime, restTime } from "./time-envelope.js";
 import { TrackedTimers } from "./tracked-timers.js";
 import { TypingView } from "./typing-view.js";
+import { WebhookSender } from "./webhook-delivery.js";
+import { webhookEventBody } from "./webhook-event.js";
 
 function zeroCounters(): EmulatorCounters {
   return { requests: 0, ok: 0, rejected503: 0, rejected429: 0, errors: 0 };
@@ -41,6 +43,7 @@ export class EmulatorCore {
   readonly operating: OperatingTime;
   readonly timers = new TrackedTimers();
   readonly runner: MethodRunner;
+  readonly webhooks: WebhookSender;
   /** The caller of each webhook code, built once so the hot path allocates none. */
   readonly webhookCallers = new Map<string, Caller>();
 
@@ -53,6 +56,15 @@ export class EmulatorCore {
       accessTokenTtlMs: options.accessTokenTtlMs ?? 3_600_000,
       now: this.now,
       baseUrl,
+    });
+    this.webhooks = new WebhookSender({
+      now: this.now,
+      timeoutMs: options.webhookTimeoutMs ?? 10_000,
+    });
+    const deps = { registry: this.bots.registry, oauth: this.oauth, now: this.now, baseUrl };
+    this.bots.onWebhookEvent((bot, event) => {
+      if (bot.webhookUrl === undefined) return;
+      this.webhooks.send(bot.id, bot.webhookUrl, event.type, webhookEventBody(bot, event, deps));
     });
     this.log = new RequestLog(options.logLimit ?? 1000);
     this.bucket = leakyBucketFor(options.rateLimit);
@@ -111,12 +123,14 @@ export class EmulatorCore {
     Object.assign(this.counters, zeroCounters());
     this.view.reset();
     this.bots.resetEvents();
+    this.webhooks.clearRecords();
     this.bucket?.clear();
     this.operating.clear();
     this.faults.clear();
   }
 
   close(): void {
+    this.webhooks.close();
     this.timers.clear();
     this.view.close();
   }

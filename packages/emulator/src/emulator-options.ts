@@ -47,7 +47,12 @@ export function checkEmulatorOptions(options: unknown): EmulatorOptions {
   );
   for (const [index, bot] of (o.seed?.bots ?? []).entries()) checkSeedBot(bot, index);
   checkRateLimit(o.rateLimit);
-  for (const key of ["operatingBudgetSeconds", "typingTtlMs", "accessTokenTtlMs"] as const) {
+  for (const key of [
+    "operatingBudgetSeconds",
+    "typingTtlMs",
+    "accessTokenTtlMs",
+    "webhookTimeoutMs",
+  ] as const) {
     range(o[key] === undefined || isPositive(o[key]), key, "a finite number > 0", o[key]);
   }
   need(

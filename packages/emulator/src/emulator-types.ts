@@ -4,6 +4,7 @@ import type { RequestLogEntry } from "./request-log.js";
 import type { SayOptions } from "./say.js";
 import type { EmulatorSeed } from "./seed.js";
 import type { DialogState, TypingStat } from "./typing-view.js";
+import type { WebhookDelivery } from "./webhook-delivery.js";
 
 /** The request-rate limit: off, the cloud tariffs, or a custom leaky bucket. */
 export type RateLimit =
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
   movedTo?: string;
   /** Size of the request log ring buffer; default 1000. */
   logLimit?: number;
+  /** How long one webhook-mode bot event POST may take, answer included; default 10 000. */
+  webhookTimeoutMs?: number;
   /**
    * The clock (ms since the epoch) for limits, tokens and timestamps; default `Date.now`.
    * Lets tests move time without sleeping. Typing expiry still uses real timers.
@@ -99,4 +102,12 @@ export interface Emulator {
    * when `from` cannot write there.
    */
   say(options: SayOptions): number;
+  /**
+   * The outcome of each webhook POST to a webhook-mode bot (the last 1,000, oldest first):
+   * the handler's `status`, or an `error` such as `"timeout"` or `"ECONNREFUSED"`. No POST is
+   * retried, as on the platform.
+   */
+  readonly deliveries: readonly WebhookDelivery[];
+  /** Resolves once no webhook POST is queued or under way. */
+  deliveriesSettled(): Promise<void>;
 }

@@ -31,3 +31,4 @@ export type {
   ViewEvent,
   ViewMessage,
 } from "./typing-view.js";
+export type { WebhookDelivery } from "./webhook-delivery.js";

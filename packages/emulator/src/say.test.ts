@@ -33,6 +33,7 @@ interface Event {
   eventId: number;
   type: string;
   date: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the documented event shape.
   data: Record<string, any>;
 }
 

@@ -153,6 +153,10 @@ export async function startEmulator(given?: EmulatorOptions): Promise<Emulator> 
     },
     reset: () => core.reset(),
     say: (options) => say(core, options),
+    get deliveries() {
+      return core.webhooks.records();
+    },
+    deliveriesSettled: () => core.webhooks.settled(),
     applicationToken(botId: number): string {
       const bot = core.bots.registry.getEvenRemoved(botId);
       if (bot === undefined) throw new Error(`No bot ${botId} is registered`);
