@@ -141,7 +141,7 @@ describe("webhook delivery", () => {
   it("hands the bot OAuth tokens it can answer with, no botToken needed", async () => {
     emulator.say({ from: 1, dialogId: "100", text: "answer me" });
     await emulator.deliveriesSettled();
-    const { data } = handler.received[0]?.body;
+    const { data } = (handler.received[0] as Received).body;
     const answer = await postJson(`${data.bot.auth.client_endpoint}imbot.v2.Chat.Message.send`, {
       auth: data.bot.auth.access_token,
       botId: Number(data.bot.id),
