@@ -8,6 +8,7 @@ import { OAuthServer } from "./oauth.js";
 import { OperatingTime } from "./operating-time.js";
 import { PortalModel } from "./portal-model.js";
 import { leakyBucketFor } from "./rate-limits.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./request-body.js";
 import { RequestLog, type RequestLogEntry } from "./request-log.js";
 import { defaultSeed } from "./seed.js";
 import { type RestTime, restTime } from "./time-envelope.js";
@@ -46,9 +47,12 @@ export class EmulatorCore {
   readonly webhooks: WebhookSender;
   /** The caller of each webhook code, built once so the hot path allocates none. */
   readonly webhookCallers = new Map<string, Caller>();
+  /** The largest request body read; a larger one is answered 413. */
+  readonly maxBodyBytes: number;
 
   constructor(options: EmulatorOptions, baseUrl: () => string) {
     this.now = options.now ?? Date.now;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.portal = new PortalModel(options.seed ?? defaultSeed());
     this.view = new TypingView(this.portal, this.now);
     this.bots = new BotPlatform(this.portal, { now: this.now });

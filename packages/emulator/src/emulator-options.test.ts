@@ -20,6 +20,8 @@ describe("startEmulator options", () => {
     [{ processingMs: { profile: -1 } }, "processingMs", TypeError],
     [{ movedTo: "new.bitrix24.ru" }, "movedTo", TypeError],
     [{ logLimit: 1.5 }, "logLimit", RangeError],
+    [{ maxBodyBytes: 0 }, "maxBodyBytes", RangeError],
+    [{ webhookTimeoutMs: "5s" }, "webhookTimeoutMs", TypeError],
     [{ now: 5 }, "now", TypeError],
     [{ seed: { users: [], bots: [{ id: 9, type: "robot" }] } }, "seed.bots\\[0\\].type", TypeError],
     [

@@ -72,6 +72,12 @@ export function checkEmulatorOptions(options: unknown): EmulatorOptions {
     o.movedTo,
   );
   range(
+    o.maxBodyBytes === undefined || isInteger(o.maxBodyBytes, 1, Number.MAX_SAFE_INTEGER),
+    "maxBodyBytes",
+    "an integer ≥ 1",
+    o.maxBodyBytes,
+  );
+  range(
     o.logLimit === undefined || isInteger(o.logLimit, 0, Number.MAX_SAFE_INTEGER),
     "logLimit",
     "an integer ≥ 0",

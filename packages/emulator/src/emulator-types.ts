@@ -37,6 +37,12 @@ export interface EmulatorOptions {
   movedTo?: string;
   /** Size of the request log ring buffer; default 1000. */
   logLimit?: number;
+  /**
+   * The largest request body the emulator reads, in bytes; a larger one is answered 413
+   * `REQUEST_ENTITY_TOO_LARGE` and its connection closed, as a portal's web server would.
+   * Default 8 MiB.
+   */
+  maxBodyBytes?: number;
   /** How long one webhook-mode bot event POST may take, answer included; default 10 000. */
   webhookTimeoutMs?: number;
   /**

@@ -5,6 +5,7 @@ import type { Fault } from "./faults.js";
 import { sendJson, sendProxyErrorPage } from "./http-answers.js";
 import type { Caller } from "./methods/rest-method.js";
 import type { Params } from "./php-query.js";
+import { BodyTooLargeError, readBody } from "./request-body.js";
 import { type RequestLogEntry, redactPath } from "./request-log.js";
 import { readParams } from "./request-params.js";
 import { methodNotFoundError, RestError, wrongAuthError } from "./rest-error.js";
@@ -57,16 +58,50 @@ export function requestEntry(
   return { at, httpMethod: req.method ?? "GET", path, method, status: 0 };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      if (chunks.length === 0) resolve("");
-      else resolve(chunks.length === 1 ? String(chunks[0]) : Buffer.concat(chunks).toString());
-    });
-    req.on("error", reject);
+// The rest of a refused body is never read: the answer goes out, the client gets a moment to
+// read it, then the connection is cut (a client still sending would otherwise hold it open).
+function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  res.once("finish", () => {
+    const socket = req.socket;
+    const timer = setTimeout(() => socket.destroy(), 1_000);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
   });
+}
+
+/**
+ * Reads the request's parameters (query and body), or answers for it: 413 with an error
+ * envelope for a body past `maxBodyBytes` (the connection is closed after it, the rest of the
+ * body never read into memory), nothing for a client that went away mid-body.
+ */
+async function readRequestParams(
+  core: EmulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: RequestLogEntry,
+  query: string,
+): Promise<Params | undefined> {
+  let body: string;
+  try {
+    body = await readBody(req, core.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      res.setHeader("connection", "close");
+      closeAfterAnswer(req, res);
+      const description = `The request body is larger than ${error.limitBytes} bytes`;
+      answer(core, res, entry, 413, {
+        error: "REQUEST_ENTITY_TOO_LARGE",
+        error_description: description,
+        time: core.plainTime(entry.at),
+      });
+    } else {
+      entry.error = "aborted";
+      core.record(entry);
+      res.destroy();
+    }
+    return undefined;
+  }
+  return readParams(query, body, req.headers["content-type"]);
 }
 
 function answer(
@@ -174,7 +209,8 @@ export async function handleRest(
   const route = parseRestPath(pathname);
   const method = route?.method ?? "";
   const entry = requestEntry(req, startMs, redactPath(pathname), method);
-  const params = readParams(query, await readBody(req), req.headers["content-type"]);
+  const params = await readRequestParams(core, req, res, entry, query);
+  if (params === undefined) return;
   const lowerMethod = method.toLowerCase();
   const fault = core.faults.take(lowerMethod);
   const shown =
@@ -223,7 +259,8 @@ export async function handleTokenRefresh(
   query: string,
 ): Promise<void> {
   const entry = requestEntry(req, core.now(), pathname, "oauth.token");
-  const params = readParams(query, await readBody(req), req.headers["content-type"]);
+  const params = await readRequestParams(core, req, res, entry, query);
+  if (params === undefined) return;
   const fault = core.faults.take("oauth.token");
   const shown =
     fault === undefined ? "continue" : await showFault(core, fault, req, res, entry, {});
