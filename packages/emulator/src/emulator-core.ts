@@ -9,7 +9,7 @@ import { OperatingTime } from "./operating-time.js";
 import { PortalModel } from "./portal-model.js";
 import { leakyBucketFor } from "./rate-limits.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./request-body.js";
-import { RequestLog, type RequestLogEntry } from "./request-log.js";
+import { RequestLog, type RequestLogEntry, redactMethod, redactPath } from "./request-log.js";
 import { defaultSeed } from "./seed.js";
 import { type RestTime, restTime } from "./time-envelope.js";
 import { TrackedTimers } from "./tracked-timers.js";
@@ -91,8 +91,14 @@ export class EmulatorCore {
     }
   }
 
+  /** A request path as the log may show it: never a webhook code, whatever the path's form. */
+  loggedPath(pathname: string): string {
+    return redactPath(pathname, this.portal.webhooks.keys());
+  }
+
   /** Logs a finished request and counts it by its status. */
   record(entry: RequestLogEntry): void {
+    entry.method = redactMethod(entry.method, this.portal.webhooks.keys());
     const counters = this.counters;
     counters.requests++;
     if (entry.status >= 200 && entry.status < 300) counters.ok++;

@@ -6,7 +6,7 @@ import { sendJson, sendProxyErrorPage } from "./http-answers.js";
 import type { Caller } from "./methods/rest-method.js";
 import type { Params } from "./php-query.js";
 import { BodyTooLargeError, readBody } from "./request-body.js";
-import { type RequestLogEntry, redactPath } from "./request-log.js";
+import type { RequestLogEntry } from "./request-log.js";
 import { readParams } from "./request-params.js";
 import { methodNotFoundError, RestError, wrongAuthError } from "./rest-error.js";
 import type { RestTime } from "./time-envelope.js";
@@ -46,7 +46,7 @@ export function parseRestPath(pathname: string): RestRoute | undefined {
  *
  * @example
  * ```ts
- * const entry = requestEntry(req, core.now(), redactPath(pathname), "server.time");
+ * const entry = requestEntry(req, core.now(), core.loggedPath(pathname), "server.time");
  * ```
  */
 export function requestEntry(
@@ -208,7 +208,7 @@ export async function handleRest(
   const startMs = core.now();
   const route = parseRestPath(pathname);
   const method = route?.method ?? "";
-  const entry = requestEntry(req, startMs, redactPath(pathname), method);
+  const entry = requestEntry(req, startMs, core.loggedPath(pathname), method);
   const params = await readRequestParams(core, req, res, entry, query);
   if (params === undefined) return;
   const lowerMethod = method.toLowerCase();

@@ -6,7 +6,6 @@ import { checkEmulatorOptions } from "./emulator-options.js";
 import type { Emulator, EmulatorOptions } from "./emulator-types.js";
 import { CORS_HEADERS, sendJson, sendText } from "./http-answers.js";
 import { BodyTooLargeError, readBody } from "./request-body.js";
-import { redactPath } from "./request-log.js";
 import { handleRest, handleTokenRefresh, parseRestPath, requestEntry } from "./rest-endpoint.js";
 import { say } from "./say.js";
 import { EventStream } from "./sse.js";
@@ -21,7 +20,7 @@ interface Routing {
 function answerMoved(routing: Routing, req: IncomingMessage, res: ServerResponse, url: string) {
   const pathname = url.split("?")[0] ?? "/";
   const method = pathname.startsWith("/rest/") ? (parseRestPath(pathname)?.method ?? "") : "";
-  const entry = requestEntry(req, routing.core.now(), redactPath(pathname), method);
+  const entry = requestEntry(req, routing.core.now(), routing.core.loggedPath(pathname), method);
   entry.status = 302;
   routing.core.record(entry);
   const location = `${(routing.movedTo ?? "").replace(/\/+$/, "")}${url}`;
