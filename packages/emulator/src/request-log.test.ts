@@ -51,6 +51,7 @@ describe("the request log never holds a webhook code", () => {
     "/rest/1/CODE/a/b/profile",
     "/rest/1/profile/CODE",
     "/rest/1/ENCODED/profile",
+    "//rest/1/CODE/profile",
     "/rest///1//CODE//profile/",
   ])("for %s", async (form) => {
     emulator.reset();

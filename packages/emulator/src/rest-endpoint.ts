@@ -18,16 +18,20 @@ export interface RestRoute {
 }
 
 /**
- * Parses `/rest/METHOD[.json]` and `/rest/USER/CODE/METHOD[.json]`.
+ * Parses `/rest/METHOD[.json]` and `/rest/USER/CODE/METHOD[.json]`, each with or without a
+ * trailing slash (a portal serves `/rest/1/CODE/profile/`). Repeated slashes must already be
+ * collapsed ({@link collapseSlashes}).
  *
  * @example
  * ```ts
  * parseRestPath("/rest/1/abc/im.dialog.writing.json");
  * // { method: "im.dialog.writing", webhook: { userId: 1, code: "abc" } }
+ * parseRestPath("/rest/profile/"); // { method: "profile" }
  * ```
  */
 export function parseRestPath(pathname: string): RestRoute | undefined {
-  const parts = pathname.slice("/rest/".length).split("/");
+  const path = pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+  const parts = path.slice("/rest/".length).split("/");
   let method: string | undefined;
   let webhook: RestRoute["webhook"];
   if (parts.length === 1) method = parts[0];
@@ -170,18 +174,57 @@ async function showFault(
         error_description: fault.description ?? "",
       });
       return "answered";
-    case "expireToken":
-      if (typeof params.auth === "string") core.oauth.expire(params.auth);
+    case "expireToken": {
+      const token = accessTokenOf(req, params);
+      if (typeof token === "string") core.oauth.expire(token);
       answer(core, res, entry, 401, {
         error: "expired_token",
         error_description: "The access token provided has expired.",
       });
       return "answered";
+    }
   }
 }
 
-function authenticate(core: EmulatorCore, route: RestRoute, params: Params): Caller {
-  if (route.webhook === undefined) return core.oauth.authenticate(params.auth);
+/**
+ * Collapses repeated slashes in a path, as a portal's web server does before routing: the
+ * official JS SDK calls `/rest//METHOD` in OAuth mode.
+ *
+ * @example
+ * ```ts
+ * collapseSlashes("//rest//profile"); // "/rest/profile"
+ * ```
+ */
+export function collapseSlashes(pathname: string): string {
+  return pathname.includes("//") ? pathname.replace(/\/{2,}/g, "/") : pathname;
+}
+
+/**
+ * The OAuth access token of a request, where a portal looks for it: the `Authorization:
+ * Bearer` header first, then the `auth` parameter, then `access_token` (query or body).
+ *
+ * @example
+ * ```ts
+ * accessTokenOf(req, { access_token: "abc" }); // "abc"
+ * ```
+ */
+export function accessTokenOf(req: IncomingMessage, params: Params): unknown {
+  const header = req.headers.authorization;
+  if (typeof header === "string") {
+    const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
+    if (match) return match[1];
+  }
+  if (params.auth !== undefined && params.auth !== "") return params.auth;
+  return params.access_token;
+}
+
+function authenticate(
+  core: EmulatorCore,
+  route: RestRoute,
+  req: IncomingMessage,
+  params: Params,
+): Caller {
+  if (route.webhook === undefined) return core.oauth.authenticate(accessTokenOf(req, params));
   const caller = core.webhookCallers.get(route.webhook.code);
   if (caller === undefined || caller.userId !== route.webhook.userId) {
     throw wrongAuthError();
@@ -226,7 +269,7 @@ export async function handleRest(
   }
   let caller: Caller;
   try {
-    caller = authenticate(core, route, params);
+    caller = authenticate(core, route, req, params);
   } catch (error) {
     if (!(error instanceof RestError)) throw error;
     return answerError(core, res, entry, error, core.plainTime(startMs));

@@ -6,7 +6,13 @@ import { checkEmulatorOptions } from "./emulator-options.js";
 import type { Emulator, EmulatorOptions } from "./emulator-types.js";
 import { CORS_HEADERS, sendJson, sendText } from "./http-answers.js";
 import { BodyTooLargeError, readBody } from "./request-body.js";
-import { handleRest, handleTokenRefresh, parseRestPath, requestEntry } from "./rest-endpoint.js";
+import {
+  collapseSlashes,
+  handleRest,
+  handleTokenRefresh,
+  parseRestPath,
+  requestEntry,
+} from "./rest-endpoint.js";
 import { say } from "./say.js";
 import { EventStream } from "./sse.js";
 import { WEB_PAGE } from "./web-page.js";
@@ -18,7 +24,7 @@ interface Routing {
 }
 
 function answerMoved(routing: Routing, req: IncomingMessage, res: ServerResponse, url: string) {
-  const pathname = url.split("?")[0] ?? "/";
+  const pathname = collapseSlashes(url.split("?")[0] ?? "/");
   const method = pathname.startsWith("/rest/") ? (parseRestPath(pathname)?.method ?? "") : "";
   const entry = requestEntry(req, routing.core.now(), routing.core.loggedPath(pathname), method);
   entry.status = 302;
@@ -38,7 +44,8 @@ async function route(routing: Routing, req: IncomingMessage, res: ServerResponse
   }
   if (routing.movedTo !== undefined) return answerMoved(routing, req, res, url);
   const question = url.indexOf("?");
-  const pathname = question < 0 ? url : url.slice(0, question);
+  // A portal's web server collapses repeated slashes before routing.
+  const pathname = collapseSlashes(question < 0 ? url : url.slice(0, question));
   const query = question < 0 ? "" : url.slice(question + 1);
   const { core } = routing;
   if (pathname.startsWith("/rest/")) return handleRest(core, req, res, pathname, query);
