@@ -21,10 +21,25 @@ describe("any request", () => {
     "server.time",
     "profile",
     "batch",
+    "imbot.v2.Bot.register",
+    "imbot.v2.Bot.update",
+    "imbot.v2.Bot.get",
+    "imbot.v2.Bot.list",
+    "imbot.v2.Event.get",
+    "imbot.v2.Chat.Message.send",
     "no.such.method",
   );
+  const deep = fc
+    .tuple(fc.integer({ min: 1, max: 3_000 }), fc.constantFrom("[", '{"a":'))
+    .map(([depth, open]) => {
+      const close = open === "[" ? "]" : "}";
+      return `${open.repeat(depth)}1${close.repeat(depth)}`;
+    });
   const body = fc.oneof(
     fc.jsonValue().map((value) => ({ type: "application/json", text: JSON.stringify(value) })),
+    fc
+      .tuple(fc.constantFrom("halt", "cmd", "DIALOG_ID", "fields", "botId"), deep)
+      .map(([key, value]) => ({ type: "application/json", text: `{"${key}":${value}}` })),
     fc
       .dictionary(
         fc.constantFrom(
@@ -36,6 +51,12 @@ describe("any request", () => {
           "botToken",
           "CLIENT_ID",
           "duration",
+          "fields",
+          "botId",
+          "offset",
+          "limit",
+          "code",
+          "dialogId",
         ),
         fc.jsonValue(),
       )
@@ -71,6 +92,37 @@ describe("any request", () => {
       expect(answer.status).toBe(status);
     },
   );
+
+  const nested = (depth: number, leaf: string) => `${"[".repeat(depth)}${leaf}${"]".repeat(depth)}`;
+  it.each([
+    ["a deeply nested halt", `{"halt":${nested(100_000, "1")},"cmd":{"a":"profile"}}`],
+    ["a halt nested within PHP's depth", `{"halt":${nested(500, "1")},"cmd":{"a":"profile"}}`],
+    ["a deep batch query", `{"cmd":{"a":"profile?x${"[y]".repeat(100_000)}=1"}}`],
+    [
+      "a deep batch reference",
+      `{"cmd":{"a":"profile","b":"server.time?q=$result[a]${"[x]".repeat(50_000)}"}}`,
+    ],
+    ["a deep JSON parameter", `{"cmd":{"a":"profile"},"x":${nested(200_000, "0")}}`],
+  ])("answers %s with an envelope, not a 500", async (_name, body) => {
+    const answer = await fetch(`${emulator.webhookUrl()}batch`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    expect(answer.status).toBe(200);
+    const envelope = (await answer.json()) as { result: { result: unknown } };
+    expect(envelope.result).toHaveProperty("result");
+  });
+
+  it("answers a deep form-encoded batch with an envelope, not a 500", async () => {
+    const deepKey = `halt${"[x]".repeat(100_000)}=1&cmd[a]=profile&cmd[b]=profile?${"a[]".repeat(50_000)}=1`;
+    const answer = await fetch(`${emulator.webhookUrl()}batch`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: deepKey,
+    });
+    expect(answer.status).toBe(200);
+  });
 
   it("answers every REST request with a JSON envelope and keeps serving", async () => {
     await fc.assert(

@@ -83,7 +83,8 @@ export async function runBatch(
   caller: Caller,
   runner: MethodRunner,
 ): Promise<{ result: BatchResult; commands: number }> {
-  const halt = params.halt === true || Number(params.halt) === 1;
+  // Only a scalar can say "halt": converting a nested value to a number would walk all of it.
+  const halt = params.halt === true || Number(textParam(params.halt)) === 1;
   const commands = commandsOf(params.cmd);
   const results = new Map<string, unknown>();
   const errors = new Map<string, unknown>();

@@ -1,3 +1,4 @@
+import { BotPlatform } from "./bot-platform.js";
 import type { EmulatorCounters, EmulatorOptions, EmulatorState } from "./emulator-types.js";
 import { FaultQueue } from "./faults.js";
 import type { LeakyBucket } from "./leaky-bucket.js";
@@ -7,11 +8,14 @@ import { OAuthServer } from "./oauth.js";
 import { OperatingTime } from "./operating-time.js";
 import { PortalModel } from "./portal-model.js";
 import { leakyBucketFor } from "./rate-limits.js";
-import { RequestLog, type RequestLogEntry } from "./request-log.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./request-body.js";
+import { RequestLog, type RequestLogEntry, redactMethod, redactPath } from "./request-log.js";
 import { defaultSeed } from "./seed.js";
 import { type RestTime, restTime } from "./time-envelope.js";
 import { TrackedTimers } from "./tracked-timers.js";
 import { TypingView } from "./typing-view.js";
+import { WebhookSender } from "./webhook-delivery.js";
+import { webhookEventBody } from "./webhook-event.js";
 
 function zeroCounters(): EmulatorCounters {
   return { requests: 0, ok: 0, rejected503: 0, rejected429: 0, errors: 0 };
@@ -31,6 +35,7 @@ export class EmulatorCore {
   readonly now: () => number;
   readonly portal: PortalModel;
   readonly view: TypingView;
+  readonly bots: BotPlatform;
   readonly oauth: OAuthServer;
   readonly faults = new FaultQueue();
   readonly log: RequestLog;
@@ -39,17 +44,31 @@ export class EmulatorCore {
   readonly operating: OperatingTime;
   readonly timers = new TrackedTimers();
   readonly runner: MethodRunner;
+  readonly webhooks: WebhookSender;
   /** The caller of each webhook code, built once so the hot path allocates none. */
   readonly webhookCallers = new Map<string, Caller>();
+  /** The largest request body read; a larger one is answered 413. */
+  readonly maxBodyBytes: number;
 
   constructor(options: EmulatorOptions, baseUrl: () => string) {
     this.now = options.now ?? Date.now;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.portal = new PortalModel(options.seed ?? defaultSeed());
     this.view = new TypingView(this.portal, this.now);
+    this.bots = new BotPlatform(this.portal, { now: this.now });
     this.oauth = new OAuthServer(this.portal, {
       accessTokenTtlMs: options.accessTokenTtlMs ?? 3_600_000,
       now: this.now,
       baseUrl,
+    });
+    this.webhooks = new WebhookSender({
+      now: this.now,
+      timeoutMs: options.webhookTimeoutMs ?? 10_000,
+    });
+    const deps = { registry: this.bots.registry, oauth: this.oauth, now: this.now, baseUrl };
+    this.bots.onWebhookEvent((bot, event) => {
+      if (bot.webhookUrl === undefined) return;
+      this.webhooks.send(bot.id, bot.webhookUrl, event.type, webhookEventBody(bot, event, deps));
     });
     this.log = new RequestLog(options.logLimit ?? 1000);
     this.bucket = leakyBucketFor(options.rateLimit);
@@ -60,6 +79,7 @@ export class EmulatorCore {
     this.runner = new MethodRunner({
       portal: this.portal,
       view: this.view,
+      bots: this.bots,
       operating: this.operating,
       typingTtlMs: options.typingTtlMs ?? 35_000,
       processingMs,
@@ -71,8 +91,14 @@ export class EmulatorCore {
     }
   }
 
+  /** A request path as the log may show it: never a webhook code, whatever the path's form. */
+  loggedPath(pathname: string): string {
+    return redactPath(pathname, this.portal.webhooks.keys());
+  }
+
   /** Logs a finished request and counts it by its status. */
   record(entry: RequestLogEntry): void {
+    entry.method = redactMethod(entry.method, this.portal.webhooks.keys());
     const counters = this.counters;
     counters.requests++;
     if (entry.status >= 200 && entry.status < 300) counters.ok++;
@@ -89,19 +115,32 @@ export class EmulatorCore {
   }
 
   state(): EmulatorState {
-    return { now: this.now(), dialogs: this.view.dialogs(), counters: { ...this.counters } };
+    const users = [...this.portal.users.keys()].map((id) => ({
+      id,
+      name: this.portal.userName(id),
+      bot: this.portal.bots.has(id),
+    }));
+    return {
+      now: this.now(),
+      users,
+      dialogs: this.view.dialogs(),
+      counters: { ...this.counters },
+    };
   }
 
   reset(): void {
     this.log.clear();
     Object.assign(this.counters, zeroCounters());
     this.view.reset();
+    this.bots.resetEvents();
+    this.webhooks.clearRecords();
     this.bucket?.clear();
     this.operating.clear();
     this.faults.clear();
   }
 
   close(): void {
+    this.webhooks.close();
     this.timers.clear();
     this.view.close();
   }

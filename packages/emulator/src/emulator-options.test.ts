@@ -20,7 +20,20 @@ describe("startEmulator options", () => {
     [{ processingMs: { profile: -1 } }, "processingMs", TypeError],
     [{ movedTo: "new.bitrix24.ru" }, "movedTo", TypeError],
     [{ logLimit: 1.5 }, "logLimit", RangeError],
+    [{ maxBodyBytes: 0 }, "maxBodyBytes", RangeError],
+    [{ webhookTimeoutMs: "5s" }, "webhookTimeoutMs", TypeError],
     [{ now: 5 }, "now", TypeError],
+    [{ seed: { users: [], bots: [{ id: 9, type: "robot" }] } }, "seed.bots\\[0\\].type", TypeError],
+    [
+      { seed: { users: [], bots: [{ id: 9, eventMode: "push" }] } },
+      "seed.bots\\[0\\].eventMode",
+      TypeError,
+    ],
+    [
+      { seed: { users: [], bots: [{ id: 9, eventMode: "webhook" }] } },
+      "seed.bots\\[0\\].webhookUrl",
+      TypeError,
+    ],
   ])("rejects %j, naming options.%s", async (options, option, errorClass) => {
     const error = await startEmulator(options as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(errorClass);

@@ -45,8 +45,14 @@ export function checkEmulatorOptions(options: unknown): EmulatorOptions {
     `an object with a users array (and optionally arrays of ${SEED_LISTS.join(", ")})`,
     o.seed,
   );
+  for (const [index, bot] of (o.seed?.bots ?? []).entries()) checkSeedBot(bot, index);
   checkRateLimit(o.rateLimit);
-  for (const key of ["operatingBudgetSeconds", "typingTtlMs", "accessTokenTtlMs"] as const) {
+  for (const key of [
+    "operatingBudgetSeconds",
+    "typingTtlMs",
+    "accessTokenTtlMs",
+    "webhookTimeoutMs",
+  ] as const) {
     range(o[key] === undefined || isPositive(o[key]), key, "a finite number > 0", o[key]);
   }
   need(
@@ -66,6 +72,12 @@ export function checkEmulatorOptions(options: unknown): EmulatorOptions {
     o.movedTo,
   );
   range(
+    o.maxBodyBytes === undefined || isInteger(o.maxBodyBytes, 1, Number.MAX_SAFE_INTEGER),
+    "maxBodyBytes",
+    "an integer ≥ 1",
+    o.maxBodyBytes,
+  );
+  range(
     o.logLimit === undefined || isInteger(o.logLimit, 0, Number.MAX_SAFE_INTEGER),
     "logLimit",
     "an integer ≥ 0",
@@ -78,6 +90,39 @@ export function checkEmulatorOptions(options: unknown): EmulatorOptions {
     o.now,
   );
   return o;
+}
+
+const BOT_TYPES = ["bot", "supervisor", "personal", "openline", "network"];
+
+// A seeded bot is a bot platform 2.0 bot too: its mode must be one the platform knows, and a
+// webhook-mode bot needs somewhere to send its events.
+function checkSeedBot(bot: unknown, index: number): void {
+  const name = `seed.bots[${index}]`;
+  need(isRecord(bot), name, "an object", bot);
+  const b = bot as Record<string, unknown>;
+  need(Number.isSafeInteger(b.id) && (b.id as number) > 0, `${name}.id`, "an integer ≥ 1", b.id);
+  need(
+    b.type === undefined || BOT_TYPES.includes(b.type as string),
+    `${name}.type`,
+    BOT_TYPES.join(" | "),
+    b.type,
+  );
+  need(
+    b.eventMode === undefined || b.eventMode === "fetch" || b.eventMode === "webhook",
+    `${name}.eventMode`,
+    '"fetch" or "webhook"',
+    b.eventMode,
+  );
+  need(
+    b.eventMode !== "webhook" || isHttpUrl(b.webhookUrl),
+    `${name}.webhookUrl`,
+    "an http(s) URL when eventMode is webhook",
+    b.webhookUrl,
+  );
+}
+
+function isHttpUrl(value: unknown): boolean {
+  return isAbsoluteUrl(value) && /^https?:/i.test(value as string);
 }
 
 function checkRateLimit(limit: unknown): void {

@@ -1,8 +1,10 @@
 import type { Faults } from "./faults.js";
 import type { OAuthControl } from "./oauth.js";
 import type { RequestLogEntry } from "./request-log.js";
+import type { SayOptions } from "./say.js";
 import type { EmulatorSeed } from "./seed.js";
 import type { DialogState, TypingStat } from "./typing-view.js";
+import type { WebhookDelivery } from "./webhook-delivery.js";
 
 /** The request-rate limit: off, the cloud tariffs, or a custom leaky bucket. */
 export type RateLimit =
@@ -36,6 +38,14 @@ export interface EmulatorOptions {
   /** Size of the request log ring buffer; default 1000. */
   logLimit?: number;
   /**
+   * The largest request body the emulator reads, in bytes; a larger one is answered 413
+   * `REQUEST_ENTITY_TOO_LARGE` and its connection closed, as a portal's web server would.
+   * Default 8 MiB.
+   */
+  maxBodyBytes?: number;
+  /** How long one webhook-mode bot event POST may take, answer included; default 10 000. */
+  webhookTimeoutMs?: number;
+  /**
    * The clock (ms since the epoch) for limits, tokens and timestamps; default `Date.now`.
    * Lets tests move time without sleeping. Typing expiry still uses real timers.
    */
@@ -57,6 +67,8 @@ export interface EmulatorCounters {
 export interface EmulatorState {
   /** The emulator's clock when the state was taken (ms since the epoch). */
   now: number;
+  /** Every user of the portal, bots included (`bot: true`). */
+  users: { id: number; name: string; bot: boolean }[];
   dialogs: DialogState[];
   counters: EmulatorCounters;
 }
@@ -81,4 +93,27 @@ export interface Emulator {
   reset(): void;
   /** Ends every socket (keep-alive, event streams, hung requests) and stops listening. */
   close(): Promise<void>;
+  /**
+   * The token this emulator signs bot `botId`'s webhook events with: their top-level
+   * `auth[application_token]`. Random per emulator, the same for a bot all along (until its
+   * `botToken` is rotated through `imbot.v2.Bot.update`, as on the platform). Throws for an id
+   * that was never a bot.
+   */
+  applicationToken(botId: number): string;
+  /**
+   * A person writes: `from` posts `text` in `dialogId` as they would write it (`"chat1"`, or
+   * the other user's or bot's id for a private dialog). The message is shown, ends the
+   * writer's typing line there, and becomes `ONIMBOTV2MESSAGEADD` for every bot that would see
+   * it. Returns the new message's id. Throws a `TypeError` for malformed options, an `Error`
+   * when `from` cannot write there.
+   */
+  say(options: SayOptions): number;
+  /**
+   * The outcome of each webhook POST to a webhook-mode bot (the last 1,000, oldest first):
+   * the handler's `status`, or an `error` such as `"timeout"` or `"ECONNREFUSED"`. No POST is
+   * retried, as on the platform.
+   */
+  readonly deliveries: readonly WebhookDelivery[];
+  /** Resolves once no webhook POST is queued or under way. */
+  deliveriesSettled(): Promise<void>;
 }

@@ -9,7 +9,10 @@ export type {
 export type { Fault, Faults, ScheduledFault } from "./faults.js";
 export type { OAuthControl, OAuthTokenAnswer } from "./oauth.js";
 export type { RequestLogEntry } from "./request-log.js";
+export type { SayOptions } from "./say.js";
 export {
+  type BotEventMode,
+  type BotType,
   defaultSeed,
   type EmulatorSeed,
   type SeedBot,
@@ -28,3 +31,4 @@ export type {
   ViewEvent,
   ViewMessage,
 } from "./typing-view.js";
+export type { WebhookDelivery } from "./webhook-delivery.js";

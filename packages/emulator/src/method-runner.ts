@@ -1,3 +1,4 @@
+import type { BotPlatform } from "./bot-platform.js";
 import { findMethod } from "./methods/registry.js";
 import type { Caller } from "./methods/rest-method.js";
 import type { OperatingTime } from "./operating-time.js";
@@ -17,6 +18,7 @@ export type MethodOutcome =
 export interface MethodRunnerDeps {
   portal: PortalModel;
   view: TypingView;
+  bots: BotPlatform;
   operating: OperatingTime;
   typingTtlMs: number;
   /** Simulated processing time per lowercased method name. */
@@ -63,10 +65,10 @@ export class MethodRunner {
     let outcome: { ok: true; result: unknown } | { ok: false; error: RestError };
     try {
       const input = method.upperCaseKeys ? upperCaseKeys(params) : params;
-      const { portal, view, typingTtlMs } = this.deps;
+      const { portal, view, bots, typingTtlMs } = this.deps;
       outcome = {
         ok: true,
-        result: method.handle(input, { caller, portal, view, typingTtlMs, now }),
+        result: method.handle(input, { caller, portal, view, bots, typingTtlMs, now }),
       };
     } catch (thrown) {
       const error =

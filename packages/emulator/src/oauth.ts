@@ -59,6 +59,7 @@ function oauthError(status: number, error: string, description: string) {
 export class OAuthServer implements OAuthControl {
   readonly #accessTokens = new Map<string, Grant>();
   readonly #refreshTokens = new Map<string, Grant>();
+  readonly #botGrants = new Map<string, OAuthTokenAnswer>();
 
   constructor(
     readonly portal: PortalModel,
@@ -71,6 +72,28 @@ export class OAuthServer implements OAuthControl {
       throw new Error(`No seeded OAuth app ${clientId ?? "(none seeded)"}`);
     }
     return this.#issue(options.userId ?? 1, clientId);
+  }
+
+  /**
+   * The tokens a webhook event hands a bot for answering: an access token of `userId` through
+   * the bot's application `clientId`, so `imbot.v2` calls made with it need no `botToken`. One
+   * grant is reused while it has more than half its life left, so a busy bot does not pile up
+   * tokens. The answer has a `refresh_token` only when `clientId` is a seeded OAuth app (the
+   * only kind `/oauth/token/` can refresh for).
+   */
+  botTokens(userId: number, clientId: string): OAuthTokenAnswer {
+    const key = `${clientId}\n${userId}`;
+    const cached = this.#botGrants.get(key);
+    const grant = cached && this.#accessTokens.get(cached.access_token);
+    const now = this.options.now();
+    if (cached && grant && grant.expiresAt - now > this.options.accessTokenTtlMs / 2) return cached;
+    const answer = this.#issue(userId, clientId);
+    if (!this.portal.apps.has(clientId)) {
+      this.#refreshTokens.delete(answer.refresh_token);
+      answer.refresh_token = "";
+    }
+    this.#botGrants.set(key, answer);
+    return answer;
   }
 
   expireAccessTokens(): void {

@@ -1,9 +1,11 @@
 /** Parameters as PHP would see them: nested maps keyed by string. */
 export type Params = Record<string, unknown>;
 
-const BRACKET_SEGMENT = /\[([^\]]*)\]/g;
 // Keys that would reach Object.prototype if a caller tried prototype pollution.
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** PHP's `max_input_nesting_level`: a variable nested deeper is dropped, as PHP drops it. */
+export const MAX_NESTING = 64;
+const INDEX = /^(0|[1-9][0-9]{0,14})$/;
 
 function decode(component: string): string {
   const spaced = component.includes("+") ? component.replace(/\+/g, " ") : component;
@@ -14,40 +16,61 @@ function decode(component: string): string {
   }
 }
 
-function nextIndex(container: Params): string {
-  let count = 0;
-  for (const key in container) if (/^\d+$/.test(key)) count = Math.max(count, Number(key) + 1);
-  return String(count);
+// The next `[]` index of each map, kept as keys are set: finding it by scanning every key made
+// a body of `a[]=1&a[]=2&…` quadratic (a 300 KB body blocked the event loop for seconds).
+type NextIndex = WeakMap<Params, number>;
+
+function put(container: Params, segment: string, value: unknown, next: NextIndex): void {
+  container[segment] = value;
+  if (INDEX.test(segment)) {
+    const index = Number(segment) + 1;
+    if (index > (next.get(container) ?? 0)) next.set(container, index);
+  }
 }
 
-function assign(target: Params, key: string, value: string): void {
+// The bracketed segments of `a[b][][c]`, as PHP reads them: `["a", "b", "", "c"]`. One pass:
+// an unclosed `[` ends the segments (nothing after it can close), so the scan stays linear.
+function keyPath(key: string, open: number): string[] {
+  const path = [key.slice(0, open)];
+  let at = open;
+  while (at >= 0 && at < key.length) {
+    const close = key.indexOf("]", at + 1);
+    if (close < 0) break;
+    path.push(key.slice(at + 1, close));
+    at = key.indexOf("[", close + 1);
+  }
+  return path;
+}
+
+function assign(target: Params, key: string, value: string, next: NextIndex): void {
   const open = key.indexOf("[");
   if (open <= 0) {
-    if (!FORBIDDEN_KEYS.has(key)) target[key] = value;
+    if (!FORBIDDEN_KEYS.has(key)) put(target, key, value, next);
     return;
   }
-  const path = [key.slice(0, open)];
-  for (const match of key.slice(open).matchAll(BRACKET_SEGMENT)) path.push(match[1] ?? "");
+  const path = keyPath(key, open);
+  if (path.length - 1 > MAX_NESTING) return;
   let container = target;
   for (let i = 0; i < path.length; i++) {
-    const segment = path[i] === "" ? nextIndex(container) : (path[i] as string);
+    const segment = path[i] === "" ? String(next.get(container) ?? 0) : (path[i] as string);
     if (FORBIDDEN_KEYS.has(segment)) return;
     if (i === path.length - 1) {
-      container[segment] = value;
+      put(container, segment, value, next);
       return;
     }
     const existing = container[segment];
     if (typeof existing === "object" && existing !== null) container = existing as Params;
     else {
       const created: Params = {};
-      container[segment] = created;
+      put(container, segment, created, next);
       container = created;
     }
   }
 }
 
 /**
- * Parses a query string or form body the way PHP does, nested keys included.
+ * Parses a query string or form body the way PHP does, nested keys included, in time linear
+ * in its length. Keys nested deeper than PHP's `max_input_nesting_level` (64) are dropped.
  *
  * @example
  * ```ts
@@ -58,12 +81,13 @@ function assign(target: Params, key: string, value: string): void {
 export function parsePhpQuery(query: string): Params {
   const params: Params = {};
   if (query === "") return params;
+  const next: NextIndex = new WeakMap();
   for (const pair of query.split("&")) {
     if (pair === "") continue;
     const eq = pair.indexOf("=");
     const key = decode(eq < 0 ? pair : pair.slice(0, eq));
     if (key === "") continue;
-    assign(params, key, eq < 0 ? "" : decode(pair.slice(eq + 1)));
+    assign(params, key, eq < 0 ? "" : decode(pair.slice(eq + 1)), next);
   }
   return params;
 }

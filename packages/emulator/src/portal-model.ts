@@ -6,7 +6,13 @@ export interface Dialog {
   /** `chatN`, `sgN` for a workgroup's chat, or `A-B` (A < B) for a private dialog. */
   readonly id: string;
   readonly title: string;
-  readonly members: ReadonlySet<number>;
+  /** Its members; an unregistered bot leaves every chat. */
+  readonly members: Set<number>;
+  /** The chat id behind it: the seeded id, or one given to a private dialog when first used. */
+  readonly chatId: number;
+  readonly kind: "chat" | "private";
+  /** The workgroup whose chat this is, if any. */
+  readonly workgroupId?: number;
 }
 
 /** The server's own check of a dialog id. */
@@ -36,6 +42,7 @@ export class PortalModel {
   readonly apps = new Map<string, SeedOAuthApp>();
   readonly memberId: string;
   readonly #privateDialogs = new Map<string, Dialog>();
+  #nextChatId: number;
 
   constructor(readonly seed: EmulatorSeed) {
     this.memberId = seed.memberId ?? "b24im-emulator";
@@ -51,12 +58,26 @@ export class PortalModel {
         id: group === undefined ? `chat${chat.id}` : `sg${group.id}`,
         title: chat.title,
         members: new Set(chat.members),
+        chatId: chat.id,
+        kind: "chat",
+        ...(group === undefined ? {} : { workgroupId: group.id }),
       };
       this.chats.set(chat.id, dialog);
       if (group !== undefined) this.workgroupChats.set(group.id, dialog);
     }
     for (const hook of seed.webhooks ?? []) this.webhooks.set(hook.code, hook.userId);
     for (const app of seed.oauthApps ?? []) this.apps.set(app.clientId, app);
+    // Private dialogs get chat ids of their own, after every seeded one, as a portal's do.
+    this.#nextChatId = Math.max(0, ...this.chats.keys()) + 1;
+  }
+
+  /** A free user id for a new bot: one above every user, bot and chat member seen. */
+  nextUserId(): number {
+    let max = 0;
+    for (const id of this.users.keys()) if (id > max) max = id;
+    for (const dialog of this.chats.values())
+      for (const id of dialog.members) if (id > max) max = id;
+    return max + 1;
   }
 
   /** "Anna Admin": first and last name of a user or bot, or `User N` for unknown ids. */
@@ -93,6 +114,8 @@ export class PortalModel {
         id,
         title: `${this.userName(low)} & ${this.userName(high)}`,
         members: new Set([low, high]),
+        chatId: this.#nextChatId++,
+        kind: "private",
       };
       this.#privateDialogs.set(id, dialog);
     }

@@ -59,14 +59,60 @@ export class RequestLog {
   }
 }
 
+const REDACTED = "[REDACTED]";
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function holdsSecret(segment: string, secrets: Iterable<string>): boolean {
+  const plain = decoded(segment);
+  for (const secret of secrets) {
+    if (secret !== "" && (segment.includes(secret) || plain.includes(secret))) return true;
+  }
+  return false;
+}
+
 /**
- * Hides the webhook code of a `/rest/USER/CODE/METHOD` path.
+ * A REST method name as the log may show it: `[REDACTED]` when it holds one of `secrets` (a
+ * webhook code sent where the method belongs, as in `/rest/CODE`).
+ *
+ * @example
+ * ```ts
+ * redactMethod("profile", ["c0de"]); // "profile"
+ * redactMethod("c0de", ["c0de"]); // "[REDACTED]"
+ * ```
+ */
+export function redactMethod(method: string, secrets: Iterable<string>): string {
+  return holdsSecret(method, secrets) ? REDACTED : method;
+}
+
+/**
+ * Hides the webhook code of a `/rest/…` path, whatever its form: the code's place (the second
+ * segment) and anything between it and the method always; the first segment unless it is a
+ * user id; and any segment that holds one of `secrets` (the portal's codes), decoded or not.
+ * `/rest/METHOD` keeps its method; a trailing slash is kept.
  *
  * @example
  * ```ts
  * redactPath("/rest/1/secret/im.dialog.writing"); // "/rest/1/[REDACTED]/im.dialog.writing"
+ * redactPath("/rest/x/secret"); // "/rest/[REDACTED]/[REDACTED]"
  * ```
  */
-export function redactPath(pathname: string): string {
-  return pathname.replace(/^\/rest\/(\d+)\/[^/]+\//, "/rest/$1/[REDACTED]/");
+export function redactPath(pathname: string, secrets: Iterable<string> = []): string {
+  if (!pathname.startsWith("/rest/")) return pathname;
+  let rest = pathname.slice("/rest/".length);
+  const trailing = rest.endsWith("/") ? "/" : "";
+  if (trailing) rest = rest.slice(0, -1);
+  const parts = rest.split("/");
+  const shown = (segment: string) => (holdsSecret(segment, secrets) ? REDACTED : segment);
+  if (parts.length === 1) return `/rest/${shown(parts[0] ?? "")}${trailing}`;
+  const first = parts[0] ?? "";
+  const out = [/^\d*$/.test(first) ? first : REDACTED, REDACTED];
+  if (parts.length > 2) out.push(shown(parts[parts.length - 1] ?? ""));
+  return `/rest/${out.join("/")}${trailing}`;
 }

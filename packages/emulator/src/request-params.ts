@@ -1,15 +1,34 @@
 import { type Params, parsePhpQuery } from "./php-query.js";
 
+/** PHP's `json_decode` default depth: JSON nested deeper does not decode at all. */
+export const MAX_JSON_DEPTH = 512;
+
+// Walks the value without recursion: is it nested deeper than `limit`?
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item !== "object" || item === null) continue;
+    if (depth > limit) return true;
+    for (const inner of Object.values(item)) {
+      if (typeof inner === "object" && inner !== null) stack.push([inner, depth + 1]);
+    }
+  }
+  return false;
+}
+
 function parseJsonObject(body: string): Params {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(body);
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Params)
-      : {};
+    parsed = JSON.parse(body);
   } catch {
     // The real server reads malformed JSON as "no parameters" rather than failing.
     return {};
   }
+  // Too deep for PHP's decoder is "no parameters" too; it also keeps every later walk over
+  // the parameters (batch references, key case) far from the stack's limit.
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
+  return deeperThan(parsed, MAX_JSON_DEPTH) ? {} : (parsed as Params);
 }
 
 /**

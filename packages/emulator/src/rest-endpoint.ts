@@ -5,7 +5,8 @@ import type { Fault } from "./faults.js";
 import { sendJson, sendProxyErrorPage } from "./http-answers.js";
 import type { Caller } from "./methods/rest-method.js";
 import type { Params } from "./php-query.js";
-import { type RequestLogEntry, redactPath } from "./request-log.js";
+import { BodyTooLargeError, readBody } from "./request-body.js";
+import type { RequestLogEntry } from "./request-log.js";
 import { readParams } from "./request-params.js";
 import { methodNotFoundError, RestError, wrongAuthError } from "./rest-error.js";
 import type { RestTime } from "./time-envelope.js";
@@ -17,16 +18,20 @@ export interface RestRoute {
 }
 
 /**
- * Parses `/rest/METHOD[.json]` and `/rest/USER/CODE/METHOD[.json]`.
+ * Parses `/rest/METHOD[.json]` and `/rest/USER/CODE/METHOD[.json]`, each with or without a
+ * trailing slash (a portal serves `/rest/1/CODE/profile/`). Repeated slashes must already be
+ * collapsed ({@link collapseSlashes}).
  *
  * @example
  * ```ts
  * parseRestPath("/rest/1/abc/im.dialog.writing.json");
  * // { method: "im.dialog.writing", webhook: { userId: 1, code: "abc" } }
+ * parseRestPath("/rest/profile/"); // { method: "profile" }
  * ```
  */
 export function parseRestPath(pathname: string): RestRoute | undefined {
-  const parts = pathname.slice("/rest/".length).split("/");
+  const path = pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+  const parts = path.slice("/rest/".length).split("/");
   let method: string | undefined;
   let webhook: RestRoute["webhook"];
   if (parts.length === 1) method = parts[0];
@@ -45,7 +50,7 @@ export function parseRestPath(pathname: string): RestRoute | undefined {
  *
  * @example
  * ```ts
- * const entry = requestEntry(req, core.now(), redactPath(pathname), "server.time");
+ * const entry = requestEntry(req, core.now(), core.loggedPath(pathname), "server.time");
  * ```
  */
 export function requestEntry(
@@ -57,16 +62,50 @@ export function requestEntry(
   return { at, httpMethod: req.method ?? "GET", path, method, status: 0 };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      if (chunks.length === 0) resolve("");
-      else resolve(chunks.length === 1 ? String(chunks[0]) : Buffer.concat(chunks).toString());
-    });
-    req.on("error", reject);
+// The rest of a refused body is never read: the answer goes out, the client gets a moment to
+// read it, then the connection is cut (a client still sending would otherwise hold it open).
+function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  res.once("finish", () => {
+    const socket = req.socket;
+    const timer = setTimeout(() => socket.destroy(), 1_000);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
   });
+}
+
+/**
+ * Reads the request's parameters (query and body), or answers for it: 413 with an error
+ * envelope for a body past `maxBodyBytes` (the connection is closed after it, the rest of the
+ * body never read into memory), nothing for a client that went away mid-body.
+ */
+async function readRequestParams(
+  core: EmulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: RequestLogEntry,
+  query: string,
+): Promise<Params | undefined> {
+  let body: string;
+  try {
+    body = await readBody(req, core.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      res.setHeader("connection", "close");
+      closeAfterAnswer(req, res);
+      const description = `The request body is larger than ${error.limitBytes} bytes`;
+      answer(core, res, entry, 413, {
+        error: "REQUEST_ENTITY_TOO_LARGE",
+        error_description: description,
+        time: core.plainTime(entry.at),
+      });
+    } else {
+      entry.error = "aborted";
+      core.record(entry);
+      res.destroy();
+    }
+    return undefined;
+  }
+  return readParams(query, body, req.headers["content-type"]);
 }
 
 function answer(
@@ -135,18 +174,57 @@ async function showFault(
         error_description: fault.description ?? "",
       });
       return "answered";
-    case "expireToken":
-      if (typeof params.auth === "string") core.oauth.expire(params.auth);
+    case "expireToken": {
+      const token = accessTokenOf(req, params);
+      if (typeof token === "string") core.oauth.expire(token);
       answer(core, res, entry, 401, {
         error: "expired_token",
         error_description: "The access token provided has expired.",
       });
       return "answered";
+    }
   }
 }
 
-function authenticate(core: EmulatorCore, route: RestRoute, params: Params): Caller {
-  if (route.webhook === undefined) return core.oauth.authenticate(params.auth);
+/**
+ * Collapses repeated slashes in a path, as a portal's web server does before routing: the
+ * official JS SDK calls `/rest//METHOD` in OAuth mode.
+ *
+ * @example
+ * ```ts
+ * collapseSlashes("//rest//profile"); // "/rest/profile"
+ * ```
+ */
+export function collapseSlashes(pathname: string): string {
+  return pathname.includes("//") ? pathname.replace(/\/{2,}/g, "/") : pathname;
+}
+
+/**
+ * The OAuth access token of a request, where a portal looks for it: the `Authorization:
+ * Bearer` header first, then the `auth` parameter, then `access_token` (query or body).
+ *
+ * @example
+ * ```ts
+ * accessTokenOf(req, { access_token: "abc" }); // "abc"
+ * ```
+ */
+export function accessTokenOf(req: IncomingMessage, params: Params): unknown {
+  const header = req.headers.authorization;
+  if (typeof header === "string") {
+    const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
+    if (match) return match[1];
+  }
+  if (params.auth !== undefined && params.auth !== "") return params.auth;
+  return params.access_token;
+}
+
+function authenticate(
+  core: EmulatorCore,
+  route: RestRoute,
+  req: IncomingMessage,
+  params: Params,
+): Caller {
+  if (route.webhook === undefined) return core.oauth.authenticate(accessTokenOf(req, params));
   const caller = core.webhookCallers.get(route.webhook.code);
   if (caller === undefined || caller.userId !== route.webhook.userId) {
     throw wrongAuthError();
@@ -173,8 +251,9 @@ export async function handleRest(
   const startMs = core.now();
   const route = parseRestPath(pathname);
   const method = route?.method ?? "";
-  const entry = requestEntry(req, startMs, redactPath(pathname), method);
-  const params = readParams(query, await readBody(req), req.headers["content-type"]);
+  const entry = requestEntry(req, startMs, core.loggedPath(pathname), method);
+  const params = await readRequestParams(core, req, res, entry, query);
+  if (params === undefined) return;
   const lowerMethod = method.toLowerCase();
   const fault = core.faults.take(lowerMethod);
   const shown =
@@ -190,7 +269,7 @@ export async function handleRest(
   }
   let caller: Caller;
   try {
-    caller = authenticate(core, route, params);
+    caller = authenticate(core, route, req, params);
   } catch (error) {
     if (!(error instanceof RestError)) throw error;
     return answerError(core, res, entry, error, core.plainTime(startMs));
@@ -223,7 +302,8 @@ export async function handleTokenRefresh(
   query: string,
 ): Promise<void> {
   const entry = requestEntry(req, core.now(), pathname, "oauth.token");
-  const params = readParams(query, await readBody(req), req.headers["content-type"]);
+  const params = await readRequestParams(core, req, res, entry, query);
+  if (params === undefined) return;
   const fault = core.faults.take("oauth.token");
   const shown =
     fault === undefined ? "continue" : await showFault(core, fault, req, res, entry, {});

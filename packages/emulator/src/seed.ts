@@ -20,7 +20,16 @@ export interface SeedWorkgroup {
   chatId: number;
 }
 
-/** A chat bot; it is also a user with the same id. */
+/** How a bot platform 2.0 bot behaves in group chats (`bot` and `openline` need a mention). */
+export type BotType = "bot" | "supervisor" | "personal" | "openline" | "network";
+
+/** How a bot platform 2.0 bot takes its events: polling `imbot.v2.Event.get`, or POSTs. */
+export type BotEventMode = "fetch" | "webhook";
+
+/**
+ * A chat bot; it is also a user with the same id. Every seeded bot is also a bot platform 2.0
+ * (`imbot.v2`) bot: in `fetch` mode unless `eventMode` says otherwise.
+ */
 export interface SeedBot {
   id: number;
   name: string;
@@ -28,6 +37,16 @@ export interface SeedBot {
   clientId: string;
   /** The `botToken` that webhooks send to `imbot.v2.*` methods. */
   botToken: string;
+  /** Its `code` for `imbot.v2.Bot.register` (registering this code again returns it); default `bot<id>`. */
+  code?: string;
+  /** Default `"bot"`: in group chats it sees only messages that mention it. */
+  type?: BotType;
+  /** Default `"fetch"`. */
+  eventMode?: BotEventMode;
+  /** Where its events are POSTed; required with `eventMode: "webhook"`. */
+  webhookUrl?: string;
+  lastName?: string;
+  workPosition?: string;
 }
 
 /** An inbound webhook: `/rest/<userId>/<code>/`. */
@@ -82,7 +101,15 @@ export function defaultSeed(): EmulatorSeed {
       { id: 3, title: "Marketing workgroup", members: [1, 2] },
     ],
     workgroups: [{ id: 1, name: "Marketing", chatId: 3 }],
-    bots: [{ id: 100, name: "Demo Bot", clientId: "demo-client", botToken: "demo-bot-token" }],
+    bots: [
+      {
+        id: 100,
+        name: "Demo Bot",
+        clientId: "demo-client",
+        botToken: "demo-bot-token",
+        code: "demo_bot",
+      },
+    ],
     webhooks: [
       { userId: 1, code: "h7x2k9q4w1m8v3zt" },
       { userId: 2, code: "p5n8r2c6y9b1j4ds" },

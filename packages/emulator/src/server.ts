@@ -5,8 +5,15 @@ import { EmulatorCore } from "./emulator-core.js";
 import { checkEmulatorOptions } from "./emulator-options.js";
 import type { Emulator, EmulatorOptions } from "./emulator-types.js";
 import { CORS_HEADERS, sendJson, sendText } from "./http-answers.js";
-import { redactPath } from "./request-log.js";
-import { handleRest, handleTokenRefresh, parseRestPath, requestEntry } from "./rest-endpoint.js";
+import { BodyTooLargeError, readBody } from "./request-body.js";
+import {
+  collapseSlashes,
+  handleRest,
+  handleTokenRefresh,
+  parseRestPath,
+  requestEntry,
+} from "./rest-endpoint.js";
+import { say } from "./say.js";
 import { EventStream } from "./sse.js";
 import { WEB_PAGE } from "./web-page.js";
 
@@ -17,9 +24,9 @@ interface Routing {
 }
 
 function answerMoved(routing: Routing, req: IncomingMessage, res: ServerResponse, url: string) {
-  const pathname = url.split("?")[0] ?? "/";
+  const pathname = collapseSlashes(url.split("?")[0] ?? "/");
   const method = pathname.startsWith("/rest/") ? (parseRestPath(pathname)?.method ?? "") : "";
-  const entry = requestEntry(req, routing.core.now(), redactPath(pathname), method);
+  const entry = requestEntry(req, routing.core.now(), routing.core.loggedPath(pathname), method);
   entry.status = 302;
   routing.core.record(entry);
   const location = `${(routing.movedTo ?? "").replace(/\/+$/, "")}${url}`;
@@ -37,7 +44,8 @@ async function route(routing: Routing, req: IncomingMessage, res: ServerResponse
   }
   if (routing.movedTo !== undefined) return answerMoved(routing, req, res, url);
   const question = url.indexOf("?");
-  const pathname = question < 0 ? url : url.slice(0, question);
+  // A portal's web server collapses repeated slashes before routing.
+  const pathname = collapseSlashes(question < 0 ? url : url.slice(0, question));
   const query = question < 0 ? "" : url.slice(question + 1);
   const { core } = routing;
   if (pathname.startsWith("/rest/")) return handleRest(core, req, res, pathname, query);
@@ -47,7 +55,35 @@ async function route(routing: Routing, req: IncomingMessage, res: ServerResponse
   if (pathname === "/") return sendText(res, 200, "text/html; charset=utf-8", WEB_PAGE);
   if (pathname === "/_emulator/state") return sendJson(res, 200, core.state());
   if (pathname === "/_emulator/events") return routing.events.attach(res);
+  if (pathname === "/_emulator/say") return handleSay(core, req, res);
   sendText(res, 404, "text/plain; charset=utf-8", "Not found");
+}
+
+const SAY_BODY_LIMIT = 256 * 1024;
+
+// The page's message box: POST {from, dialogId, text} as JSON → {result: id} or 400.
+async function handleSay(core: EmulatorCore, req: IncomingMessage, res: ServerResponse) {
+  if (req.method !== "POST") {
+    return sendJson(res, 405, { error: "METHOD_NOT_ALLOWED", error_description: "POST only" });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await readBody(req, SAY_BODY_LIMIT));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      res.setHeader("connection", "close");
+      return sendJson(res, 413, { error: "REQUEST_TOO_LARGE", error_description: error.message });
+    }
+    return sendJson(res, 400, { error: "INVALID_REQUEST", error_description: "JSON expected" });
+  }
+  try {
+    return sendJson(res, 200, { result: say(core, body as never) });
+  } catch (error) {
+    return sendJson(res, 400, {
+      error: "INVALID_REQUEST",
+      error_description: (error as Error).message,
+    });
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
@@ -122,6 +158,16 @@ export async function startEmulator(given?: EmulatorOptions): Promise<Emulator> 
       return { ...core.counters };
     },
     reset: () => core.reset(),
+    say: (options) => say(core, options),
+    get deliveries() {
+      return core.webhooks.records();
+    },
+    deliveriesSettled: () => core.webhooks.settled(),
+    applicationToken(botId: number): string {
+      const bot = core.bots.registry.getEvenRemoved(botId);
+      if (bot === undefined) throw new Error(`No bot ${botId} is registered`);
+      return core.bots.registry.applicationToken(bot);
+    },
     close(): Promise<void> {
       closing ??= new Promise((resolve) => {
         core.close();

@@ -57,6 +57,7 @@ describe("recipient view", () => {
         senderName: "Boris Petrov",
         since: expect.any(Number),
         expiresAt: expect.any(Number),
+        text: "Boris Petrov is typing…",
       },
     ]);
     expect(state.counters.requests).toBe(1);
@@ -115,6 +116,45 @@ describe("recipient view", () => {
     expect(emulator.typingStats()[0]).toMatchObject({ events: 2, lapses: 0 });
   });
 
+  it("streams a bot's status text and its message, which ends the line", async () => {
+    const bot = { botId: 100, botToken: "demo-bot-token", dialogId: "chat1" };
+    const events = await readEvents(emulator.url, 4, async () => {
+      await postJson(`${emulator.webhookUrl()}imbot.v2.Chat.InputAction.notify`, {
+        ...bot,
+        statusMessageCode: "IMBOT_AGENT_ACTION_SEARCHING",
+        duration: 30,
+      });
+      await postJson(`${emulator.webhookUrl()}imbot.v2.Chat.InputAction.notify`, bot);
+      await postJson(`${emulator.webhookUrl()}imbot.v2.Chat.Message.send`, {
+        ...bot,
+        fields: { message: "Found it" },
+      });
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: "typing.started",
+        senderId: 100,
+        statusMessageCode: "IMBOT_AGENT_ACTION_SEARCHING",
+        text: "Agent is searching for information…",
+      }),
+      expect.objectContaining({ type: "typing.refreshed", text: "Demo Bot is typing…" }),
+      expect.objectContaining({ type: "typing.stopped", senderId: 100 }),
+      expect.objectContaining({
+        type: "message.added",
+        dialogId: "chat1",
+        message: expect.objectContaining({
+          authorId: 100,
+          authorName: "Demo Bot",
+          text: "Found it",
+        }),
+      }),
+    ]);
+    expect(events[1]).not.toHaveProperty("statusMessageCode");
+    expect(emulator.typingStats()).toEqual([
+      expect.objectContaining({ dialogId: "chat1", senderId: 100, events: 2, lapses: 0 }),
+    ]);
+  });
+
   it("serves a self-contained page with test hooks", async () => {
     const answer = await fetch(`${emulator.url}/`);
     expect(answer.headers.get("content-type")).toContain("text/html");
@@ -122,6 +162,8 @@ describe("recipient view", () => {
     expect(html).toContain("data-dialog-id");
     expect(html).toContain("data-typing");
     expect(html).toContain("is typing");
+    expect(html).toContain('<form id="say">');
+    expect(html).toContain("_emulator/say");
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=/);
   });
 });

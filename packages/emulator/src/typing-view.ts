@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Dialog, PortalModel } from "./portal-model.js";
+import { typingText } from "./status-texts.js";
 
 /** A "… is typing" line a recipient currently sees. */
 export interface TypingLine {
@@ -9,8 +10,10 @@ export interface TypingLine {
   since: number;
   /** When it disappears unless refreshed (ms since the epoch). */
   expiresAt: number;
-  /** The bot status of `imbot.v2.Chat.InputAction.notify`, if that is what set it. */
+  /** The bot status of `imbot.v2.Chat.InputAction.notify`, if the last event had one. */
   statusMessageCode?: string;
+  /** What the recipient reads: "Agent is thinking…" for a status code, else "<Name> is typing…". */
+  text: string;
 }
 
 /** A message of a dialog. */
@@ -20,6 +23,8 @@ export interface ViewMessage {
   authorName: string;
   text: string;
   at: number;
+  /** Set on a bot's system message (`fields.system` of `imbot.v2.Chat.Message.send`). */
+  system?: boolean;
 }
 
 /** A dialog as `GET /_emulator/state` shows it. */
@@ -39,6 +44,8 @@ export type ViewEvent =
       senderId: number;
       senderName: string;
       expiresAt: number;
+      statusMessageCode?: string;
+      text: string;
     }
   | { type: "message.added"; dialogId: string; message: ViewMessage };
 
@@ -97,7 +104,10 @@ export class TypingView {
     this.events.setMaxListeners(0);
   }
 
-  /** Records a typing event of `senderId` in `dialog`; the line lives `ttlMs` from now. */
+  /**
+   * Records a typing event of `senderId` in `dialog`; the line lives `ttlMs` from now, whatever
+   * it had left (a shorter `duration` ends a long line early), and shows this event's status.
+   */
   typing(
     dialog: Dialog,
     senderId: number,
@@ -111,14 +121,19 @@ export class TypingView {
     const stat = this.#stat(senderView, senderId, now);
     let line = record.typing.get(senderId);
     const started = line === undefined;
+    const senderName = this.portal.userName(senderId);
+    const text = typingText(senderName, statusMessageCode);
     if (line === undefined) {
-      line = { senderId, senderName: this.portal.userName(senderId), since: now, expiresAt, stat };
+      line = { senderId, senderName, since: now, expiresAt, text, stat };
       record.typing.set(senderId, line);
     } else {
       line.expiresAt = expiresAt;
+      line.text = text;
       line.stat = stat;
     }
-    if (statusMessageCode !== undefined) line.statusMessageCode = statusMessageCode;
+    // Each event says what the line shows now: an event without a code is plain typing again.
+    if (statusMessageCode === undefined) delete line.statusMessageCode;
+    else line.statusMessageCode = statusMessageCode;
     stat.lineExpiresAt = expiresAt;
     this.#arm(expiresAt);
     if (this.events.listenerCount("event") > 0) {
@@ -128,7 +143,7 @@ export class TypingView {
   }
 
   /** Adds a message and clears its author's typing line in that dialog at once. */
-  addMessage(dialog: Dialog, authorId: number, text: string): number {
+  addMessage(dialog: Dialog, authorId: number, text: string, system = false): ViewMessage {
     const record = this.#record(dialog);
     const line = record.typing.get(authorId);
     if (line !== undefined) {
@@ -143,10 +158,11 @@ export class TypingView {
       authorName: this.portal.userName(authorId),
       text,
       at: this.now(),
+      ...(system ? { system: true } : {}),
     };
     record.messages.push(message);
     this.events.emit("event", { type: "message.added", dialogId: dialog.id, message });
-    return message.id;
+    return message;
   }
 
   /** Every seeded chat plus each private dialog that has seen activity. */
@@ -226,8 +242,10 @@ export class TypingView {
   }
 
   #emitLine(type: Extract<ViewEvent, { senderId: number }>["type"], id: string, line: LiveLine) {
-    const { senderId, senderName, expiresAt } = line;
-    this.events.emit("event", { type, dialogId: id, senderId, senderName, expiresAt });
+    const { senderId, senderName, expiresAt, statusMessageCode, text } = line;
+    const event: ViewEvent = { type, dialogId: id, senderId, senderName, expiresAt, text };
+    if (statusMessageCode !== undefined) event.statusMessageCode = statusMessageCode;
+    this.events.emit("event", event);
   }
 
   #arm(at: number): void {

@@ -47,4 +47,40 @@ describe.skipIf(!hasChromium)("recipient web page in headless Chromium", () => {
     expect(Date.now() - calledAt).toBeGreaterThanOrEqual(1_400);
     await page.close();
   }, 20_000);
+
+  it("lets a person write to a bot and shows the bot's status and answer", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${emulator.url}/`);
+    await page.locator("#status", { hasText: "live" }).waitFor();
+    await page.selectOption("#say-from", "1");
+    await page.selectOption("#say-to", "100");
+    await page.fill("#say-text", "Hello from the page");
+    await page.click('#say button[type="submit"]');
+    const dialog = page.locator('[data-dialog-id="1-100"]');
+    await dialog.locator("[data-message-id]", { hasText: "Hello from the page" }).waitFor();
+
+    const call = (method: string, params: object) =>
+      fetch(`${emulator.webhookUrl()}imbot.v2.${method}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ botId: 100, botToken: "demo-bot-token", ...params }),
+      }).then((answer) => answer.json() as Promise<{ result: Record<string, unknown> }>);
+    const polled = await call("Event.get", {});
+    const events = polled.result.events as { data: { chat: { dialogId: string } } }[];
+    const dialogId = events[0]?.data.chat.dialogId;
+    expect(dialogId).toBe("1");
+    await call("Chat.InputAction.notify", {
+      dialogId,
+      statusMessageCode: "IMBOT_AGENT_ACTION_THINKING",
+      duration: 60,
+    });
+    const line = dialog.locator("[data-typing]");
+    await line.waitFor({ timeout: 2_000 });
+    expect(await line.textContent()).toBe("Demo Bot — Agent is thinking…");
+    await call("Chat.Message.send", { dialogId, fields: { message: "Hi, Anna" } });
+    await dialog.locator("[data-message-id]", { hasText: "Hi, Anna" }).waitFor();
+    await line.waitFor({ state: "detached", timeout: 2_000 });
+    await page.screenshot({ path: "/tmp/b24im-emulator-page.png", fullPage: true });
+    await page.close();
+  }, 20_000);
 });

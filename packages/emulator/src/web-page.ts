@@ -1,8 +1,10 @@
 /**
- * The recipient's page at `GET /`: every dialog with its messages and its
- * "<Name> is typing…" lines, redrawn from `/_emulator/state` whenever
- * `/_emulator/events` reports a change. Self-contained: no external assets.
- * Test hooks: each dialog is `[data-dialog-id="chat1"]`, each typing line `[data-typing]`.
+ * The recipient's page at `GET /`: every dialog with its messages and its status lines
+ * ("<Name> is typing…", "Agent is thinking…"), redrawn from `/_emulator/state` whenever
+ * `/_emulator/events` reports a change, and a message box that lets a person write
+ * (POST `/_emulator/say`). Self-contained: no external assets. Test hooks: each dialog is
+ * `[data-dialog-id="chat1"]`, each typing line `[data-typing]`, the box `form#say` with
+ * `#say-from`, `#say-to`, `#say-text`.
  *
  * @example
  * ```ts
@@ -29,11 +31,22 @@ export const WEB_PAGE = `<!doctype html>
   li b { margin-right: .4rem; }
   [data-typing] { color: #2f80ed; font-style: italic; margin: .4rem 0 0; }
   #status { color: #616e7c; font-size: .8rem; }
+  #say { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 0 0 1rem; }
+  #say-text { flex: 1 1 20rem; padding: .3rem; }
+  #say-result { color: #616e7c; font-size: .8rem; }
 </style>
 </head>
 <body>
 <h1>Bitrix24 emulator</h1>
 <p id="status">connecting…</p>
+<form id="say">
+  <label>From <select id="say-from"></select></label>
+  <label>To <select id="say-to"></select></label>
+  <input id="say-text" autocomplete="off" maxlength="20000"
+    placeholder="Message (in a group chat, mention a bot as @Bot Name)">
+  <button type="submit">Send</button>
+  <span id="say-result"></span>
+</form>
 <div id="dialogs"></div>
 <script>
 (() => {
@@ -45,7 +58,54 @@ export const WEB_PAGE = `<!doctype html>
     for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
     return node;
   };
+  const from = document.getElementById("say-from");
+  const to = document.getElementById("say-to");
+  const text = document.getElementById("say-text");
+  const result = document.getElementById("say-result");
+  let latest = { users: [], dialogs: [] };
+  let people = "";
+  const option = (value, label) => { const node = el("option", label); node.value = value; return node; };
+  // Where the chosen sender can write: their chats by id, everyone else privately by user id.
+  const fillTo = () => {
+    const sender = Number(from.value);
+    const kept = to.value;
+    const chats = latest.dialogs.filter((d) => !d.id.includes("-") &&
+      d.members.some((m) => m.id === sender));
+    const others = latest.users.filter((u) => u.id !== sender);
+    to.replaceChildren(...chats.map((d) => option(d.id, d.title + " (" + d.id + ")")),
+      ...others.map((u) => option(String(u.id), u.name + (u.bot ? " (bot)" : "") + " — private")));
+    if ([...to.options].some((o) => o.value === kept)) to.value = kept;
+  };
+  const fillFrom = (state) => {
+    latest = state;
+    const humans = state.users.filter((u) => !u.bot);
+    const key = humans.map((u) => u.id + ":" + u.name).join(",");
+    if (key !== people) {
+      people = key;
+      const kept = from.value;
+      from.replaceChildren(...humans.map((u) => option(String(u.id), u.name)));
+      if ([...from.options].some((o) => o.value === kept)) from.value = kept;
+    }
+    fillTo();
+  };
+  from.addEventListener("change", fillTo);
+  document.getElementById("say").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (text.value.trim() === "") return;
+    const body = { from: Number(from.value), dialogId: to.value, text: text.value };
+    try {
+      const answer = await fetch("_emulator/say", {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+      });
+      const json = await answer.json();
+      if (answer.ok) { text.value = ""; result.textContent = "sent #" + json.result; }
+      else result.textContent = json.error_description || json.error;
+    } catch (error) {
+      result.textContent = "not sent: " + error;
+    }
+  });
   const render = (state) => {
+    fillFrom(state);
     root.replaceChildren(...state.dialogs.map((dialog) => {
       const section = el("section", undefined, { "data-dialog-id": dialog.id });
       section.append(el("h2", dialog.title + " (" + dialog.id + ")"));
@@ -58,7 +118,8 @@ export const WEB_PAGE = `<!doctype html>
       }
       section.append(list);
       for (const line of dialog.typing) {
-        section.append(el("p", line.senderName + " is typing…", {
+        const shown = line.statusMessageCode ? line.senderName + " — " + line.text : line.text;
+        section.append(el("p", shown || line.senderName + " is typing…", {
           "data-typing": "", "data-sender-id": String(line.senderId),
         }));
       }

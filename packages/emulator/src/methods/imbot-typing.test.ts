@@ -65,7 +65,7 @@ describe("bot typing methods", () => {
     it.each([
       [{ botId: 100, dialogId: "chat2" }, 400, "BOT_TOKEN_NOT_SPECIFIED"],
       [{ botToken: "demo-bot-token", dialogId: "chat2" }, 400, "BOT_ID_REQUIRED"],
-      [{ ...valid, botId: 5 }, 404, "BOT_NOT_FOUND"],
+      [{ ...valid, botId: 5 }, 400, "BOT_NOT_FOUND"],
       [{ ...valid, botToken: "stolen" }, 403, "BOT_OWNERSHIP_ERROR"],
       [{ ...valid, dialogId: "sg1" }, 403, "ACCESS_DENIED"],
       [{ ...valid, duration: 0 }, 400, "ERROR_ARGUMENT"],

@@ -1,6 +1,13 @@
 import { imDialogWriting } from "./im-dialog-writing.js";
 import { imMessageAdd } from "./im-message-add.js";
 import { imbotChatSendTyping } from "./imbot-chat-send-typing.js";
+import { imbotV2BotGet } from "./imbot-v2-bot-get.js";
+import { imbotV2BotList } from "./imbot-v2-bot-list.js";
+import { imbotV2BotRegister } from "./imbot-v2-bot-register.js";
+import { imbotV2BotUnregister } from "./imbot-v2-bot-unregister.js";
+import { imbotV2BotUpdate } from "./imbot-v2-bot-update.js";
+import { imbotV2ChatMessageSend } from "./imbot-v2-chat-message-send.js";
+import { imbotV2EventGet } from "./imbot-v2-event-get.js";
 import { imbotV2InputActionNotify } from "./imbot-v2-input-action-notify.js";
 import { imRevisionGet, profile, serverTime } from "./portal-info.js";
 import type { RestMethod } from "./rest-method.js";
@@ -12,6 +19,13 @@ export const REST_METHODS: readonly RestMethod[] = [
   imRevisionGet,
   imbotChatSendTyping,
   imbotV2InputActionNotify,
+  imbotV2BotRegister,
+  imbotV2BotUpdate,
+  imbotV2BotGet,
+  imbotV2BotList,
+  imbotV2BotUnregister,
+  imbotV2EventGet,
+  imbotV2ChatMessageSend,
   serverTime,
   profile,
 ];

@@ -1,3 +1,4 @@
+import type { BotPlatform } from "../bot-platform.js";
 import type { Params } from "../php-query.js";
 import type { PortalModel } from "../portal-model.js";
 import type { TypingView } from "../typing-view.js";
@@ -17,6 +18,8 @@ export interface MethodContext {
   caller: Caller;
   portal: PortalModel;
   view: TypingView;
+  /** The bot platform 2.0: bots, event queues and webhook delivery. */
+  bots: BotPlatform;
   typingTtlMs: number;
   now: () => number;
 }
