@@ -37,6 +37,12 @@ export interface BotOptions {
   pollLimit?: number;
   /** FETCH mode: the pause after a poll that brought nothing new, in ms. Default 10 000 (the platform asks for 5–30 s). */
   idlePauseMs?: number;
+  /**
+   * How often `ctx.think()` refreshes the indicator, in ms; each event asks the platform to
+   * show it 15 s longer than that. Default 60 000 (a 75 s indicator): a third of the requests
+   * `im.dialog.writing` needs. Shorter shows a crashed process's stale line for less time.
+   */
+  thinkRefreshMs?: number;
   /** Where timers come from; inject a fake clock in tests. Default core's `systemClock`. */
   clock?: Clock;
 }
@@ -74,6 +80,10 @@ export function checkBotOptions(options: BotOptions): void {
   }
   if (options.idlePauseMs !== undefined) {
     checkNumber("idlePauseMs", options.idlePauseMs, { min: 100, max: 300_000 });
+  }
+  if (options.thinkRefreshMs !== undefined) {
+    // A v2 event lasts at most 600 s, and asks for 15 s more than the refresh.
+    checkNumber("thinkRefreshMs", options.thinkRefreshMs, { min: 1_000, max: 585_000 });
   }
   need(
     clock === undefined || (isObject(clock) && isFunction(clock.now)),

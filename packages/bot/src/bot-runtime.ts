@@ -16,6 +16,8 @@ export interface BotRuntime {
   /** Sent with every `imbot.v2` call when the client uses a webhook. */
   readonly botToken: string | undefined;
   readonly clock: Clock;
+  /** How often `think()` refreshes the indicator. */
+  readonly thinkRefreshMs: number;
   /** Hands a failure to the bot's `onError`; never throws. */
   report(error: unknown, event?: BotEvent): void;
 }

@@ -32,6 +32,7 @@ describe("createBot", () => {
       [{ client, botId: 1, botToken: "t", concurrency: 0 }, "concurrency"],
       [{ client, botId: 1, botToken: "t", pollLimit: 1001 }, "pollLimit"],
       [{ client, botId: 1, botToken: "t", idlePauseMs: 10 }, "idlePauseMs"],
+      [{ client, botId: 1, botToken: "t", thinkRefreshMs: 600_000 }, "thinkRefreshMs"],
     ];
     for (const [options, option] of cases) {
       const error = (() => {

@@ -10,6 +10,7 @@ import {
 import { type BotOptions, checkBotOptions } from "./bot-options.js";
 import type { BotRuntime } from "./bot-runtime.js";
 import type { CommandContext, EventContext, MessageContext } from "./context/contexts.js";
+import { THINK_REFRESH_MS } from "./context/conversation.js";
 import { createDispatcher, type Handler } from "./dispatch/dispatcher.js";
 import { type BotEventName, EVENT_TYPES } from "./events/event-names.js";
 import type { BotEvent } from "./events/types.js";
@@ -93,6 +94,7 @@ export function createBot(options: BotOptions): Bot {
     botId: options.botId,
     botToken: options.botToken,
     clock: options.clock ?? systemClock,
+    thinkRefreshMs: options.thinkRefreshMs ?? THINK_REFRESH_MS,
     report: (error, event) => {
       try {
         const result: unknown = onError(error, event);

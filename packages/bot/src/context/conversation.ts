@@ -17,9 +17,10 @@ import { type AgentStatus, statusMessageCode } from "./agent-status.js";
 export const MAX_MESSAGE_LENGTH = 20_000;
 
 /**
- * How often `think()` refreshes the indicator. A v2 indicator lasts the `duration` its event
- * asks for, so a minute between events (each asking for 75 s) keeps it up with a third of
- * the requests `im.dialog.writing` needs; a crashed process leaves it up for at most that.
+ * How often `think()` refreshes the indicator by default (`thinkRefreshMs`). A v2 indicator
+ * lasts the `duration` its event asks for, so a minute between events (each asking for 75 s)
+ * keeps it up with a third of the requests `im.dialog.writing` needs; a crashed process
+ * leaves it up for at most that.
  */
 export const THINK_REFRESH_MS = 60_000;
 
@@ -123,7 +124,7 @@ export function createConversation(
   const openLease = (code: string, maxDurationMs: number, abort: (reason: B24Error) => void) => {
     const lease = runtime.client.typing(dialogId, {
       as: { ...botParams(runtime), v2: true, statusMessageCode: code },
-      refreshMs: THINK_REFRESH_MS,
+      refreshMs: runtime.thinkRefreshMs,
       maxDurationMs,
       onError: (error) => {
         if (error.code === "TYPING_MAX_DURATION") abort(error);
