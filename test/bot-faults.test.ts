@@ -120,8 +120,8 @@ describe("a polling bot under faults", () => {
         env: {
           ...process.env,
           B24_WEBHOOK_URL: emulator.webhookUrl(),
-          BOT_ID: String(botId),
-          BOT_TOKEN,
+          B24_BOT_ID: String(botId),
+          B24_BOT_TOKEN: BOT_TOKEN,
         },
         stdio: ["ignore", "pipe", "inherit"],
       },
