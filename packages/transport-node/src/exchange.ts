@@ -6,7 +6,7 @@ import {
   type TransportSendOptions,
 } from "@b24im/core";
 import type { Dispatcher } from "undici";
-import type { NodeTransportOptions } from "./node-transport.js";
+import type { NodeTransportOptions } from "./options.js";
 import { transportErrorFrom } from "./undici-errors.js";
 
 type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler["onRequestStart"]>>[0];

@@ -2,35 +2,8 @@ import type { Transport } from "@b24im/core";
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici";
 import { version } from "../package.json";
 import { exchange } from "./exchange.js";
+import type { NodeTransportOptions } from "./options.js";
 import { checkNodeTransportOptions } from "./transport-options.js";
-
-/** Options of {@link createNodeTransport}. */
-export interface NodeTransportOptions {
-  /** Most sockets open to one portal at a time. Default 10. */
-  connections?: number;
-  /** How long an idle socket stays open for reuse, in ms. Default 4 000 (undici's default). */
-  keepAliveTimeoutMs?: number;
-  /** Extra trusted CA certificate(s) in PEM, for portals behind a corporate or self-signed certificate. */
-  ca?: string | Buffer | Array<string | Buffer>;
-  /** `false` accepts any certificate. Default `true`; prefer `ca` over turning this off. */
-  rejectUnauthorized?: boolean;
-  /**
-   * A forward proxy: its URL (`http://user:pass@proxy:3128`), or `"env"` for `HTTP_PROXY`,
-   * `HTTPS_PROXY` and `NO_PROXY` (also lower case), read when the transport is created.
-   */
-  proxy?: string;
-  /**
-   * Your own undici dispatcher (Agent, Pool, MockAgent, …). The options above that configure
-   * connections are then ignored, and `close()` leaves it open: you own it.
-   */
-  dispatcher?: Dispatcher;
-  /** Time to open a TCP (and TLS) connection, in ms. Default 10 000. */
-  connectTimeoutMs?: number;
-  /** Time from sending the request to the response headers, in ms. Default 300 000. */
-  headersTimeoutMs?: number;
-  /** Longest pause between two chunks of the response body, in ms. Default 300 000. */
-  bodyTimeoutMs?: number;
-}
 
 const DEFAULT_CONNECTIONS = 10;
 const USER_AGENT = `b24im/${version}`;

@@ -1,5 +1,5 @@
 import { ConfigError } from "@b24im/core";
-import type { NodeTransportOptions } from "./node-transport.js";
+import type { NodeTransportOptions } from "./options.js";
 
 const TIMEOUTS = ["connectTimeoutMs", "headersTimeoutMs", "bodyTimeoutMs"] as const;
 
