@@ -39,4 +39,22 @@ export interface NodeTransportOptions {
   headersTimeoutMs?: number;
   /** Longest pause between two chunks of the response body, in ms. Default 300 000. */
   bodyTimeoutMs?: number;
+  /**
+   * The largest answer read, in bytes. Default 64 MiB; at most 536 870 888 (the longest string
+   * Node can hold). A bigger answer — announced by `Content-Length` or counted as it arrives —
+   * is not read past the limit: the request is cut off (its socket closed) and the call rejects
+   * with a `ProtocolError` that is not retryable and names this option.
+   */
+  maxResponseBytes?: number;
 }
+
+/**
+ * {@link NodeTransportOptions.maxResponseBytes} when not given: 64 MiB — the answers of the
+ * chat methods many times over, and far below the longest string Node can hold.
+ *
+ * @example
+ * ```ts
+ * const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+ * ```
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
