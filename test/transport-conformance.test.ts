@@ -29,12 +29,18 @@ import { defaultSeed, type Emulator, type Fault, startEmulator } from "@b24im/em
 import { createFetchTransport } from "@b24im/transport-fetch";
 import { createNodeTransport } from "@b24im/transport-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startOversizedPortal } from "./oversized-portal.js";
 
 const WEBHOOK_SECRET = "pl4nted-w3bh00k-c0de";
 
-const transports: Array<{ name: string; create: () => Transport }> = [
-  { name: "transport-fetch", create: () => createFetchTransport() },
-  { name: "transport-node", create: () => createNodeTransport() },
+/** Options both transports take, with the same name and meaning. */
+interface CommonOptions {
+  maxResponseBytes?: number;
+}
+
+const transports: Array<{ name: string; create: (options?: CommonOptions) => Transport }> = [
+  { name: "transport-fetch", create: (options) => createFetchTransport(options) },
+  { name: "transport-node", create: (options) => createNodeTransport(options) },
 ];
 
 /** Sends one call the way the client does, and returns its result or throws its typed error. */
@@ -71,7 +77,7 @@ function renderings(error: unknown): string {
   ].join("\n");
 }
 
-describe.each(transports)("$name conformance", ({ create }) => {
+describe.each(transports)("$name conformance", ({ name, create }) => {
   let emulator: Emulator;
   let moved: Emulator;
   let transport: Transport;
@@ -268,6 +274,24 @@ describe.each(transports)("$name conformance", ({ create }) => {
     emulator.faults.add({ kind: "status", status: 403, error: "ACCESS_ERROR" });
     await failure(call(transport, webhook, undefined, { signal: controller.signal }));
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
+  it("an answer over maxResponseBytes → ProtocolError, not retryable, naming the option; its socket is closed", async () => {
+    const portal = await startOversizedPortal();
+    try {
+      const small = create({ maxResponseBytes: 64 * 1024 });
+      const target = parseWebhookUrl(`${portal.url}/rest/1/${WEBHOOK_SECRET}/`);
+      const error = await failure(call(small, target));
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(error).toMatchObject({ code: "PROTOCOL", status: 200, retryable: false });
+      const factory = name === "transport-node" ? "createNodeTransport" : "createFetchTransport";
+      expect((error as Error).message).toContain(`${factory}({ maxResponseBytes })`);
+      expect(renderings(error)).not.toContain(WEBHOOK_SECRET);
+      await portal.socketClosed; // cut off, not left streaming into nowhere
+      await small.close?.();
+    } finally {
+      await portal.close();
+    }
   });
 
   describe("secrets: the webhook code and the OAuth token appear in no error", () => {
