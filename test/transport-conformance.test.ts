@@ -8,7 +8,12 @@ import {
   AccessError,
   ApiError,
   AuthError,
+  type B24Client,
+  B24Error,
   buildRequest,
+  ClientClosedError,
+  type ClientOptions,
+  createClient,
   imDialogWriting,
   type MethodCall,
   MethodNotFoundError,
@@ -292,6 +297,77 @@ describe.each(transports)("$name conformance", ({ name, create }) => {
     } finally {
       await portal.close();
     }
+  });
+
+  describe("the documented close() pattern leaves no unhandled rejection", () => {
+    // `const p = client.writing(id); await client.close(); await p.catch(() => {});` — a call
+    // that rejects while close() runs is handled only once close() has resolved. By default
+    // Node ends the process on an unhandled rejection.
+    const variants: Array<{
+      name: string;
+      options?: Partial<ClientOptions>;
+      fault?: Fault;
+      /** Calls made and awaited before the pattern: they fill the rate limiter's bucket. */
+      before?: number;
+      calls: number;
+      expected: (outcomes: unknown[]) => void;
+    }> = [
+      {
+        name: "a call in flight, answered",
+        fault: { kind: "delay", ms: 200 },
+        calls: 1,
+        expected: (outcomes) => expect(outcomes).toEqual([true]),
+      },
+      {
+        name: "a call in flight that fails while closing",
+        fault: { kind: "delay", ms: 400 },
+        options: { timeoutMs: 100, retry: false },
+        calls: 1,
+        expected: ([outcome]) => expect(outcome).toBeInstanceOf(TimeoutError),
+      },
+      {
+        // Alone: a call in flight beside it would make close() wait for the network after
+        // rejecting it, whatever the transport (core's close() rejects waiting calls first).
+        name: "a call waiting for the rate limiter",
+        options: { rateLimit: { drainPerSecond: 0.01, bucketSize: 1 } },
+        before: 1,
+        calls: 1,
+        expected: ([outcome]) => expect(outcome).toBeInstanceOf(ClientClosedError),
+      },
+      {
+        name: "a hung request",
+        fault: { kind: "hang" },
+        options: { timeoutMs: 200 },
+        calls: 1,
+        expected: ([outcome]) => expect(outcome).toBeInstanceOf(B24Error),
+      },
+    ];
+
+    it.each(variants)("$name", async ({ options, fault, before = 0, calls, expected }) => {
+      const unhandled: unknown[] = [];
+      const record = (reason: unknown) => unhandled.push(reason);
+      process.on("unhandledRejection", record);
+      try {
+        const client: B24Client = createClient({
+          webhook: emulator.webhookUrl(1),
+          transport: create(),
+          ...options,
+        });
+        for (let i = 0; i < before; i++) await client.writing("chat1");
+        if (fault) emulator.faults.add(fault);
+
+        const pending = Array.from({ length: calls }, () => client.writing("chat1"));
+        await client.close();
+        const outcomes = await Promise.all(pending.map((p) => p.catch((error: unknown) => error)));
+        // Node reports unhandled rejections once the microtasks have run: give it a turn.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+
+        expect(unhandled).toEqual([]);
+        expected(outcomes);
+      } finally {
+        process.off("unhandledRejection", record);
+      }
+    });
   });
 
   describe("secrets: the webhook code and the OAuth token appear in no error", () => {

@@ -24,6 +24,8 @@ export interface CollectedCall {
   readonly timeoutMs: number;
   readonly resolve: (response: HttpResponse) => void;
   readonly reject: (error: unknown) => void;
+  /** Called once, right after the call was resolved or rejected. */
+  readonly settled?: () => void;
 }
 
 /**
@@ -53,13 +55,15 @@ export class CollectingHandler implements Dispatcher.DispatchHandler {
 
   constructor(readonly call: CollectedCall) {
     const { request, signal, timeoutMs } = call;
-    this.#timer = setTimeout(() => {
-      this.#end(new TimeoutError(timeoutMs, { secrets: secretsOf(request) }));
-    }, timeoutMs);
+    // The listener first: should a signal that is no AbortSignal make it throw, no timer is
+    // left running.
     if (signal) {
       this.#onAbort = () => this.#end(signal.reason);
       signal.addEventListener("abort", this.#onAbort, { once: true });
     }
+    this.#timer = setTimeout(() => {
+      this.#end(new TimeoutError(timeoutMs, { secrets: secretsOf(request) }));
+    }, timeoutMs);
   }
 
   onRequestStart(controller: Controller): void {
@@ -109,14 +113,12 @@ export class CollectingHandler implements Dispatcher.DispatchHandler {
       this.#fail(controller, this.#unreadable(error));
       return;
     }
-    this.#settle();
-    this.call.resolve(response);
+    this.#settle(true, response);
   }
 
   onResponseError(_controller: Controller | undefined, error: unknown): void {
     if (this.#settled) return;
-    this.#settle();
-    this.call.reject(this.#transportError(error));
+    this.#settle(false, this.#transportError(error));
   }
 
   /** Ends the call when `dispatch` itself threw, and cuts off whatever it may have started. */
@@ -165,17 +167,23 @@ export class CollectingHandler implements Dispatcher.DispatchHandler {
   #fail(controller: Controller | undefined, reason: unknown): void {
     if (this.#settled) return;
     this.#ended = reason;
-    this.#settle();
-    this.call.reject(reason);
+    this.#settle(false, reason);
     if (controller) abortQuietly(controller, reason);
   }
 
-  /** The one way out: marks the call settled and frees its timer and abort listener. */
-  #settle(): void {
+  /**
+   * The one way out: marks the call settled, frees its timer, abort listener and body, then
+   * resolves or rejects it and tells `settled` — after, so that whoever waits for the
+   * transport to be idle comes after the caller's own handlers.
+   */
+  #settle(ok: boolean, outcome: unknown): void {
     this.#settled = true;
     this.#chunks = [];
     clearTimeout(this.#timer);
     if (this.#onAbort) this.call.signal?.removeEventListener("abort", this.#onAbort);
+    if (ok) this.call.resolve(outcome as HttpResponse);
+    else this.call.reject(outcome);
+    this.call.settled?.();
   }
 }
 

@@ -1,7 +1,18 @@
 import type { HttpRequest, HttpResponse, TransportSendOptions } from "@b24im/core";
 import type { Dispatcher } from "undici";
 import { CollectingHandler } from "./collecting-handler.js";
+import type { InFlight } from "./in-flight.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type NodeTransportOptions } from "./options.js";
+
+/** What every exchange of one transport shares. */
+export interface ExchangeContext {
+  readonly dispatcher: Dispatcher;
+  readonly options: NodeTransportOptions;
+  /** The `User-Agent` header sent with each request. */
+  readonly userAgent: string;
+  /** Told when a call starts and when it settles; `close()` waits on it. */
+  readonly inFlight?: InFlight;
+}
 
 /**
  * Sends one request on undici's low-level `dispatch` API and collects the whole answer, up to
@@ -16,21 +27,32 @@ import { DEFAULT_MAX_RESPONSE_BYTES, type NodeTransportOptions } from "./options
  *
  * @example
  * ```ts
- * const response = await exchange(new Agent(), request, { timeoutMs: 30_000 }, {}, "b24im/1.0.0");
+ * const context = { dispatcher: new Agent(), options: {}, userAgent: "b24im/1.0.0" };
+ * const response = await exchange(context, request, { timeoutMs: 30_000 });
  * ```
  */
 export function exchange(
-  dispatcher: Dispatcher,
+  { dispatcher, options, userAgent, inFlight }: ExchangeContext,
   request: HttpRequest,
   { signal, timeoutMs }: TransportSendOptions,
-  options: NodeTransportOptions,
-  userAgent: string,
 ): Promise<HttpResponse> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return new Promise((resolve, reject) => {
-    const call = { request, options, maxResponseBytes, signal, timeoutMs, resolve, reject };
+    const settled = inFlight?.done;
+    const call = {
+      request,
+      options,
+      maxResponseBytes,
+      signal,
+      timeoutMs,
+      resolve,
+      reject,
+      settled,
+    };
     const handler = new CollectingHandler(call);
+    // Counted once the handler exists: from here on it settles the call, and says so once.
+    inFlight?.add();
     try {
       const url = new URL(request.url);
       dispatcher.dispatch(

@@ -2,6 +2,7 @@ import type { Transport } from "@b24im/core";
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici";
 import { version } from "../package.json";
 import { exchange } from "./exchange.js";
+import { createInFlight } from "./in-flight.js";
 import type { NodeTransportOptions } from "./options.js";
 import { checkNodeTransportOptions } from "./transport-options.js";
 
@@ -27,13 +28,21 @@ const USER_AGENT = `b24im/${version}`;
 export function createNodeTransport(given?: NodeTransportOptions): Transport {
   const options = checkNodeTransportOptions(given);
   const dispatcher = options.dispatcher ?? createDispatcher(options);
-  let closing: Promise<void> | undefined;
+  const inFlight = createInFlight();
+  const context = { dispatcher, options, userAgent: USER_AGENT, inFlight };
+  let closing = false;
   return {
-    send: (request, sendOptions) => exchange(dispatcher, request, sendOptions, options, USER_AGENT),
+    send: (request, sendOptions) => exchange(context, request, sendOptions),
     close() {
-      if (options.dispatcher) return Promise.resolve();
-      closing ??= dispatcher.close();
-      return closing;
+      if (!options.dispatcher && !closing) {
+        closing = true;
+        // undici refuses new requests at once, lets those in flight finish, then destroys the
+        // sockets. That last step waits for the sockets' "close" events — a turn of the event
+        // loop — so it is not awaited: see createInFlight for why close() must not take one.
+        // Closing an Agent does not fail; there is nobody to tell if it did.
+        dispatcher.close().catch(() => {});
+      }
+      return inFlight.idle();
     },
   };
 }
