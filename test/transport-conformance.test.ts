@@ -299,6 +299,66 @@ describe.each(transports)("$name conformance", ({ name, create }) => {
     }
   });
 
+  describe("one AbortSignal shared by 50 concurrent calls", () => {
+    // Node warns past ten listeners on one AbortSignal (MaxListenersExceededWarning): a caller
+    // sharing one signal among many calls must not see that, nor keep listeners after them.
+    const CALLS = 50;
+
+    function watchWarnings(): { seen: Error[]; stop: () => void } {
+      const seen: Error[] = [];
+      const record = (warning: Error) => {
+        if (warning.name === "MaxListenersExceededWarning") seen.push(warning);
+      };
+      process.on("warning", record);
+      return { seen, stop: () => process.off("warning", record) };
+    }
+
+    // Node emits a warning on the next tick: wait for it before looking.
+    const warningsEmitted = () => new Promise((resolve) => setImmediate(resolve));
+
+    it("answered: at most one listener on it while in flight, none after, no warning", async () => {
+      const warnings = watchWarnings();
+      try {
+        emulator.faults.add({ kind: "delay", ms: 100, times: CALLS });
+        const shared = new AbortController();
+        const calls = Array.from({ length: CALLS }, () =>
+          call(transport, webhook, undefined, { signal: shared.signal }),
+        );
+
+        expect(getEventListeners(shared.signal, "abort").length).toBeLessThanOrEqual(1);
+        expect(await Promise.all(calls)).toEqual(Array(CALLS).fill(true));
+        expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
+        await warningsEmitted();
+        expect(warnings.seen).toEqual([]);
+      } finally {
+        warnings.stop();
+      }
+    });
+
+    it("aborted: every call rejects with its reason, no listener is left, no warning", async () => {
+      const warnings = watchWarnings();
+      const shared = new AbortController();
+      try {
+        emulator.faults.add({ kind: "hang", times: CALLS });
+        const calls = Array.from({ length: CALLS }, () =>
+          failure(call(transport, webhook, undefined, { signal: shared.signal })),
+        );
+        expect(getEventListeners(shared.signal, "abort").length).toBeLessThanOrEqual(1);
+        const reason = new Error("the user left");
+
+        shared.abort(reason);
+
+        expect(await Promise.all(calls)).toEqual(Array(CALLS).fill(reason));
+        expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
+        await warningsEmitted();
+        expect(warnings.seen).toEqual([]);
+      } finally {
+        shared.abort(); // should an expectation fail first, no hung call outlives the test
+        warnings.stop();
+      }
+    });
+  });
+
   describe("the documented close() pattern leaves no unhandled rejection", () => {
     // `const p = client.writing(id); await client.close(); await p.catch(() => {});` — a call
     // that rejects while close() runs is handled only once close() has resolved. By default

@@ -1,6 +1,7 @@
 import {
   type HttpRequest,
   type HttpResponse,
+  onAbort,
   ProtocolError,
   secretsOf,
   TimeoutError,
@@ -51,16 +52,14 @@ export class CollectingHandler implements Dispatcher.DispatchHandler {
   #chunks: Uint8Array[] = [];
   #bytes = 0;
   readonly #timer: ReturnType<typeof setTimeout>;
-  readonly #onAbort: (() => void) | undefined;
+  readonly #stopListening: (() => void) | undefined;
 
   constructor(readonly call: CollectedCall) {
     const { request, signal, timeoutMs } = call;
-    // The listener first: should a signal that is no AbortSignal make it throw, no timer is
-    // left running.
-    if (signal) {
-      this.#onAbort = () => this.#end(signal.reason);
-      signal.addEventListener("abort", this.#onAbort, { once: true });
-    }
+    // One listener of ours on the caller's signal however many calls share it (core's
+    // onAbort): Node warns past ten. Registered before the timer: should a signal that is no
+    // AbortSignal make it throw, no timer is left running.
+    if (signal) this.#stopListening = onAbort(signal, () => this.#end(signal.reason));
     this.#timer = setTimeout(() => {
       this.#end(new TimeoutError(timeoutMs, { secrets: secretsOf(request) }));
     }, timeoutMs);
@@ -180,7 +179,7 @@ export class CollectingHandler implements Dispatcher.DispatchHandler {
     this.#settled = true;
     this.#chunks = [];
     clearTimeout(this.#timer);
-    if (this.#onAbort) this.call.signal?.removeEventListener("abort", this.#onAbort);
+    this.#stopListening?.();
     if (ok) this.call.resolve(outcome as HttpResponse);
     else this.call.reject(outcome);
     this.call.settled?.();
