@@ -34,7 +34,7 @@ import { defaultSeed, type Emulator, type Fault, startEmulator } from "@b24im/em
 import { createFetchTransport } from "@b24im/transport-fetch";
 import { createNodeTransport } from "@b24im/transport-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startOversizedPortal } from "./oversized-portal.js";
+import { oversizedAnswer, stalledAnswer, startLoopbackPortal } from "./loopback-portal.js";
 
 const WEBHOOK_SECRET = "pl4nted-w3bh00k-c0de";
 
@@ -281,8 +281,21 @@ describe.each(transports)("$name conformance", ({ name, create }) => {
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
+  it("a body that stalls after the headers → TimeoutError at the deadline; its socket is closed", async () => {
+    const portal = await startLoopbackPortal(stalledAnswer);
+    try {
+      const target = parseWebhookUrl(`${portal.url}/rest/1/${WEBHOOK_SECRET}/`);
+      const error = await failure(call(transport, target, undefined, { timeoutMs: 200 }));
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(error).toMatchObject({ timeoutMs: 200 });
+      await portal.socketClosed;
+    } finally {
+      await portal.close();
+    }
+  });
+
   it("an answer over maxResponseBytes → ProtocolError, not retryable, naming the option; its socket is closed", async () => {
-    const portal = await startOversizedPortal();
+    const portal = await startLoopbackPortal(oversizedAnswer);
     try {
       const small = create({ maxResponseBytes: 64 * 1024 });
       const target = parseWebhookUrl(`${portal.url}/rest/1/${WEBHOOK_SECRET}/`);

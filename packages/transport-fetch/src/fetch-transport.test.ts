@@ -260,3 +260,70 @@ describe("maxResponseBytes", () => {
     expect(state.pulled).toBeLessThanOrEqual(66);
   });
 });
+
+/** How `promise` stands after `ms`: settled, or still pending (a call that would never end). */
+async function stateAfter(
+  promise: Promise<unknown>,
+  ms: number,
+): Promise<{ state: string; reason?: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const pending = new Promise<{ state: string; reason?: unknown }>((resolve) => {
+    timer = setTimeout(() => resolve({ state: "pending" }), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => ({ state: "fulfilled" }),
+        (reason: unknown) => ({ state: "rejected", reason }),
+      ),
+      pending,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe("a fetch of the caller's that ignores its signal cannot hold a call past its end", () => {
+  // Far longer than any of these calls takes to settle, even on a loaded machine.
+  const NEVER_MS = 3000;
+  const deaf: typeof fetch = () => new Promise(() => {});
+
+  it("no answer: TimeoutError at the deadline", async () => {
+    const outcome = await stateAfter(
+      createFetchTransport({ fetch: deaf }).send(request, { timeoutMs: 50 }),
+      NEVER_MS,
+    );
+    expect(outcome.state).toBe("rejected");
+    expect(outcome.reason).toBeInstanceOf(TimeoutError);
+  });
+
+  it("no answer: the caller's reason at the caller's abort", async () => {
+    const caller = new AbortController();
+    const reason = new Error("user left");
+    const sent = createFetchTransport({ fetch: deaf }).send(request, {
+      timeoutMs: 60_000,
+      signal: caller.signal,
+    });
+    setTimeout(() => caller.abort(reason), 20);
+    expect(await stateAfter(sent, NEVER_MS)).toEqual({ state: "rejected", reason });
+  });
+
+  it("a body that never ends: TimeoutError at the deadline, and the body is cancelled", async () => {
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"result":'));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const transport = createFetchTransport({ fetch: answering(new Response(endless)) });
+
+    const outcome = await stateAfter(transport.send(request, { timeoutMs: 50 }), NEVER_MS);
+
+    expect(outcome.state).toBe("rejected");
+    expect(outcome.reason).toBeInstanceOf(TimeoutError);
+    expect(cancelled).toBe(true);
+  });
+});

@@ -32,7 +32,8 @@ export interface FetchTransportOptions {
  * A {@link Transport} over WHATWG `fetch`: browsers, Node, Deno, Bun and edge workers. It
  * follows no redirect (`redirect: "manual"`), sends no cookies (`credentials: "omit"`), adds
  * no header of its own, reads no more than `maxResponseBytes` of an answer, and ends each
- * request at the caller's abort or after `timeoutMs`, whichever comes first.
+ * request at the caller's abort or after `timeoutMs`, whichever comes first — even when a
+ * fetch of the caller's ignores its signal.
  *
  * @example
  * ```ts
@@ -75,16 +76,24 @@ async function send(
   if (signal?.aborted) throw signal.reason;
   // One signal for both reasons to stop: AbortSignal.any is missing in older browsers.
   const deadline = createDeadline(signal, timeoutMs);
+  // Every wait races the deadline: a fetch (or a body) of the caller's that ignores the
+  // signal cannot hold a call past it. The signal is this call's own: one listener, no more.
+  const ended = new Promise<never>((_, reject) => {
+    deadline.signal.addEventListener("abort", () => reject(deadline.signal.reason));
+  });
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
-    const response = await fetchFn(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      redirect: "manual",
-      credentials: "omit",
-      signal: deadline.signal,
-    });
+    const response = await Promise.race([
+      fetchFn(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        redirect: "manual",
+        credentials: "omit",
+        signal: deadline.signal,
+      }),
+      ended,
+    ]);
     // A browser hides a redirect's status and Location from scripts: all it says is that one happened.
     if (response.type === "opaqueredirect") {
       throw new PortalMovedError(302, "", { secrets: secretsOf(request) });
@@ -100,7 +109,7 @@ async function send(
     let body = "";
     const decoder = new TextDecoder();
     while (reader) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), ended]);
       if (done) break;
       bytes += value.byteLength;
       if (bytes > limit) throw tooLarge(request, response.status, limit, body);

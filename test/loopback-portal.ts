@@ -1,29 +1,30 @@
 import { once } from "node:events";
-import { createServer, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-/** A local "portal" whose every answer is far too large, for the `maxResponseBytes` tests. */
-export interface OversizedPortal {
+/** A local "portal" answering as a test says, for misbehaviours the emulator has no fault for. */
+export interface LoopbackPortal {
   /** `http://127.0.0.1:PORT` */
   url: string;
-  /** Resolves when the client closed a connection it was sent such an answer on. */
+  /** Resolves when the client closed a connection it sent a request on. */
   socketClosed: Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Starts a server on 127.0.0.1 that answers every request with 200 and 4 MiB of a JSON string,
- * then holds the connection open. The emulator has no such fault. 4 MiB is far past the small
- * limits the tests set, yet bounded: a transport that does not stop reading cannot fill memory.
+ * Starts a server on 127.0.0.1 that answers every request with `answer`. Its `close()` also
+ * ends the connections it still holds.
  *
  * @example
  * ```ts
- * const portal = await startOversizedPortal();
+ * const portal = await startLoopbackPortal(oversizedAnswer);
  * await transport.send({ method: "POST", url: `${portal.url}/rest/1/x/m`, headers: {} }, { timeoutMs: 5000 });
  * await portal.socketClosed;
  * ```
  */
-export async function startOversizedPortal(): Promise<OversizedPortal> {
+export async function startLoopbackPortal(
+  answer: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<LoopbackPortal> {
   const sockets = new Set<Socket>();
   let closed: () => void = () => {};
   const socketClosed = new Promise<void>((resolve) => {
@@ -32,7 +33,7 @@ export async function startOversizedPortal(): Promise<OversizedPortal> {
   const server = createServer((request, response) => {
     request.socket.once("close", () => closed());
     request.resume();
-    stream(response);
+    answer(request, response);
   });
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -50,7 +51,17 @@ export async function startOversizedPortal(): Promise<OversizedPortal> {
   };
 }
 
-function stream(response: ServerResponse): void {
+/**
+ * 200 and 4 MiB of a JSON string, then the connection held open: far past the small
+ * `maxResponseBytes` the tests set, yet bounded, so a transport that does not stop reading
+ * cannot fill memory.
+ *
+ * @example
+ * ```ts
+ * const portal = await startLoopbackPortal(oversizedAnswer);
+ * ```
+ */
+export function oversizedAnswer(_request: IncomingMessage, response: ServerResponse): void {
   response.writeHead(200, { "content-type": "application/json" });
   response.write('{"result":"');
   const chunk = Buffer.alloc(16 * 1024, "x");
@@ -65,4 +76,17 @@ function stream(response: ServerResponse): void {
     }
   };
   pump();
+}
+
+/**
+ * 200, the headers and the start of a JSON body, then nothing: a body that stalls.
+ *
+ * @example
+ * ```ts
+ * const portal = await startLoopbackPortal(stalledAnswer);
+ * ```
+ */
+export function stalledAnswer(_request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(200, { "content-type": "application/json" });
+  response.write('{"result":');
 }
