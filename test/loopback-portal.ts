@@ -2,7 +2,14 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-/** A local "portal" answering as a test says, for misbehaviours the emulator has no fault for. */
+/**
+ * A local "portal" answering as a test says, for misbehaviours the emulator has no fault for.
+ *
+ * @example
+ * ```ts
+ * const portal: LoopbackPortal = await startLoopbackPortal(stalledAnswer);
+ * ```
+ */
 export interface LoopbackPortal {
   /** `http://127.0.0.1:PORT` */
   url: string;

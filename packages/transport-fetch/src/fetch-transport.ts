@@ -12,7 +12,17 @@ import {
   type TransportSendOptions,
 } from "@b24im/core";
 
-/** Options of {@link createFetchTransport}. */
+/**
+ * Options of {@link createFetchTransport}.
+ *
+ * @example
+ * ```ts
+ * import { createFetchTransport, type FetchTransportOptions } from "@b24im/transport-fetch";
+ *
+ * const options: FetchTransportOptions = { fetch: tracedFetch, maxResponseBytes: 8 * 1024 * 1024 };
+ * const transport = createFetchTransport(options);
+ * ```
+ */
 export interface FetchTransportOptions {
   /**
    * The fetch to use; default: the global `fetch` at the time of each call. Pass one to add

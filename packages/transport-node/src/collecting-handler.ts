@@ -15,7 +15,15 @@ import { transportErrorFrom } from "./undici-errors.js";
 
 type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler["onRequestStart"]>>[0];
 
-/** One call: the request, and what of the transport's options it needs. */
+/**
+ * One call as its handler sees it: the request, what of the transport's options it needs, and
+ * how to settle it.
+ *
+ * @example
+ * ```ts
+ * const call: CollectedCall = { request, options: {}, maxResponseBytes: 1024, signal, timeoutMs: 5000, resolve, reject };
+ * ```
+ */
 export interface CollectedCall {
   readonly request: HttpRequest;
   readonly options: NodeTransportOptions;

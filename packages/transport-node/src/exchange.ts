@@ -4,7 +4,14 @@ import { CollectingHandler } from "./collecting-handler.js";
 import type { InFlight } from "./in-flight.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type NodeTransportOptions } from "./options.js";
 
-/** What every exchange of one transport shares. */
+/**
+ * What every exchange of one transport shares.
+ *
+ * @example
+ * ```ts
+ * const context: ExchangeContext = { dispatcher: new Agent(), options: {}, userAgent: "b24im/1.0.0", inFlight: createInFlight() };
+ * ```
+ */
 export interface ExchangeContext {
   readonly dispatcher: Dispatcher;
   readonly options: NodeTransportOptions;

@@ -1,4 +1,11 @@
-/** Counts a transport's unsettled calls, so that `close()` can wait for them and no longer. */
+/**
+ * Counts a transport's unsettled calls, so that `close()` can wait for them and no longer.
+ *
+ * @example
+ * ```ts
+ * const inFlight: InFlight = createInFlight();
+ * ```
+ */
 export interface InFlight {
   /** A call started. */
   add(): void;

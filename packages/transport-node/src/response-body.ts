@@ -1,6 +1,14 @@
 import type { Dispatcher } from "undici";
 
-/** Response headers as undici's dispatch handler receives them. */
+/**
+ * Response headers as undici's dispatch handler receives them: lower-case names, a repeated
+ * header as an array.
+ *
+ * @example
+ * ```ts
+ * const headers: ResponseHeaders = { "content-type": "application/json", "set-cookie": ["a=1", "b=2"] };
+ * ```
+ */
 export type ResponseHeaders = Parameters<
   NonNullable<Dispatcher.DispatchHandler["onResponseStart"]>
 >[2];

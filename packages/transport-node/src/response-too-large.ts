@@ -27,6 +27,6 @@ export function responseTooLarge(
     { secrets: secretsOf(request) },
   );
   // ProtocolError makes any 5xx answer retryable; this one is not (see above).
-  Object.defineProperty(error, "retryable", { value: false });
+  (error as { retryable: boolean }).retryable = false;
   return error;
 }

@@ -2,7 +2,14 @@ import type { Dispatcher } from "undici";
 
 type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler["onRequestStart"]>>[0];
 
-/** A controller that records what it was told; `abort` throws when asked to. */
+/**
+ * A controller that records what it was told; `abort` throws when asked to.
+ *
+ * @example
+ * ```ts
+ * expect(dispatcher.controllers[0]?.aborts).toEqual([error]);
+ * ```
+ */
 export interface RecordingController extends Controller {
   readonly aborts: unknown[];
 }
@@ -27,6 +34,14 @@ function recordingController(abortThrows: boolean): RecordingController {
  * A dispatcher of the caller's own that plays `script` on the handler it is given, so a test
  * can reach the exits of an exchange that a real server cannot: odd chunks, headers that
  * throw, a `dispatch` that throws, an `abort` that throws. `controllers` are those it made.
+ *
+ * @example
+ * ```ts
+ * const dispatcher = scriptedDispatcher((handler, controller) => {
+ *   handler.onRequestStart?.(controller, {}); // …and never answers
+ * }, { abortThrows: true });
+ * await createNodeTransport({ dispatcher }).send(request, { timeoutMs: 50 }); // TimeoutError
+ * ```
  */
 export function scriptedDispatcher(
   script: (handler: Dispatcher.DispatchHandler, controller: RecordingController) => void,
@@ -44,7 +59,15 @@ export function scriptedDispatcher(
   } as unknown as Dispatcher & { controllers: RecordingController[] };
 }
 
-/** How `promise` stands after `ms`: settled, or still pending (a call that would never end). */
+/**
+ * How `promise` stands after `ms`: settled, or still pending (a call that would never end) —
+ * so that a test of a call that hangs fails instead of hanging.
+ *
+ * @example
+ * ```ts
+ * expect((await stateAfter(transport.send(request, { timeoutMs: 50 }), 3000)).state).toBe("rejected");
+ * ```
+ */
 export async function stateAfter<T>(
   promise: Promise<T>,
   ms: number,
