@@ -114,7 +114,9 @@ async function send(
       throw tooLarge(request, response.status, limit, "");
     }
     // Counted as it arrives too: Content-Length may be missing, and for a compressed answer it
-    // counts the bytes before decompression.
+    // counts the bytes before decompression. Read from the stream every time: at loopback
+    // that costs no more CPU per call than `response.text()` did (within the noise of a
+    // 10 000-call run), and `text()` cannot be stopped at a limit.
     let bytes = 0;
     let body = "";
     const decoder = new TextDecoder();
