@@ -8,7 +8,12 @@ import {
   AccessError,
   ApiError,
   AuthError,
+  type B24Client,
+  B24Error,
   buildRequest,
+  ClientClosedError,
+  type ClientOptions,
+  createClient,
   imDialogWriting,
   type MethodCall,
   MethodNotFoundError,
@@ -29,12 +34,18 @@ import { defaultSeed, type Emulator, type Fault, startEmulator } from "@b24im/em
 import { createFetchTransport } from "@b24im/transport-fetch";
 import { createNodeTransport } from "@b24im/transport-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { oversizedAnswer, stalledAnswer, startLoopbackPortal } from "./loopback-portal.js";
 
 const WEBHOOK_SECRET = "pl4nted-w3bh00k-c0de";
 
-const transports: Array<{ name: string; create: () => Transport }> = [
-  { name: "transport-fetch", create: () => createFetchTransport() },
-  { name: "transport-node", create: () => createNodeTransport() },
+/** Options both transports take, with the same name and meaning. */
+interface CommonOptions {
+  maxResponseBytes?: number;
+}
+
+const transports: Array<{ name: string; create: (options?: CommonOptions) => Transport }> = [
+  { name: "transport-fetch", create: (options) => createFetchTransport(options) },
+  { name: "transport-node", create: (options) => createNodeTransport(options) },
 ];
 
 /** Sends one call the way the client does, and returns its result or throws its typed error. */
@@ -71,7 +82,7 @@ function renderings(error: unknown): string {
   ].join("\n");
 }
 
-describe.each(transports)("$name conformance", ({ create }) => {
+describe.each(transports)("$name conformance", ({ name, create }) => {
   let emulator: Emulator;
   let moved: Emulator;
   let transport: Transport;
@@ -268,6 +279,168 @@ describe.each(transports)("$name conformance", ({ create }) => {
     emulator.faults.add({ kind: "status", status: 403, error: "ACCESS_ERROR" });
     await failure(call(transport, webhook, undefined, { signal: controller.signal }));
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
+  it("a body that stalls after the headers → TimeoutError at the deadline; its socket is closed", async () => {
+    const portal = await startLoopbackPortal(stalledAnswer);
+    try {
+      const target = parseWebhookUrl(`${portal.url}/rest/1/${WEBHOOK_SECRET}/`);
+      const error = await failure(call(transport, target, undefined, { timeoutMs: 200 }));
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(error).toMatchObject({ timeoutMs: 200 });
+      await portal.socketClosed;
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it("an answer over maxResponseBytes → ProtocolError, not retryable, naming the option; its socket is closed", async () => {
+    const portal = await startLoopbackPortal(oversizedAnswer);
+    try {
+      const small = create({ maxResponseBytes: 64 * 1024 });
+      const target = parseWebhookUrl(`${portal.url}/rest/1/${WEBHOOK_SECRET}/`);
+      const error = await failure(call(small, target));
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(error).toMatchObject({ code: "PROTOCOL", status: 200, retryable: false });
+      const factory = name === "transport-node" ? "createNodeTransport" : "createFetchTransport";
+      expect((error as Error).message).toContain(`${factory}({ maxResponseBytes })`);
+      expect(renderings(error)).not.toContain(WEBHOOK_SECRET);
+      await portal.socketClosed; // cut off, not left streaming into nowhere
+      await small.close?.();
+    } finally {
+      await portal.close();
+    }
+  });
+
+  describe("one AbortSignal shared by 50 concurrent calls", () => {
+    // Node warns past ten listeners on one AbortSignal (MaxListenersExceededWarning): a caller
+    // sharing one signal among many calls must not see that, nor keep listeners after them.
+    const CALLS = 50;
+
+    function watchWarnings(): { seen: Error[]; stop: () => void } {
+      const seen: Error[] = [];
+      const record = (warning: Error) => {
+        if (warning.name === "MaxListenersExceededWarning") seen.push(warning);
+      };
+      process.on("warning", record);
+      return { seen, stop: () => process.off("warning", record) };
+    }
+
+    // Node emits a warning on the next tick: wait for it before looking.
+    const warningsEmitted = () => new Promise((resolve) => setImmediate(resolve));
+
+    it("answered: at most one listener on it while in flight, none after, no warning", async () => {
+      const warnings = watchWarnings();
+      try {
+        emulator.faults.add({ kind: "delay", ms: 100, times: CALLS });
+        const shared = new AbortController();
+        const calls = Array.from({ length: CALLS }, () =>
+          call(transport, webhook, undefined, { signal: shared.signal }),
+        );
+
+        expect(getEventListeners(shared.signal, "abort").length).toBeLessThanOrEqual(1);
+        expect(await Promise.all(calls)).toEqual(Array(CALLS).fill(true));
+        expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
+        await warningsEmitted();
+        expect(warnings.seen).toEqual([]);
+      } finally {
+        warnings.stop();
+      }
+    });
+
+    it("aborted: every call rejects with its reason, no listener is left, no warning", async () => {
+      const warnings = watchWarnings();
+      const shared = new AbortController();
+      try {
+        emulator.faults.add({ kind: "hang", times: CALLS });
+        const calls = Array.from({ length: CALLS }, () =>
+          failure(call(transport, webhook, undefined, { signal: shared.signal })),
+        );
+        expect(getEventListeners(shared.signal, "abort").length).toBeLessThanOrEqual(1);
+        const reason = new Error("the user left");
+
+        shared.abort(reason);
+
+        expect(await Promise.all(calls)).toEqual(Array(CALLS).fill(reason));
+        expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
+        await warningsEmitted();
+        expect(warnings.seen).toEqual([]);
+      } finally {
+        shared.abort(); // should an expectation fail first, no hung call outlives the test
+        warnings.stop();
+      }
+    });
+  });
+
+  describe("the documented close() pattern leaves no unhandled rejection", () => {
+    // `const p = client.writing(id); await client.close(); await p.catch(() => {});` — a call
+    // that rejects while close() runs is handled only once close() has resolved. By default
+    // Node ends the process on an unhandled rejection.
+    const variants: Array<{
+      name: string;
+      options?: Partial<ClientOptions>;
+      fault?: Fault;
+      /** Calls made and awaited before the pattern: they fill the rate limiter's bucket. */
+      before?: number;
+      calls: number;
+      expected: (outcomes: unknown[]) => void;
+    }> = [
+      {
+        name: "a call in flight, answered",
+        fault: { kind: "delay", ms: 200 },
+        calls: 1,
+        expected: (outcomes) => expect(outcomes).toEqual([true]),
+      },
+      {
+        name: "a call in flight that fails while closing",
+        fault: { kind: "delay", ms: 400 },
+        options: { timeoutMs: 100, retry: false },
+        calls: 1,
+        expected: ([outcome]) => expect(outcome).toBeInstanceOf(TimeoutError),
+      },
+      {
+        // Alone: a call in flight beside it would make close() wait for the network after
+        // rejecting it, whatever the transport (core's close() rejects waiting calls first).
+        name: "a call waiting for the rate limiter",
+        options: { rateLimit: { drainPerSecond: 0.01, bucketSize: 1 } },
+        before: 1,
+        calls: 1,
+        expected: ([outcome]) => expect(outcome).toBeInstanceOf(ClientClosedError),
+      },
+      {
+        name: "a hung request",
+        fault: { kind: "hang" },
+        options: { timeoutMs: 200 },
+        calls: 1,
+        expected: ([outcome]) => expect(outcome).toBeInstanceOf(B24Error),
+      },
+    ];
+
+    it.each(variants)("$name", async ({ options, fault, before = 0, calls, expected }) => {
+      const unhandled: unknown[] = [];
+      const record = (reason: unknown) => unhandled.push(reason);
+      process.on("unhandledRejection", record);
+      try {
+        const client: B24Client = createClient({
+          webhook: emulator.webhookUrl(1),
+          transport: create(),
+          ...options,
+        });
+        for (let i = 0; i < before; i++) await client.writing("chat1");
+        if (fault) emulator.faults.add(fault);
+
+        const pending = Array.from({ length: calls }, () => client.writing("chat1"));
+        await client.close();
+        const outcomes = await Promise.all(pending.map((p) => p.catch((error: unknown) => error)));
+        // Node reports unhandled rejections once the microtasks have run: give it a turn.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+
+        expect(unhandled).toEqual([]);
+        expected(outcomes);
+      } finally {
+        process.off("unhandledRejection", record);
+      }
+    });
   });
 
   describe("secrets: the webhook code and the OAuth token appear in no error", () => {

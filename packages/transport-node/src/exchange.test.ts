@@ -39,7 +39,10 @@ function post(url: string): HttpRequest {
 
 /** Posts to `url` through `dispatcher`; 5 s to answer unless `options` say otherwise. */
 function send(dispatcher: Dispatcher, url: string, options: Partial<TransportSendOptions> = {}) {
-  return exchange(dispatcher, post(url), { timeoutMs: 5000, ...options }, {}, "t");
+  return exchange({ dispatcher, options: {}, userAgent: "t" }, post(url), {
+    timeoutMs: 5000,
+    ...options,
+  });
 }
 
 // A server that never answers /hang and answers anything else at once.
@@ -163,7 +166,13 @@ describe("exchange", () => {
       response.end("{}");
     });
 
-    await exchange(agent(), post(portal.url("/")), { timeoutMs: 5000 }, {}, "b24im/test");
+    await exchange(
+      { dispatcher: agent(), options: {}, userAgent: "b24im/test" },
+      post(portal.url("/")),
+      {
+        timeoutMs: 5000,
+      },
+    );
 
     expect(agents).toEqual(["b24im/test"]);
   });

@@ -1,2 +1,2 @@
-export type { NodeTransportOptions } from "./node-transport.js";
 export { createNodeTransport } from "./node-transport.js";
+export type { NodeTransportOptions } from "./options.js";

@@ -208,6 +208,45 @@ describe("headers and lifecycle", () => {
     await expect(client.send(request, { timeoutMs: 5000 })).rejects.toBeInstanceOf(TransportError);
   });
 
+  // `client.close()` awaits this close(): a call the client rejected meanwhile is handled by
+  // its caller only after that, so a close() that takes a turn of the event loop makes that
+  // rejection unhandled (see the conformance suite for the whole pattern).
+  it("close() resolves in the same turn when nothing is in flight, without waiting for sockets to close", async () => {
+    const { request } = await recordingServer();
+    const client = createNodeTransport();
+    await client.send(request, { timeoutMs: 5000 }); // leaves a keep-alive socket open
+
+    const nextTurn = new Promise((resolve) => setImmediate(() => resolve("a turn later")));
+    const first = await Promise.race([client.close?.().then(() => "same turn"), nextTurn]);
+
+    expect(first).toBe("same turn");
+    await expect(client.send(request, { timeoutMs: 5000 })).rejects.toBeInstanceOf(TransportError);
+  });
+
+  it("close() waits for the calls in flight, a hung one until its deadline", async () => {
+    const server = await emulator();
+    // Which request meets which fault depends on which arrives first: either way one is
+    // answered and one hangs until the shared deadline.
+    server.faults.add({ kind: "delay", ms: 100 });
+    server.faults.add({ kind: "hang" });
+    const client = createNodeTransport();
+    const order: string[] = [];
+    const request = writingRequest(server.webhookUrl());
+    const calls = [1, 2].map(() =>
+      client.send(request, { timeoutMs: 1000 }).then(
+        () => order.push("answered"),
+        (error: unknown) => order.push((error as Error).name),
+      ),
+    );
+
+    await client.close?.();
+    order.push("closed");
+
+    expect(order).toHaveLength(3);
+    expect(order.slice(0, 2).sort()).toEqual(["TimeoutError", "answered"]);
+    await Promise.all(calls);
+  });
+
   it("works with undici's MockAgent, for tests without a server", async () => {
     const mock = new MockAgent();
     mock.disableNetConnect();

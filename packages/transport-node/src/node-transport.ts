@@ -2,35 +2,9 @@ import type { Transport } from "@b24im/core";
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici";
 import { version } from "../package.json";
 import { exchange } from "./exchange.js";
+import { createInFlight } from "./in-flight.js";
+import type { NodeTransportOptions } from "./options.js";
 import { checkNodeTransportOptions } from "./transport-options.js";
-
-/** Options of {@link createNodeTransport}. */
-export interface NodeTransportOptions {
-  /** Most sockets open to one portal at a time. Default 10. */
-  connections?: number;
-  /** How long an idle socket stays open for reuse, in ms. Default 4 000 (undici's default). */
-  keepAliveTimeoutMs?: number;
-  /** Extra trusted CA certificate(s) in PEM, for portals behind a corporate or self-signed certificate. */
-  ca?: string | Buffer | Array<string | Buffer>;
-  /** `false` accepts any certificate. Default `true`; prefer `ca` over turning this off. */
-  rejectUnauthorized?: boolean;
-  /**
-   * A forward proxy: its URL (`http://user:pass@proxy:3128`), or `"env"` for `HTTP_PROXY`,
-   * `HTTPS_PROXY` and `NO_PROXY` (also lower case), read when the transport is created.
-   */
-  proxy?: string;
-  /**
-   * Your own undici dispatcher (Agent, Pool, MockAgent, …). The options above that configure
-   * connections are then ignored, and `close()` leaves it open: you own it.
-   */
-  dispatcher?: Dispatcher;
-  /** Time to open a TCP (and TLS) connection, in ms. Default 10 000. */
-  connectTimeoutMs?: number;
-  /** Time from sending the request to the response headers, in ms. Default 300 000. */
-  headersTimeoutMs?: number;
-  /** Longest pause between two chunks of the response body, in ms. Default 300 000. */
-  bodyTimeoutMs?: number;
-}
 
 const DEFAULT_CONNECTIONS = 10;
 const USER_AGENT = `b24im/${version}`;
@@ -54,13 +28,21 @@ const USER_AGENT = `b24im/${version}`;
 export function createNodeTransport(given?: NodeTransportOptions): Transport {
   const options = checkNodeTransportOptions(given);
   const dispatcher = options.dispatcher ?? createDispatcher(options);
-  let closing: Promise<void> | undefined;
+  const inFlight = createInFlight();
+  const context = { dispatcher, options, userAgent: USER_AGENT, inFlight };
+  let closing = false;
   return {
-    send: (request, sendOptions) => exchange(dispatcher, request, sendOptions, options, USER_AGENT),
+    send: (request, sendOptions) => exchange(context, request, sendOptions),
     close() {
-      if (options.dispatcher) return Promise.resolve();
-      closing ??= dispatcher.close();
-      return closing;
+      if (!options.dispatcher && !closing) {
+        closing = true;
+        // undici refuses new requests at once, lets those in flight finish, then destroys the
+        // sockets. That last step waits for the sockets' "close" events — a turn of the event
+        // loop — so it is not awaited: see createInFlight for why close() must not take one.
+        // Closing an Agent does not fail; there is nobody to tell if it did.
+        dispatcher.close().catch(() => {});
+      }
+      return inFlight.idle();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { constants } from "node:buffer";
 import { inspect } from "node:util";
 import { ConfigError } from "@b24im/core";
 import { Agent } from "undici";
@@ -20,9 +21,19 @@ describe("createNodeTransport options", () => {
     [{ proxy: 5 }, "proxy"],
     [{ proxy: "socks5://127.0.0.1:1080" }, "proxy"],
     [{ dispatcher: {} }, "dispatcher"],
+    [{ maxResponseBytes: 0 }, "maxResponseBytes"],
+    [{ maxResponseBytes: 1.5 }, "maxResponseBytes"],
+    [{ maxResponseBytes: "64MB" }, "maxResponseBytes"],
+    [{ maxResponseBytes: constants.MAX_STRING_LENGTH + 1 }, "maxResponseBytes"],
   ])("refuses %j when made, naming %s", (options, option) => {
     expect(() => createNodeTransport(options as never)).toThrow(
       expect.objectContaining({ option, code: "CONFIG_INVALID" }),
+    );
+  });
+
+  it("says what maxResponseBytes takes", () => {
+    expect(() => createNodeTransport({ maxResponseBytes: -1 })).toThrow(
+      `createNodeTransport: maxResponseBytes must be an integer number of bytes from 1 to ${constants.MAX_STRING_LENGTH}`,
     );
   });
 
@@ -49,6 +60,7 @@ describe("createNodeTransport options", () => {
       connectTimeoutMs: 0,
       headersTimeoutMs: 1000,
       bodyTimeoutMs: 1000,
+      maxResponseBytes: constants.MAX_STRING_LENGTH,
     };
     expect(checkNodeTransportOptions(options)).toBe(options);
     expect(checkNodeTransportOptions({ proxy: "env" })).toEqual({ proxy: "env" });

@@ -1,5 +1,6 @@
+import { constants } from "node:buffer";
 import { ConfigError } from "@b24im/core";
-import type { NodeTransportOptions } from "./node-transport.js";
+import type { NodeTransportOptions } from "./options.js";
 
 const TIMEOUTS = ["connectTimeoutMs", "headersTimeoutMs", "bodyTimeoutMs"] as const;
 
@@ -47,6 +48,13 @@ export function checkNodeTransportOptions(options: unknown): NodeTransportOption
     o.proxy === undefined || o.proxy === "env" || isProxyUrl(o.proxy),
     "proxy",
     '"env" or an http(s):// proxy URL',
+  );
+  need(
+    o.maxResponseBytes === undefined ||
+      (isInteger(o.maxResponseBytes, 1) && o.maxResponseBytes <= constants.MAX_STRING_LENGTH),
+    "maxResponseBytes",
+    // Past the longest string, the answer could be read but never turned into text.
+    `an integer number of bytes from 1 to ${constants.MAX_STRING_LENGTH}`,
   );
   need(
     o.dispatcher === undefined ||

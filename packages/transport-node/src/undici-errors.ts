@@ -1,5 +1,5 @@
 import { type HttpRequest, secretsOf, TimeoutError, TransportError } from "@b24im/core";
-import type { NodeTransportOptions } from "./node-transport.js";
+import type { NodeTransportOptions } from "./options.js";
 
 // undici's own limits, which apply when the matching option is not given.
 const UNDICI_CONNECT_TIMEOUT_MS = 10_000;
