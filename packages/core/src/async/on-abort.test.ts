@@ -37,6 +37,31 @@ describe("onAbort", () => {
     expect(called).toBe(1);
   });
 
+  it("a listener that throws does not keep the others from running", async () => {
+    const controller = new AbortController();
+    const ran: number[] = [];
+    onAbort(controller.signal, () => ran.push(1));
+    onAbort(controller.signal, () => {
+      throw new Error("listener broke");
+    });
+    onAbort(controller.signal, () => ran.push(3));
+    // The signal reports the error as Node reports a throwing listener: uncaught, on a later
+    // tick. The runner's own handler is set aside meanwhile so that it stays this test's.
+    const runners = process.listeners("uncaughtException");
+    process.removeAllListeners("uncaughtException");
+    const uncaught: unknown[] = [];
+    process.on("uncaughtException", (error) => uncaught.push(error));
+    try {
+      controller.abort();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.removeAllListeners("uncaughtException");
+      for (const listener of runners) process.on("uncaughtException", listener);
+    }
+    expect(ran).toEqual([1, 3]);
+    expect(uncaught).toEqual([new Error("listener broke")]);
+  });
+
   it("one function registered twice runs twice; a listener added while aborting is not lost", () => {
     const controller = new AbortController();
     let count = 0;

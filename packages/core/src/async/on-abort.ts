@@ -33,8 +33,18 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
     const listeners = new Set<() => void>();
     const fire = () => {
       fans.delete(signal);
-      for (const each of [...listeners]) each();
+      // Every listener runs even when one throws, as with separate addEventListener calls;
+      // the first error is thrown afterwards, where the signal reports it.
+      let failure: { error: unknown } | undefined;
+      for (const each of [...listeners]) {
+        try {
+          each();
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
       listeners.clear();
+      if (failure) throw failure.error;
     };
     fan = { listeners, fire };
     fans.set(signal, fan);
