@@ -14,6 +14,8 @@ const HOLD_MS = 5500;
 const LEASE_DIALOG = "chat2";
 const LEASE_SENDER = 1;
 const HANGING_METHOD = "im.revision.get";
+/** A chat the seeded bot is a member of; the lease types in another one. */
+const BOT_DIALOG = "chat1";
 
 export interface Fixture {
   emulator: Emulator;
@@ -22,6 +24,11 @@ export interface Fixture {
   secret: string;
   /** The server's view of the run, checked after the suite ended. */
   serverChecks(): CheckResult[];
+  /**
+   * The platform's own webhook delivery to a bot served at `url` (the Worker's `/bot`): the
+   * bot is switched to webhook mode there, a person writes, and the answer must appear.
+   */
+  deliveryCheck(url: string): Promise<CheckResult>;
 }
 
 /** A port that was free a moment ago and that nobody listens on now: a refused connection. */
@@ -36,9 +43,12 @@ async function closedPort(): Promise<number> {
 
 export async function startFixture(): Promise<Fixture> {
   const secret = `rt${randomBytes(12).toString("hex")}`;
+  const seed = defaultSeed();
+  const seededBot = seed.bots?.[0];
+  if (!seededBot) throw new Error("the emulator's default seed has no bot");
   const emulator = await startEmulator({
     typingTtlMs: TYPING_TTL_MS,
-    seed: { ...defaultSeed(), webhooks: [{ userId: 1, code: secret }] },
+    seed: { ...seed, webhooks: [{ userId: 1, code: secret }] },
   });
   // One hang for the timeout check, one for the abort check.
   emulator.faults.add({ kind: "hang", method: HANGING_METHOD, times: 2 });
@@ -51,8 +61,60 @@ export async function startFixture(): Promise<Fixture> {
     refusedWebhookUrl: refusedUrl.href,
     hangingMethod: HANGING_METHOD,
     typing: { dialogId: LEASE_DIALOG, refreshMs: REFRESH_MS, holdMs: HOLD_MS },
+    bot: {
+      botId: seededBot.id,
+      botToken: seededBot.botToken,
+      applicationToken: emulator.applicationToken(seededBot.id),
+      dialogId: BOT_DIALOG,
+    },
   };
-  return { emulator, input, secret, serverChecks: () => [leaseCheck(emulator)] };
+  return {
+    emulator,
+    input,
+    secret,
+    serverChecks: () => [leaseCheck(emulator)],
+    deliveryCheck: (url) => deliveryCheck(emulator, input, url),
+  };
+}
+
+/** Served by the Worker: the emulator posts the event, the Worker's bot answers through it. */
+async function deliveryCheck(
+  emulator: Emulator,
+  input: SuiteInput,
+  url: string,
+): Promise<CheckResult> {
+  const check = "bot served in the Worker: the emulator's webhook POST verified and answered";
+  const started = Date.now();
+  const fail = (detail: string): CheckResult => ({
+    check,
+    ok: false,
+    ms: Date.now() - started,
+    detail,
+  });
+  const { botId, botToken, dialogId } = input.bot;
+  const update = await fetch(`${input.webhookUrl}imbot.v2.Bot.update`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ botId, botToken, fields: { eventMode: "webhook", webhookUrl: url } }),
+  });
+  if (!update.ok) return fail(`imbot.v2.Bot.update answered ${update.status}`);
+  const text = "delivered by the platform";
+  emulator.say({ from: 1, dialogId, text: `[USER=${botId}]Demo Bot[/USER] ${text}` });
+  await emulator.deliveriesSettled();
+  const statuses = emulator.deliveries.map((delivery) => delivery.status ?? delivery.error);
+  if (statuses.length !== 1 || statuses[0] !== 200) {
+    return fail(`deliveries: ${JSON.stringify(statuses)}`);
+  }
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const answered = emulator
+      .state()
+      .dialogs.find((dialog) => dialog.id === dialogId)
+      ?.messages.some((message) => message.authorId === botId && message.text.endsWith(text));
+    if (answered)
+      return { check, ok: true, ms: Date.now() - started, detail: "POST 200, answered" };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return fail("no answer from the Worker's bot within 10 s");
 }
 
 /** The lease's line never blinked, and it was refreshed all through the hold. */

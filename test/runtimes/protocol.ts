@@ -13,6 +13,18 @@ export interface SuiteInput {
   hangingMethod: string;
   /** The lease the suite holds; the runner reads the emulator's statistics of it afterwards. */
   typing: { dialogId: string; refreshMs: number; holdMs: number };
+  /** A v2 bot of the emulator's seed, for the @b24im/bot checks. */
+  bot: BotInput;
+}
+
+/** The bot the suite (and, in workerd, the served webhook) answers as. */
+export interface BotInput {
+  botId: number;
+  botToken: string;
+  /** What the emulator signs this bot's webhook events with (top-level auth[application_token]). */
+  applicationToken: string;
+  /** A group chat the bot is a member of. */
+  dialogId: string;
 }
 
 /** One check's outcome, as the suite reports it. */

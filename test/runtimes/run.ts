@@ -33,6 +33,7 @@ async function runOn(target: Target, runtime: Runtime, secrets: string[]): Promi
       runtime.name === "workerd"
         ? await runWorkerdSuite(runtime, fixture.input, SUITE_TIMEOUT_MS, {
             nodeCompat: target.nodeCompat ?? true,
+            afterSuite: (url) => fixture.deliveryCheck(url),
           })
         : await runCliSuite(runtime, fixture.input, SUITE_TIMEOUT_MS);
     // The server's view only means something when the suite ran to its end.

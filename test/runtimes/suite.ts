@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from "@b24im/core";
 import { createFetchTransport } from "@b24im/transport-fetch";
+import { echoAgent, type Heard, webhookEvent } from "./bot-agent.ts";
 import type { CheckResult, SuiteInput } from "./protocol.ts";
 import { renderings } from "./renderings.ts";
 
@@ -42,6 +43,11 @@ function describe(error: unknown): string {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function runtimeName(): string {
+  const { Deno, Bun } = globalThis as { Deno?: unknown; Bun?: unknown };
+  return Deno ? "Deno" : Bun ? "Bun" : "a Worker";
+}
 
 /** An answer from the server with this code, as the typed class the contract names. */
 function expectApiError(
@@ -206,6 +212,38 @@ export async function runSuite(
         errors.push(["TransportError", error]);
         expect(error instanceof TransportError, `got ${describe(error)}`);
         expect(error.code === "TRANSPORT" && error.retryable, `code ${error.code}`);
+      },
+    },
+    {
+      name: "bot.fetch: a signed webhook event verified, typed, answered; a forged one 401",
+      async run() {
+        const heard: Heard[] = [];
+        const bot = echoAgent(client, input.bot, heard);
+        const forged = await bot.fetch(webhookEvent(input.bot, "forged-token", "forged"));
+        expect(forged.status === 401, `a forged token got ${forged.status}`);
+        const text = `hello from ${runtimeName()}`;
+        const answer = await bot.fetch(webhookEvent(input.bot, input.bot.applicationToken, text));
+        expect(answer.status === 200, `a signed event got ${answer.status}`);
+        const [only, ...more] = heard;
+        expect(only !== undefined && more.length === 0, `handled ${heard.length} times`);
+        expect(only.text === text, `heard ${JSON.stringify(only.text)}`);
+        expect(
+          only.messageId === 4242,
+          `message id ${JSON.stringify(only.messageId)}, not a number`,
+        );
+        expect(only.userIsBot === false, `user.bot ${JSON.stringify(only.userIsBot)}, not false`);
+        expect(typeof only.replyId === "number", `reply id ${JSON.stringify(only.replyId)}`);
+        const state = (await (await fetch(`${input.emulatorUrl}/_emulator/state`)).json()) as {
+          dialogs: Array<{ id: string; messages: Array<{ authorId: number; text: string }> }>;
+        };
+        const posted = state.dialogs
+          .find((dialog) => dialog.id === input.bot.dialogId)
+          ?.messages.filter((message) => message.authorId === input.bot.botId)
+          .map((message) => message.text);
+        expect(
+          posted?.includes(`echo: ${text}`),
+          `the bot's answer is not in ${input.bot.dialogId}`,
+        );
       },
     },
     {

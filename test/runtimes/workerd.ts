@@ -107,7 +107,7 @@ export async function runWorkerdSuite(
   runtime: Runtime,
   input: SuiteInput,
   timeoutMs: number,
-  options: { nodeCompat: boolean },
+  options: { nodeCompat: boolean; afterSuite?: (url: string) => Promise<CheckResult> },
 ): Promise<SuiteOutcome> {
   const dir = await mkdtemp(join(tmpdir(), "b24im-workerd-"));
   let server: ReturnType<typeof serve> | undefined;
@@ -131,7 +131,9 @@ export async function runWorkerdSuite(
         problem: `the Worker answered ${answer.status}: ${body.slice(0, 500)}\n${tail(server.logs())}`,
       };
     }
-    return { results: JSON.parse(body) as CheckResult[] };
+    const results = JSON.parse(body) as CheckResult[];
+    if (options.afterSuite) results.push(await options.afterSuite(`http://127.0.0.1:${port}/bot`));
+    return { results };
   } catch (error) {
     const why =
       error instanceof Error && error.name === "TimeoutError"
