@@ -1,6 +1,13 @@
 import type { IncomingMessage } from "node:http";
 
-/** The default cap of a request body: far above any REST call, far below harm. */
+/**
+ * The default cap of a request body: far above any REST call, far below harm.
+ *
+ * @example
+ * ```ts
+ * await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+ * ```
+ */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**

@@ -50,7 +50,14 @@ function ipBytes(address: string): Buffer | undefined {
   return undefined;
 }
 
-/** A self-signed key pair for serving https locally: PEM strings for `startEmulator({ https })`. */
+/**
+ * A self-signed key pair for serving https locally: PEM strings for `startEmulator({ https })`.
+ *
+ * @example
+ * ```ts
+ * const { key, cert }: SelfSignedPair = selfSignedCertificate();
+ * ```
+ */
 export interface SelfSignedPair {
   key: string;
   cert: string;

@@ -1,6 +1,11 @@
 /**
  * What a recipient reads for each documented `statusMessageCode` of
  * `imbot.v2.Chat.InputAction.notify`: English renderings of the portal's Russian texts.
+ *
+ * @example
+ * ```ts
+ * STATUS_TEXTS.IMBOT_AGENT_ACTION_THINKING; // "Agent is thinking…"
+ * ```
  */
 export const STATUS_TEXTS: Readonly<Record<string, string>> = {
   IMBOT_AGENT_ACTION_THINKING: "Agent is thinking…",
