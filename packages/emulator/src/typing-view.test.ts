@@ -137,7 +137,7 @@ describe("recipient view", () => {
         type: "typing.started",
         senderId: 100,
         statusMessageCode: "IMBOT_AGENT_ACTION_SEARCHING",
-        text: "Agent is searching for information…",
+        text: "Agent is searching…",
       }),
       expect.objectContaining({ type: "typing.refreshed", text: "Demo Bot is typing…" }),
       expect.objectContaining({ type: "typing.stopped", senderId: 100 }),
