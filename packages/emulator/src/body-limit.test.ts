@@ -111,3 +111,27 @@ describe("request body limit", () => {
     await defaults.close();
   });
 });
+
+describe("a client gone mid-body", () => {
+  it("is logged as aborted and the emulator keeps serving", async () => {
+    const emulator = await startEmulator();
+    const { hostname, port } = new URL(emulator.url);
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: hostname,
+        port,
+        method: "POST",
+        path: "/rest/1/h7x2k9q4w1m8v3zt/server.time",
+        headers: { "content-length": "1000" },
+      });
+      req.on("error", () => resolve());
+      req.write("x".repeat(10), () => setTimeout(() => req.destroy(), 50));
+    });
+    for (let i = 0; i < 100 && emulator.log.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(emulator.log[0]).toMatchObject({ status: 0, error: "aborted" });
+    expect((await postJson(`${emulator.webhookUrl()}server.time`)).status).toBe(200);
+    await emulator.close();
+  });
+});

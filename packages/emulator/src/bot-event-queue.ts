@@ -1,4 +1,11 @@
-/** One event as `imbot.v2.Event.get` returns it. */
+/**
+ * One event as `imbot.v2.Event.get` returns it.
+ *
+ * @example
+ * ```ts
+ * const event: QueuedEvent = { eventId: 1, type: "ONIMBOTV2MESSAGEADD", date: "…", data: {} };
+ * ```
+ */
 export interface QueuedEvent {
   eventId: number;
   type: string;
@@ -7,15 +14,29 @@ export interface QueuedEvent {
   data: Record<string, unknown>;
 }
 
-/** What `imbot.v2.Event.get` answers. */
+/**
+ * What `imbot.v2.Event.get` answers.
+ *
+ * @example
+ * ```ts
+ * const page: EventPage = queue.read(undefined, 100); // { events, nextOffset, hasMore }
+ * ```
+ */
 export interface EventPage {
   events: QueuedEvent[];
   nextOffset: number;
   hasMore: boolean;
 }
 
-/** How many unacknowledged events a bot keeps; beyond it the oldest are dropped. */
-export const MAX_QUEUED_EVENTS = 10_000;
+/**
+ * How many unacknowledged events a bot keeps; beyond it the oldest are dropped.
+ *
+ * @example
+ * ```ts
+ * new BotEventQueue(MAX_QUEUED_EVENTS);
+ * ```
+ */
+const MAX_QUEUED_EVENTS = 10_000;
 
 /**
  * The event queue of one fetch-mode bot. `read(offset)` first acknowledges (drops) every

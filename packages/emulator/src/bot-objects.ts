@@ -3,7 +3,14 @@ import type { Dialog, PortalModel } from "./portal-model.js";
 import { portalDate } from "./time-envelope.js";
 import type { ViewMessage } from "./typing-view.js";
 
-/** The language the emulated portal speaks in events and bot objects. */
+/**
+ * The language the emulated portal speaks in events and bot objects.
+ *
+ * @example
+ * ```ts
+ * ({ ...data, language: PORTAL_LANGUAGE }); // "en"
+ * ```
+ */
 export const PORTAL_LANGUAGE = "en";
 
 /**

@@ -12,7 +12,14 @@ import type { Dialog, PortalModel } from "./portal-model.js";
 import { portalDate } from "./time-envelope.js";
 import type { ViewMessage } from "./typing-view.js";
 
-/** An event for one bot, before its `bot` object is added in the shape of the bot's mode. */
+/**
+ * An event for one bot, before its `bot` object is added in the shape of the bot's mode.
+ *
+ * @example
+ * ```ts
+ * const draft: BotEventDraft = { type: "ONIMBOTV2DELETE", data: {}, userId: 1 };
+ * ```
+ */
 export interface BotEventDraft {
   type: string;
   /** The event's `data` without `bot`. */
@@ -21,7 +28,14 @@ export interface BotEventDraft {
   userId: number;
 }
 
-/** Sends a webhook-mode bot's event (see `WebhookSender`). */
+/**
+ * Sends a webhook-mode bot's event (see `WebhookSender`).
+ *
+ * @example
+ * ```ts
+ * const deliver: WebhookDeliver = (bot, event) => console.log(bot.id, event.type);
+ * ```
+ */
 export type WebhookDeliver = (bot: V2Bot, event: BotEventDraft) => void;
 
 /**

@@ -2,7 +2,14 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { PortalModel } from "./portal-model.js";
 import type { BotEventMode, BotType } from "./seed.js";
 
-/** A bot of the bot platform 2.0 as the emulator keeps it. */
+/**
+ * A bot of the bot platform 2.0 as the emulator keeps it.
+ *
+ * @example
+ * ```ts
+ * const bot: V2Bot | undefined = registry.get(100); // { id: 100, code: "demo_bot", … }
+ * ```
+ */
 export interface V2Bot {
   readonly id: number;
   readonly code: string;
@@ -34,7 +41,14 @@ export interface V2Bot {
   tokenGeneration: number;
 }
 
-/** What a new bot is made of; the registry picks its id. */
+/**
+ * What a new bot is made of; the registry picks its id.
+ *
+ * @example
+ * ```ts
+ * registry.add({ code: "x", name: "X", type: "bot", eventMode: "fetch", clientId: undefined, … });
+ * ```
+ */
 export type NewBot = Omit<
   V2Bot,
   "id" | "countMessage" | "users" | "tokenGeneration" | "clientId"

@@ -3,7 +3,14 @@ export type Params = Record<string, unknown>;
 
 // Keys that would reach Object.prototype if a caller tried prototype pollution.
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
-/** PHP's `max_input_nesting_level`: a variable nested deeper is dropped, as PHP drops it. */
+/**
+ * PHP's `max_input_nesting_level`: a variable nested deeper is dropped, as PHP drops it.
+ *
+ * @example
+ * ```ts
+ * parsePhpQuery(`a${"[x]".repeat(MAX_NESTING + 1)}=1`); // {}
+ * ```
+ */
 export const MAX_NESTING = 64;
 const INDEX = /^(0|[1-9][0-9]{0,14})$/;
 

@@ -1,6 +1,13 @@
 import type { IncomingMessage } from "node:http";
 
-/** The default cap of a request body: far above any REST call, far below harm. */
+/**
+ * The default cap of a request body: far above any REST call, far below harm.
+ *
+ * @example
+ * ```ts
+ * await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+ * ```
+ */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -56,13 +63,19 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
       cleanup();
       reject(error);
     };
+    // A client gone mid-body: settle, whichever of "error" and "close" comes.
+    const onClose = (): void => {
+      if (!req.complete) onError(new Error("aborted"));
+    };
     const cleanup = (): void => {
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
+      req.off("close", onClose);
     };
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);
+    req.on("close", onClose);
   });
 }

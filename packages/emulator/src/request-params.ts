@@ -1,6 +1,13 @@
 import { type Params, parsePhpQuery } from "./php-query.js";
 
-/** PHP's `json_decode` default depth: JSON nested deeper does not decode at all. */
+/**
+ * PHP's `json_decode` default depth: JSON nested deeper does not decode at all.
+ *
+ * @example
+ * ```ts
+ * readParams("", `{"a":${"[".repeat(MAX_JSON_DEPTH)}…`, "application/json"); // {}
+ * ```
+ */
 export const MAX_JSON_DEPTH = 512;
 
 // Walks the value without recursion: is it nested deeper than `limit`?

@@ -2,7 +2,14 @@ import type { EmulatorCore } from "./emulator-core.js";
 import { DIALOG_ID_PATTERN } from "./portal-model.js";
 import { RestError } from "./rest-error.js";
 
-/** What `emulator.say()` takes: who writes, where (as they would write it), and what. */
+/**
+ * What `emulator.say()` takes: who writes, where (as they would write it), and what.
+ *
+ * @example
+ * ```ts
+ * const options: SayOptions = { from: 1, dialogId: "chat1", text: "[USER=100]Demo Bot[/USER] hi" };
+ * ```
+ */
 export interface SayOptions {
   /** The user who writes. */
   from: number;

@@ -20,15 +20,35 @@ export interface SeedWorkgroup {
   chatId: number;
 }
 
-/** How a bot platform 2.0 bot behaves in group chats (`bot` and `openline` need a mention). */
+/**
+ * How a bot platform 2.0 bot behaves in group chats (`bot` and `openline` need a mention).
+ *
+ * @example
+ * ```ts
+ * const type: BotType = "supervisor"; // sees every message of its chats
+ * ```
+ */
 export type BotType = "bot" | "supervisor" | "personal" | "openline" | "network";
 
-/** How a bot platform 2.0 bot takes its events: polling `imbot.v2.Event.get`, or POSTs. */
+/**
+ * How a bot platform 2.0 bot takes its events: polling `imbot.v2.Event.get`, or POSTs.
+ *
+ * @example
+ * ```ts
+ * const mode: BotEventMode = "webhook"; // events are POSTed to the bot's webhookUrl
+ * ```
+ */
 export type BotEventMode = "fetch" | "webhook";
 
 /**
  * A chat bot; it is also a user with the same id. Every seeded bot is also a bot platform 2.0
  * (`imbot.v2`) bot: in `fetch` mode unless `eventMode` says otherwise.
+ *
+ * @example
+ * ```ts
+ * const bot: SeedBot = { id: 100, name: "Demo Bot", clientId: "demo-client",
+ *   botToken: "demo-bot-token", code: "demo_bot", type: "bot", eventMode: "fetch" };
+ * ```
  */
 export interface SeedBot {
   id: number;

@@ -2,8 +2,15 @@ import type { ServerResponse } from "node:http";
 import { CORS_HEADERS } from "./http-answers.js";
 import type { TypingView, ViewEvent } from "./typing-view.js";
 
-/** How much one event-stream reader may fall behind before it is disconnected. */
-export const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
+/**
+ * How much one event-stream reader may fall behind before it is disconnected.
+ *
+ * @example
+ * ```ts
+ * new EventStream(view, MAX_STREAM_BACKLOG_BYTES);
+ * ```
+ */
+const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
 
 /**
  * The server-sent event stream of `GET /_emulator/events`: every {@link ViewEvent} as one

@@ -1,10 +1,15 @@
 /**
  * What a recipient reads for each documented `statusMessageCode` of
  * `imbot.v2.Chat.InputAction.notify`: English renderings of the portal's Russian texts.
+ *
+ * @example
+ * ```ts
+ * STATUS_TEXTS.IMBOT_AGENT_ACTION_THINKING; // "Agent is thinking…"
+ * ```
  */
 export const STATUS_TEXTS: Readonly<Record<string, string>> = {
   IMBOT_AGENT_ACTION_THINKING: "Agent is thinking…",
-  IMBOT_AGENT_ACTION_SEARCHING: "Agent is searching for information…",
+  IMBOT_AGENT_ACTION_SEARCHING: "Agent is searching…",
   IMBOT_AGENT_ACTION_GENERATING: "Agent is preparing an answer…",
   IMBOT_AGENT_ACTION_ANALYZING: "Agent is analyzing the request…",
   IMBOT_AGENT_ACTION_PROCESSING: "Agent is processing data…",

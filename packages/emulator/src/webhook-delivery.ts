@@ -1,7 +1,14 @@
 import { type ClientRequest, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 
-/** The outcome of one webhook POST, as `emulator.deliveries` lists it. */
+/**
+ * The outcome of one webhook POST, as `emulator.deliveries` lists it.
+ *
+ * @example
+ * ```ts
+ * emulator.deliveries.at(-1); // { at, botId: 100, event: "ONIMBOTV2MESSAGEADD", url, status: 200, durationMs: 3 }
+ * ```
+ */
 export interface WebhookDelivery {
   /** When the POST started (emulator clock, ms since the epoch). */
   at: number;
@@ -24,8 +31,15 @@ interface Job {
   body: string;
 }
 
-/** Deliveries a bot may have waiting; past it new ones are dropped (and recorded so). */
-export const MAX_PENDING_DELIVERIES = 1_000;
+/**
+ * Deliveries a bot may have waiting; past it new ones are dropped (and recorded so).
+ *
+ * @example
+ * ```ts
+ * if (queue.length >= MAX_PENDING_DELIVERIES) record("queue full");
+ * ```
+ */
+const MAX_PENDING_DELIVERIES = 1_000;
 const RECORD_LIMIT = 1_000;
 
 function shownUrl(url: string): string {

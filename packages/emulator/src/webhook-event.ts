@@ -3,7 +3,14 @@ import type { BotRegistry, V2Bot } from "./bot-registry.js";
 import type { OAuthServer } from "./oauth.js";
 import { buildPhpQuery } from "./php-form.js";
 
-/** What building a webhook event needs from the emulator. */
+/**
+ * What building a webhook event needs from the emulator.
+ *
+ * @example
+ * ```ts
+ * const deps: WebhookEventDeps = { registry, oauth, now: Date.now, baseUrl: () => url };
+ * ```
+ */
 export interface WebhookEventDeps {
   registry: BotRegistry;
   oauth: OAuthServer;

@@ -5,7 +5,14 @@ import { textParam } from "../request-params.js";
 import { RestError } from "../rest-error.js";
 import type { Caller, MethodContext } from "./rest-method.js";
 
-/** The `botToken` a call carries: absent, or given (as text, or as something that is none). */
+/**
+ * The `botToken` a call carries: absent, or given (as text, or as something that is none).
+ *
+ * @example
+ * ```ts
+ * const token: BotTokenParam = requireBotToken(params.botToken, caller);
+ * ```
+ */
 export interface BotTokenParam {
   given: boolean;
   text: string | undefined;

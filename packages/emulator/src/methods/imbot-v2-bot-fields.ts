@@ -23,8 +23,15 @@ const BACKGROUNDS: ReadonlySet<string> = new Set([
   "peach",
   "frost",
 ]);
-/** The longest `botToken` the platform accepts. */
-export const MAX_BOT_TOKEN_LENGTH = 40;
+/**
+ * The longest `botToken` the platform accepts.
+ *
+ * @example
+ * ```ts
+ * "x".repeat(MAX_BOT_TOKEN_LENGTH); // the longest token accepted
+ * ```
+ */
+const MAX_BOT_TOKEN_LENGTH = 40;
 
 /**
  * Checks a new `botToken`'s length: 400 `BOT_TOKEN_INVALID_LENGTH` past 40 characters.

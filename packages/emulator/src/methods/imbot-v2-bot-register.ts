@@ -12,8 +12,15 @@ import {
 } from "./imbot-v2-bot-fields.js";
 import type { RestMethod } from "./rest-method.js";
 
-/** How many bots one application (or one webhook bot token) may register. */
-export const BOT_LIMIT = 100;
+/**
+ * How many bots one application (or one webhook bot token) may register.
+ *
+ * @example
+ * ```ts
+ * if (owned.length >= BOT_LIMIT) throw new RestError(400, "BOT_LIMIT_EXCEEDED", "…");
+ * ```
+ */
+const BOT_LIMIT = 100;
 
 /**
  * `imbot.v2.Bot.register {fields: {code, botToken?, properties: {name, …}, type?, eventMode?,

@@ -4,8 +4,15 @@ import { requireDialogId } from "./dialog-param.js";
 import { booleanParam, recordParam, requireOwnedBot } from "./imbot-v2-access.js";
 import type { RestMethod } from "./rest-method.js";
 
-/** The longest message text; a longer one is cut and marked, as the platform does. */
-export const MAX_MESSAGE_LENGTH = 20_000;
+/**
+ * The longest message text; a longer one is cut and marked, as the platform does.
+ *
+ * @example
+ * ```ts
+ * [...text].length > MAX_MESSAGE_LENGTH; // cut and marked " (...)"
+ * ```
+ */
+const MAX_MESSAGE_LENGTH = 20_000;
 
 function cut(text: string): string {
   // Characters, not UTF-16 units: a cut never splits an emoji.

@@ -30,7 +30,7 @@ describe("the v2 status line", () => {
 
   it.each([
     ["IMBOT_AGENT_ACTION_THINKING", "Agent is thinking…"],
-    ["IMBOT_AGENT_ACTION_SEARCHING", "Agent is searching for information…"],
+    ["IMBOT_AGENT_ACTION_SEARCHING", "Agent is searching…"],
     ["IMBOT_AGENT_ACTION_GENERATING", "Agent is preparing an answer…"],
     ["IMBOT_AGENT_ACTION_ANALYZING", "Agent is analyzing the request…"],
     ["IMBOT_AGENT_ACTION_PROCESSING", "Agent is processing data…"],
