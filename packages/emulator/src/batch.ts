@@ -2,14 +2,14 @@ import type { MethodRunner } from "./method-runner.js";
 import type { Caller } from "./methods/rest-method.js";
 import { type Params, parsePhpQuery } from "./php-query.js";
 import { textParam } from "./request-params.js";
-import type { RestTime } from "./time-envelope.js";
+import type { TimeEnvelope } from "./time-envelope.js";
 
 const MAX_COMMANDS = 50;
 const REFERENCE = /\$result\[([^\]]+)\]((?:\[[^\]]*\])*)/g;
 const WHOLE_REFERENCE = new RegExp(`^${REFERENCE.source}$`);
 
 /** The `result` of a batch answer; empty maps are `[]` as PHP's `json_encode` writes them. */
-export interface BatchResult {
+export interface BatchEnvelope {
   result: Record<string, unknown> | unknown[];
   result_error: Record<string, unknown> | unknown[];
   result_total: Record<string, unknown> | unknown[];
@@ -82,13 +82,13 @@ export async function runBatch(
   params: Params,
   caller: Caller,
   runner: MethodRunner,
-): Promise<{ result: BatchResult; commands: number }> {
+): Promise<{ result: BatchEnvelope; commands: number }> {
   // Only a scalar can say "halt": converting a nested value to a number would walk all of it.
   const halt = params.halt === true || Number(textParam(params.halt)) === 1;
   const commands = commandsOf(params.cmd);
   const results = new Map<string, unknown>();
   const errors = new Map<string, unknown>();
-  const times = new Map<string, RestTime>();
+  const times = new Map<string, TimeEnvelope>();
   for (let index = 0; index < commands.length; index++) {
     const [key, command] = commands[index] as [string, unknown];
     const text = textParam(command) ?? "";

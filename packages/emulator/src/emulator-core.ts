@@ -11,7 +11,7 @@ import { leakyBucketFor } from "./rate-limits.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./request-body.js";
 import { RequestLog, type RequestLogEntry, redactMethod, redactPath } from "./request-log.js";
 import { defaultSeed } from "./seed.js";
-import { type RestTime, restTime } from "./time-envelope.js";
+import { restTime, type TimeEnvelope } from "./time-envelope.js";
 import { TrackedTimers } from "./tracked-timers.js";
 import { TypingView } from "./typing-view.js";
 import { WebhookSender } from "./webhook-delivery.js";
@@ -109,7 +109,7 @@ export class EmulatorCore {
   }
 
   /** A `time` object for answers that ran no method (auth errors, limits, batch). */
-  plainTime(startMs: number): RestTime {
+  plainTime(startMs: number): TimeEnvelope {
     const finishMs = this.now();
     return restTime(startMs, finishMs, (finishMs - startMs) / 1000, 0, startMs / 1000 + 600);
   }

@@ -1,4 +1,4 @@
-export type { BatchResult } from "./batch.js";
+export type { BatchEnvelope } from "./batch.js";
 export type {
   Emulator,
   EmulatorCounters,
@@ -23,7 +23,7 @@ export {
   type SeedWorkgroup,
 } from "./seed.js";
 export { startEmulator } from "./server.js";
-export type { RestTime } from "./time-envelope.js";
+export type { TimeEnvelope } from "./time-envelope.js";
 export type {
   DialogState,
   TypingLine,

@@ -6,13 +6,13 @@ import type { Params } from "./php-query.js";
 import type { PortalModel } from "./portal-model.js";
 import { upperCaseKeys } from "./request-params.js";
 import { methodNotFoundError, RestError } from "./rest-error.js";
-import { type RestTime, restTime } from "./time-envelope.js";
+import { restTime, type TimeEnvelope } from "./time-envelope.js";
 import type { TypingView } from "./typing-view.js";
 
 /** A method call's result or error, with its `time`. */
 export type MethodOutcome =
-  | { ok: true; result: unknown; time: RestTime }
-  | { ok: false; error: RestError; time: RestTime };
+  | { ok: true; result: unknown; time: TimeEnvelope }
+  | { ok: false; error: RestError; time: TimeEnvelope };
 
 /** What running methods needs from the emulator. */
 export interface MethodRunnerDeps {

@@ -9,7 +9,7 @@ import { BodyTooLargeError, readBody } from "./request-body.js";
 import type { RequestLogEntry } from "./request-log.js";
 import { readParams } from "./request-params.js";
 import { methodNotFoundError, RestError, wrongAuthError } from "./rest-error.js";
-import type { RestTime } from "./time-envelope.js";
+import type { TimeEnvelope } from "./time-envelope.js";
 
 /** A parsed `/rest/…` path: the method and, for webhooks, the user and code. */
 export interface RestRoute {
@@ -129,7 +129,7 @@ function answerError(
   res: ServerResponse,
   entry: RequestLogEntry,
   error: RestError,
-  time: RestTime,
+  time: TimeEnvelope,
   cut = false,
 ): void {
   const body = { error: error.code, error_description: error.description, time };

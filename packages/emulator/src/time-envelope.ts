@@ -1,5 +1,5 @@
 /** The `time` object of every REST answer. */
-export interface RestTime {
+export interface TimeEnvelope {
   start: number;
   finish: number;
   duration: number;
@@ -41,7 +41,7 @@ export function restTime(
   processingSeconds: number,
   operatingSeconds: number,
   operatingResetAt: number,
-): RestTime {
+): TimeEnvelope {
   return {
     start: startMs / 1000,
     finish: finishMs / 1000,
