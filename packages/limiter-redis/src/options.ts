@@ -108,9 +108,9 @@ function bucketOf(rateLimit: unknown): { drainPerSecond: number; bucketSize: num
   );
   const bucket = rateLimit as Record<string, unknown>;
   return {
+    // Bounded so that every time in the script stays an exact integer of µs (< 2^53).
     drainPerSecond: checkNumber("rateLimit.drainPerSecond", bucket.drainPerSecond, {
-      min: 0,
-      above: true,
+      min: 0.01,
       max: 1_000_000,
     }),
     bucketSize: checkNumber("rateLimit.bucketSize", bucket.bucketSize, {

@@ -1,4 +1,4 @@
-import { type B24Error, type Clock, sleep } from "@b24im/core";
+import { type Clock, sleep } from "@b24im/core";
 import { limiterUnavailable } from "../errors.js";
 
 /**
@@ -81,10 +81,6 @@ export async function callRedis<T>(
     }
   }
 }
-
-/** Whether `error` is the limiter's own verdict that Redis could not decide. */
-export const isUnavailable = (error: unknown): error is B24Error =>
-  error instanceof Error && (error as { code?: unknown }).code === "LIMITER_UNAVAILABLE";
 
 function withTimeout<T>(run: () => Promise<T>, ms: number, clock: Clock): Promise<T> {
   return new Promise<T>((resolve, reject) => {
