@@ -1,4 +1,4 @@
-import type { Clock, RateLimiter } from "@b24im/core";
+import { type Clock, isAbortSignal, isObject, need, type RateLimiter } from "@b24im/core";
 import {
   checkLimiterOptions,
   type LimiterSettings,
@@ -31,7 +31,7 @@ export interface RedisRateLimiter extends RateLimiter {
 // Waits are measured on a monotonic clock: a step of the wall clock must not cut or
 // stretch them. (Redis's own clock decides the schedule; this one only counts down.)
 const monotonicClock: Clock = {
-  now: () => (globalThis as unknown as { performance: { now(): number } }).performance.now(),
+  now: () => performance.now(),
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
@@ -87,7 +87,28 @@ export function limiterFrom(settings: LimiterSettings, clock: Clock): RedisRateL
     ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
   });
   return {
-    acquire: (signal, o) => queue.acquire(signal, o),
+    acquire(signal, o) {
+      try {
+        checkAcquire(signal, o);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return queue.acquire(signal, o);
+    },
     saturate: () => queue.saturate(),
   };
+}
+
+// Core passes a real signal; a caller of its own may pass anything.
+function checkAcquire(signal: unknown, o: unknown): void {
+  need(signal === undefined || isAbortSignal(signal), "signal", "an AbortSignal", signal);
+  if (o === undefined) return;
+  need(isObject(o), "options", 'an object such as { priority: "high" }', o);
+  const { priority } = o as AcquireOptions;
+  need(
+    priority === undefined || priority === "high" || priority === "normal",
+    "priority",
+    '"high" or "normal"',
+    priority,
+  );
 }

@@ -1,6 +1,8 @@
 import { ConfigError } from "@b24im/core";
 import { describe, expect, it } from "vitest";
+import { createRedisRateLimiter } from "./create-limiter.js";
 import { checkLimiterOptions } from "./options.js";
+import type { AcquireOptions } from "./queue/reservation-queue.js";
 
 // Stand-ins of the two clients' shapes: the option checks look at nothing else.
 const nodeRedis = { evalSha: async () => [], eval: async () => [], isOpen: true };
@@ -92,5 +94,29 @@ describe("createRedisRateLimiter's options", () => {
   it("never quotes a value: a URL with a password passed as the client stays out", () => {
     const error = configError({ redis: "redis://bot:hunter22@cache:6379", key: KEY });
     expect(`${error.message} ${error.stack}`).not.toContain("hunter22");
+  });
+});
+
+describe("acquire's arguments", () => {
+  it("rejects a signal that is no AbortSignal and an unknown priority, asking Redis nothing", async () => {
+    let asked = 0;
+    const redis = {
+      ...ioredis,
+      evalsha: async () => {
+        asked++;
+        return ["1", "0", "0", "g"];
+      },
+    };
+    const limiter = createRedisRateLimiter({ redis, key: KEY });
+    const notSignal = { aborted: false } as unknown as AbortSignal;
+    await expect(limiter.acquire(notSignal)).rejects.toMatchObject({ option: "signal" });
+    const urgent = { priority: "urgent" } as unknown as AcquireOptions;
+    await expect(limiter.acquire(undefined, urgent)).rejects.toMatchObject({
+      option: "priority",
+      message: 'priority must be "high" or "normal"; got a string',
+    });
+    expect(asked).toBe(0);
+    await expect(limiter.acquire(undefined, { priority: "high" })).resolves.toBeUndefined();
+    expect(asked).toBe(1);
   });
 });
