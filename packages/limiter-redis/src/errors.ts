@@ -1,9 +1,25 @@
 import { B24Error, RateLimitError } from "@b24im/core";
 
-/** The code of every error that says the shared limiter could not decide. */
+/**
+ * The code of the `B24Error` a call fails with when the shared limiter could not decide
+ * (Redis down, slow or refusing): the call was not sent. Retry it later when `retryable`.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof B24Error && error.code === LIMITER_UNAVAILABLE) retryLater();
+ * ```
+ */
 export const LIMITER_UNAVAILABLE = "LIMITER_UNAVAILABLE";
 
-/** The code of the `RateLimitError` for a wait longer than `maxWaitMs`. */
+/**
+ * The code of the `RateLimitError` a call fails with when its turn would come later than
+ * `maxWaitMs`: the call was not sent; `retryAt` says when its turn would have come.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof RateLimitError && error.code === LIMITER_MAX_WAIT) showBusy(error.retryAt);
+ * ```
+ */
 export const LIMITER_MAX_WAIT = "LIMITER_MAX_WAIT";
 
 // `scheme://user:password@host` in any text: the password must not reach a log.
