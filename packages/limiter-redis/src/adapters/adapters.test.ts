@@ -91,6 +91,31 @@ describe.each(CLIENT_KINDS)("the %s adapter on a real redis-server", (kind) => {
     expect(sent).toEqual({ evalSha: 4, eval: 2 });
   });
 
+  it("with Redis ACLs: a user allowed only EVAL/EVALSHA is told which commands to grant; with them it works", async () => {
+    const grant = ["on", ">limiter-pw", "~b24im:*", "+evalsha", "+eval"];
+    await admin.aclSetUser("narrow", grant);
+    await admin.aclSetUser("granted", [...grant, "+time", "+hmget", "+hset", "+pexpire"]);
+    const take = async (username: string) => {
+      const user = await connect(kind, server.port, { username, password: "limiter-pw" });
+      try {
+        const bucket = createRedisBucket({
+          client: scriptClientFor(user.redis) as ScriptClient,
+          key: `b24im:acl:${kind}`,
+          shape: SHAPE,
+          clock: monotonic,
+        });
+        return await bucket.take().catch((e: unknown) => e);
+      } finally {
+        await user.close();
+      }
+    };
+    const refused = await take("narrow");
+    expect(refused).toMatchObject({ code: "LIMITER_UNAVAILABLE", retryable: false });
+    expect((refused as Error).message).toMatch(/\+evalsha \+eval \+time \+hmget \+hset \+pexpire/);
+    expect(JSON.stringify(refused)).not.toContain("limiter-pw");
+    expect(await take("granted")).toMatchObject({ granted: true });
+  });
+
   it("reports a key of another type as a refusal that names the fix, without retrying", async () => {
     await admin.set(`${kind}:string`, "taken by someone else");
     const bucket = createRedisBucket({

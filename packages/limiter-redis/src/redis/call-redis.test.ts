@@ -67,7 +67,11 @@ describe("callRedis", () => {
 
   it.each([
     ["WRONGTYPE Operation against a key holding the wrong kind of value", /a key of its own/],
-    ["NOPERM User bot has no permissions to run the 'evalsha' command", /\+eval \+evalsha/],
+    ["NOPERM User bot has no permissions to run the 'evalsha' command", /\+evalsha \+eval \+time/],
+    [
+      "ERR The user executing the script can't run this command or subcommand script: 0c66, on @user_script:1.",
+      /\+hmget \+hset \+pexpire/,
+    ],
     ["WRONGPASS invalid username-password pair", /credentials/],
   ])("fails at once, not retryable, when Redis refuses for good: %s", async (reply, fix) => {
     const clock = createFakeClock();

@@ -12,14 +12,13 @@ const FIRST_RETRY_MS = 50;
 const LAST_RETRY_MS = 400;
 
 // Refusals that a retry cannot cure, each with its fix.
+const ACL_FIX =
+  "the Redis user may not run the limiter's script: grant it +evalsha +eval +time +hmget +hset +pexpire and its keys";
 const PERMANENT: readonly [RegExp, string][] = [
+  [/^NOPERM\b|can't run this command/, ACL_FIX],
   [
     /^WRONGTYPE\b/,
     "the limiter's key holds another kind of value: give the limiter a key of its own",
-  ],
-  [
-    /^NOPERM\b/,
-    "the Redis user may not run scripts or use the key: grant it +eval +evalsha and the key",
   ],
   [
     /^(NOAUTH|WRONGPASS)\b/,

@@ -26,10 +26,15 @@ export interface TestClient {
  * await client.close();
  * ```
  */
-export async function connect(kind: ClientKind, port: number): Promise<TestClient> {
+export async function connect(
+  kind: ClientKind,
+  port: number,
+  auth: { username?: string; password?: string } = {},
+): Promise<TestClient> {
   if (kind === "@redis/client") {
     const client = createClient({
       socket: { host: "127.0.0.1", port, reconnectStrategy: () => 20 },
+      ...auth,
     });
     client.on("error", () => {});
     await client.connect();
@@ -47,6 +52,7 @@ export async function connect(kind: ClientKind, port: number): Promise<TestClien
     retryStrategy: () => 20,
     maxRetriesPerRequest: null,
     lazyConnect: true,
+    ...auth,
   });
   client.on("error", () => {});
   await client.connect();

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** A `redis-server` of a test's own, on a free loopback port. */
 export interface RedisServer {
@@ -25,7 +28,8 @@ process.once("exit", () => {
 
 /**
  * Starts Debian's `redis-server` in the foreground on a free loopback port, with no
- * persistence (`--save '' --appendonly no`), and waits until it answers PING.
+ * persistence (`--save '' --appendonly no`), and waits until it answers PING. With
+ * `cluster`, it is a one-node Redis Cluster holding every slot, ready when this resolves.
  *
  * @example
  * ```ts
@@ -34,26 +38,38 @@ process.once("exit", () => {
  * afterAll(() => server.stop());
  * ```
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(o: { cluster?: boolean } = {}): Promise<RedisServer> {
   let port = await freePort();
   let child: ChildProcess | undefined;
+  // A cluster node writes its own state file, even with persistence off: a folder of its own.
+  const dir = o.cluster ? mkdtempSync(join(tmpdir(), "b24im-redis-")) : undefined;
+  // A lone node does not know its own address until another tells it: announce it, or
+  // CLUSTER SLOTS sends clients to "".
+  const extra = dir
+    ? [
+        ...["--cluster-enabled", "yes", "--cluster-announce-ip", "127.0.0.1"],
+        ...["--cluster-config-file", join(dir, "nodes.conf"), "--dir", dir],
+      ]
+    : [];
 
   const start = async () => {
     for (let attempt = 1; ; attempt++) {
       try {
-        child = await launch(port);
-        return;
+        child = await launch(port, extra);
+        break;
       } catch (error) {
         // Another process may have taken the port between our probe and the bind.
         if (attempt >= 3) throw error;
         port = await freePort();
       }
     }
+    if (dir) await holdEverySlot(port);
   };
   const stop = async () => {
     const stopping = child;
     child = undefined;
     if (stopping) await halt(stopping);
+    if (dir) rmSync(dir, { recursive: true, force: true });
   };
 
   await start();
@@ -69,19 +85,19 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
     stop,
     async start() {
-      if (!child) child = await launch(port);
+      if (!child) child = await launch(port, extra);
     },
     async restart() {
       await stop();
-      child = await launch(port);
+      child = await launch(port, extra);
     },
   };
 }
 
-function launch(port: number): Promise<ChildProcess> {
+function launch(port: number, extra: readonly string[] = []): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extra],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   running.add(child);
@@ -134,21 +150,38 @@ function halt(child: ChildProcess): Promise<void> {
   });
 }
 
+// Gives a one-node cluster every slot and waits until it says its state is ok (~2 s).
+async function holdEverySlot(port: number): Promise<void> {
+  await command(port, "CLUSTER ADDSLOTSRANGE 0 16383", "\r\n");
+  const started = Date.now();
+  while (
+    !(await command(port, "CLUSTER INFO", "cluster_known_nodes")).includes("cluster_state:ok")
+  ) {
+    if (Date.now() - started > READY_WITHIN_MS) throw new Error("the cluster did not become ok");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Whether a server on `port` answers `PING` with `+PONG`. */
-function ping(port: number): Promise<boolean> {
+async function ping(port: number): Promise<boolean> {
+  return (await command(port, "PING", "\r\n")).startsWith("+PONG");
+}
+
+// Sends one inline command and reads until `until` appears; "" when it cannot.
+function command(port: number, text: string, until: string): Promise<string> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port });
     let answer = "";
-    const end = (ok: boolean) => {
+    const end = (reply: string) => {
       socket.destroy();
-      resolve(ok);
+      resolve(reply);
     };
-    socket.setTimeout(1_000, () => end(false));
-    socket.once("error", () => end(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.setTimeout(1_000, () => end(""));
+    socket.once("error", () => end(""));
+    socket.once("connect", () => socket.write(`${text}\r\n`));
     socket.on("data", (chunk) => {
       answer += chunk.toString();
-      if (answer.includes("\r\n")) end(answer.startsWith("+PONG"));
+      if (answer.includes(until)) end(answer);
     });
   });
 }
