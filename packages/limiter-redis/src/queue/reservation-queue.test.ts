@@ -258,6 +258,27 @@ describe("the reservation queue", () => {
     expect(later.status).toBe("resolved");
   });
 
+  it("saturate sends the waiting caller's reservation behind the fill, not into a full bucket", async () => {
+    const call = track(queue.acquire());
+    await clock.flush();
+    fake.answer(granted(100));
+    await clock.advance(50);
+    queue.saturate();
+    await clock.flush();
+    expect(fake.fills).toBe(1);
+    // Asked again, after the fill: the old timer no longer lets it go at 100 ms.
+    expect(fake.takes).toHaveLength(1);
+    await clock.advance(100);
+    expect(call.status).toBe("pending");
+    fake.answer(granted(450));
+    await clock.advance(449);
+    expect(call.status).toBe("pending");
+    await clock.advance(1);
+    expect(call.status).toBe("resolved");
+    expect(fake.refunds).toEqual([]);
+    expect(fake.mostInFlight).toBe(1);
+  });
+
   it("saturate fills the shared bucket; a fill that fails is dropped without a rejection", async () => {
     queue.saturate();
     fake.failFills(new Error("down"));

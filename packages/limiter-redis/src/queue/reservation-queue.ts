@@ -48,6 +48,8 @@ export interface ReservationQueue {
  * with one.
  *
  * - A reservation answered "wait w": the head waits `w` here (no polling), then goes.
+ * - `saturate()` (the portal answered `QUERY_LIMIT_EXCEEDED`) fills the shared bucket, and a
+ *   head already waiting reserves again behind the fill.
  * - An abort rejects at once with `signal.reason`; a reservation already made is given back
  *   to the shared bucket (one that is still on its way back is given back when it arrives).
  * - `maxWaitMs`: a reservation that would wait longer is not made, and the call fails with
@@ -182,6 +184,18 @@ export function createReservationQueue(o: {
     saturate() {
       // Fire and forget: a fill that cannot reach Redis changes nothing a retry would fix.
       bucket.fill().catch(() => {});
+      // This process's waiting reservation was placed before the portal said "full": send
+      // it behind the fill instead of into a full bucket. (Its old slot is not given back:
+      // the fill replaced the ledger that held it.) Other processes' reservations, at most
+      // one each, still go at their times; their next ones wait for the fill.
+      const waiting = head;
+      if (waiting?.state === "waiting") {
+        clock.clearTimeout(waiting.timer);
+        waiting.timer = undefined;
+        waiting.reservation = undefined;
+        waiting.state = "reserving";
+        void serve(waiting);
+      }
     },
   };
 }

@@ -52,6 +52,8 @@ export async function connect(
     retryStrategy: () => 20,
     maxRetriesPerRequest: null,
     lazyConnect: true,
+    // A user limited to the limiter's commands may not run INFO, ioredis's ready check.
+    ...(auth.username ? { enableReadyCheck: false } : {}),
     ...auth,
   });
   client.on("error", () => {});
