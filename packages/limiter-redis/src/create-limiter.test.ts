@@ -43,7 +43,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
   });
 
   // One "process": its own connection and its own limiter on the test's key.
-  const process = async (o: { maxWaitMs?: number; client?: ClientKind } = {}) => {
+  const worker = async (o: { maxWaitMs?: number; client?: ClientKind } = {}) => {
     const client = await connect(o.client ?? kind, server.port);
     clients.push(client);
     const { client: _, ...rest } = o;
@@ -68,8 +68,8 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
   it("two processes share one bucket: together within the portal's limit, taking turns", async () => {
     newKey();
     const [a, b] = [
-      await process(),
-      await process({ client: kind === "ioredis" ? "@redis/client" : "ioredis" }),
+      await worker(),
+      await worker({ client: kind === "ioredis" ? "@redis/client" : "ioredis" }),
     ];
     const started = performance.now();
     const [timesA, timesB] = await Promise.all([acquireTimes(a, 8), acquireTimes(b, 8)]);
@@ -87,7 +87,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
   it("a drained bucket lets a burst through at once, then the drain rate", async () => {
     newKey();
     await drained();
-    const limiter = await process();
+    const limiter = await worker();
     const started = performance.now();
     const times = await acquireTimes(limiter, 8);
     const waited = times.map((t) => t - started).sort((x, y) => x - y);
@@ -100,7 +100,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
   it("a 503 seen by one process makes every other wait for a full bucket", async () => {
     newKey();
     await drained();
-    const [seen, other] = [await process(), await process()];
+    const [seen, other] = [await worker(), await worker()];
     const before = await admin.hGet(key, "e");
     seen.saturate();
     await expect.poll(() => admin.hGet(key, "e")).not.toBe(before);
@@ -111,7 +111,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
 
   it("an aborted wait rejects at once with the reason and gives its slot back", async () => {
     newKey();
-    const limiter = await process();
+    const limiter = await worker();
     const controller = new AbortController();
     const waiting = limiter.acquire(controller.signal);
     await expect.poll(() => admin.hGet(key, "t")).toBeTruthy();
@@ -126,7 +126,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
 
   it("maxWaitMs: a longer wait fails at once with RateLimitError, unsent, and takes no slot", async () => {
     newKey();
-    const limiter = await process({ maxWaitMs: 100 });
+    const limiter = await worker({ maxWaitMs: 100 });
     const started = performance.now();
     const error = await limiter.acquire().catch((e: unknown) => e);
     expect(elapsedSince(started)).toBeLessThan(100);
@@ -140,9 +140,9 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
   it("a Redis that hangs: the call's signal ends the wait at once; without one, LIMITER_UNAVAILABLE after 2 s", async () => {
     newKey();
     await drained();
-    const limiter = await process();
+    const limiter = await worker();
     await limiter.acquire();
-    globalThis.process.kill(server.pid, "SIGSTOP");
+    process.kill(server.pid, "SIGSTOP");
     try {
       const started = performance.now();
       const withDeadline = limiter.acquire(AbortSignal.timeout(100)).catch((e: unknown) => e);
@@ -155,7 +155,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
       expect(elapsedSince(started)).toBeGreaterThanOrEqual(1_900);
       expect(elapsedSince(started)).toBeLessThan(4_000);
     } finally {
-      globalThis.process.kill(server.pid, "SIGCONT");
+      process.kill(server.pid, "SIGCONT");
     }
     // Redis is back: so are the calls.
     await expect(limiter.acquire()).resolves.toBeUndefined();
@@ -164,7 +164,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
   it("a Redis that is down: calls fail with LIMITER_UNAVAILABLE, none goes through unlimited", async () => {
     newKey();
     await drained();
-    const limiter = await process();
+    const limiter = await worker();
     await server.stop();
     try {
       const started = performance.now();
@@ -189,7 +189,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
   it("a restarted Redis (its keys gone) releases no burst: running processes go on at the drain rate", async () => {
     newKey();
     await drained();
-    const [a, b] = [await process(), await process()];
+    const [a, b] = [await worker(), await worker()];
     const admitted: number[] = [];
     const started = performance.now();
     // Each call retries while Redis is away, as an application would on a retryable error.
@@ -248,10 +248,10 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
   it("a restarted Redis: a process that never saw the bucket still waits for a full one", async () => {
     newKey();
     await drained();
-    const running = await process();
+    const running = await worker();
     await acquireTimes(running, 6);
     await server.restart();
-    const newcomer = await process();
+    const newcomer = await worker();
     const started = performance.now();
     await newcomer.acquire();
     // The portal's bucket may be full (the fleet has just sent a burst): no burst into it.
