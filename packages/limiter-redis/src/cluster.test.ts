@@ -1,0 +1,63 @@
+import { createCluster } from "@redis/client";
+import { Cluster } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RedisLike } from "./adapters/index.js";
+import { createRedisRateLimiter } from "./create-limiter.js";
+import { type RedisServer, startRedisServer } from "./testing/redis-server.test-helpers.js";
+
+const RATE = { drainPerSecond: 20, bucketSize: 10 };
+
+// A one-node Redis Cluster: the script's one key is routed like any other command's.
+describe("on a Redis Cluster", () => {
+  let server: RedisServer;
+
+  beforeAll(async () => {
+    server = await startRedisServer({ cluster: true });
+  });
+  afterAll(() => server?.stop());
+
+  const clusterClients: {
+    name: string;
+    open: () => Promise<{ redis: RedisLike; close(): Promise<void> }>;
+  }[] = [
+    {
+      name: "@redis/client createCluster",
+      open: async () => {
+        const cluster = createCluster({ rootNodes: [{ url: server.url }] });
+        cluster.on("error", () => {});
+        await cluster.connect();
+        return { redis: cluster, close: () => cluster.close() };
+      },
+    },
+    {
+      name: "ioredis Cluster",
+      open: async () => {
+        const cluster = new Cluster([{ host: "127.0.0.1", port: server.port }]);
+        cluster.on("error", () => {});
+        await new Promise((resolve) => cluster.once("ready", resolve));
+        return {
+          redis: cluster,
+          close: async () => {
+            cluster.disconnect();
+          },
+        };
+      },
+    },
+  ];
+
+  it.each(clusterClients)("$name: two processes share one bucket", async ({ name, open }) => {
+    const [a, b] = [await open(), await open()];
+    try {
+      const key = `b24im:cluster:${name}`;
+      const limiters = [a, b].map(({ redis }) =>
+        createRedisRateLimiter({ redis, key, rateLimit: RATE, safetyMarginMs: 100 }),
+      );
+      const started = performance.now();
+      await Promise.all(limiters.flatMap((limiter) => [limiter.acquire(), limiter.acquire()]));
+      // A new key starts full: 4 requests take one drain and the margin, then 3 drains.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(150 + 3 * 50 - 5);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

@@ -1,0 +1,114 @@
+import { type Clock, isAbortSignal, isObject, need, type RateLimiter } from "@b24im/core";
+import {
+  checkLimiterOptions,
+  type LimiterSettings,
+  type RedisRateLimiterOptions,
+} from "./options.js";
+import { type AcquireOptions, createReservationQueue } from "./queue/reservation-queue.js";
+import { createRedisBucket } from "./redis/bucket-store.js";
+
+/**
+ * Core's `RateLimiter`, whose `acquire` also takes {@link AcquireOptions} (a priority).
+ *
+ * @example
+ * ```ts
+ * const limiter: RedisRateLimiter = createRedisRateLimiter({ redis, key });
+ * await limiter.acquire(signal, { priority: "high" });
+ * ```
+ */
+export interface RedisRateLimiter extends RateLimiter {
+  /**
+   * Resolves when one request may be sent, after this process's earlier waiters and the
+   * fleet's earlier reservations. Rejects at once with `signal.reason` on abort; with
+   * `RateLimitError` (`LIMITER_MAX_WAIT`) when the wait would exceed `maxWaitMs`; with a
+   * retryable `B24Error` (`LIMITER_UNAVAILABLE`) when Redis could not decide.
+   */
+  acquire(signal?: AbortSignal, options?: AcquireOptions): Promise<void>;
+  /** The portal answered `QUERY_LIMIT_EXCEEDED`: every process's bucket is full now. */
+  saturate(): void;
+}
+
+// Waits are measured on a monotonic clock: a step of the wall clock must not cut or
+// stretch them. (Redis's own clock decides the schedule; this one only counts down.)
+const monotonicClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * A rate limiter that every process sending to one portal from one IP shares through
+ * Redis, so that together they stay within the portal's limit. Pass it to each client:
+ * `createClient({ rateLimit: limiter })`.
+ *
+ * One Lua script on Redis's own clock keeps the portal's leaky bucket; each call reserves
+ * its slot in one round trip and learns how long to wait. Each process holds one
+ * reservation at a time, behind which its own calls queue in FIFO order. A
+ * `QUERY_LIMIT_EXCEEDED` seen by any process fills the bucket for all. When Redis is down
+ * or slow, calls wait up to 2 s and then fail with a retryable `B24Error`
+ * (`LIMITER_UNAVAILABLE`), unsent: never a burst past the limit. A bucket key that does
+ * not exist (first use, a restarted Redis) starts full.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@b24im/core";
+ * import { createRedisRateLimiter } from "@b24im/limiter-redis";
+ * import { createNodeTransport } from "@b24im/transport-node";
+ * import { createClient as createRedis } from "@redis/client";
+ *
+ * const redis = await createRedis({ url: process.env.REDIS_URL }).connect();
+ * const limiter = createRedisRateLimiter({ redis, key: "b24im:example.bitrix24.ru:203.0.113.7" });
+ * const client = createClient({
+ *   webhook: process.env.B24_WEBHOOK_URL,
+ *   transport: createNodeTransport(),
+ *   rateLimit: limiter,
+ * });
+ * await client.writing("chat1");
+ * ```
+ */
+export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
+  return limiterFrom(checkLimiterOptions(options), monotonicClock);
+}
+
+/**
+ * The limiter for checked settings, on the given clock (tests pass a fake one).
+ *
+ * @example
+ * ```ts
+ * const limiter = limiterFrom(checkLimiterOptions(options), createFakeClock());
+ * ```
+ */
+export function limiterFrom(settings: LimiterSettings, clock: Clock): RedisRateLimiter {
+  const { client, key, shape, maxWaitMs } = settings;
+  const bucket = createRedisBucket({ client, key, shape, clock });
+  const queue = createReservationQueue({
+    bucket,
+    clock,
+    ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
+  });
+  return {
+    acquire(signal, o) {
+      try {
+        checkAcquire(signal, o);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return queue.acquire(signal, o);
+    },
+    saturate: () => queue.saturate(),
+  };
+}
+
+// Core passes a real signal; a caller of its own may pass anything.
+function checkAcquire(signal: unknown, o: unknown): void {
+  need(signal === undefined || isAbortSignal(signal), "signal", "an AbortSignal", signal);
+  if (o === undefined) return;
+  need(isObject(o), "options", 'an object such as { priority: "high" }', o);
+  const { priority } = o as AcquireOptions;
+  need(
+    priority === undefined || priority === "high" || priority === "normal",
+    "priority",
+    '"high" or "normal"',
+    priority,
+  );
+}

@@ -1,0 +1,5 @@
+export type { IoredisLike, RedisClientLike, RedisLike } from "./adapters/index.js";
+export { createRedisRateLimiter, type RedisRateLimiter } from "./create-limiter.js";
+export { LIMITER_MAX_WAIT, LIMITER_UNAVAILABLE } from "./errors.js";
+export type { RedisRateLimiterOptions } from "./options.js";
+export type { AcquireOptions } from "./queue/reservation-queue.js";
