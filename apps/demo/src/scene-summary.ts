@@ -81,6 +81,7 @@ export function sceneSummary(input: SummaryInput): string {
   const longestGap = Math.max(0, ...figures.map((f) => f.maxGapMs));
   const lineUp = figures.reduce((sum, f) => sum + f.lineUpMs, 0);
   const refreshes = figures.reduce((sum, f) => sum + f.refreshes, 0);
+  const statuses = figures.reduce((sum, f) => sum + f.statuses, 0);
   const { kinds } = input.meter;
   const { counters } = input;
   const life = seconds(input.lineLifeMs);
@@ -95,7 +96,7 @@ export function sceneSummary(input: SummaryInput): string {
       const f = figures[i] as DialogFigures;
       return `  ${stepName(step).padEnd(width)}  answered after ${seconds(f.waitedMs)} · status line up ${seconds(f.lineUpMs)} · ${count(f.statuses, "status", "statuses")}, ${count(f.refreshes, "refresh", "refreshes")}`;
     }),
-    `  The status lines were up ${seconds(lineUp)} in all, kept up by ${count(refreshes, "refresh", "refreshes")} besides the status changes.`,
+    `  The status lines were up ${seconds(lineUp)} in all: ${count(statuses, "status change", "status changes")} and ${count(refreshes, "refresh", "refreshes")}.`,
     lapses === 0
       ? `  They never went out: the longest gap between two events was ${seconds(longestGap)}, under the ${life} each event asks for.`
       : `  They went out ${count(lapses, "time")} (longest gap ${seconds(longestGap)}; each event asks for ${life}).`,

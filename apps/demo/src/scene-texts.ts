@@ -39,7 +39,7 @@ export function sceneIntro(url: string, t: SceneTimings): string {
  * ```
  */
 export function botLine(bot: { id: number; name: string; code: string }): string {
-  return `  Bot: ${bot.name} (user ${bot.id}), registered with imbot.v2.Bot.register under the code ${bot.code}, fetch mode.\n\n`;
+  return `  Bot: ${bot.name} (id ${bot.id}), registered with imbot.v2.Bot.register: code ${bot.code}, fetch mode.\n\n`;
 }
 
 /**

@@ -32,7 +32,7 @@ describe("pnpm demo (the scene on the embedded emulator)", () => {
     expect(run.stdout).toMatch(
       /polls for events every 0\.5 s when idle\n.*a real portal wants 5–30 s/,
     );
-    expect(run.stdout).toContain("Bot: Helper (user 5), registered with imbot.v2.Bot.register");
+    expect(run.stdout).toContain("Bot: Helper (id 5), registered with imbot.v2.Bot.register");
     expect(run.stdout).toContain("Scene complete: 3 questions answered in 3 dialogs.");
     expect(run.stdout).toMatch(
       /They never went out: the longest gap between two events was \d\.\d s, under the 17\.0 s each event asks for\./,
