@@ -134,7 +134,8 @@ export async function runEmbeddedScene(o: EmbeddedSceneOptions): Promise<number>
     );
     view.start();
     viewRunning = true;
-    polling = bot.start();
+    // start() reports failed polls to onError and never rejects; the catch is a safety net.
+    polling = bot.start().catch((error: unknown) => reporter.trouble(error));
     const results = await play.run();
     viewRunning = false;
     view.stop();

@@ -60,10 +60,11 @@ export async function runPortalBot(o: PortalBotOptions): Promise<number> {
     transport: makeTransport(command.transport),
     rateLimit: "standard",
     hooks: {
-      onRetry: (event) =>
-        log?.say(
-          `retrying ${event.method} in ${seconds(event.delayMs)}: ${describeError(event.error, "imbot")}`,
-        ),
+      onRetry: (event) => {
+        const line = `retrying ${event.method} in ${seconds(event.delayMs)}: ${describeError(event.error, "imbot")}`;
+        if (log === undefined) write(`  ${line}\n`);
+        else log.say(line);
+      },
     },
   });
 
