@@ -81,7 +81,7 @@ Scene mode (no --bot or --dialog): starts the Bitrix24 emulator inside this proc
 prints the address of its live page and plays a short scene: three people ask a bot
 (registered with imbot.v2.Bot.register, polling for events) questions in two group
 chats and a private dialog; for each one it shows changing statuses while it "thinks",
-then answers. Takes about 12 seconds, then exits.
+then answers. Takes about 10 seconds, then exits.
   --keep-open           after the scene, the bot keeps answering: write to it on the
                         live page (privately, or in a chat mentioning @${SCENE_BOT.name}) until Ctrl-C
 

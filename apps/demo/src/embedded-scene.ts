@@ -24,7 +24,13 @@ import {
 import { SceneDashboard } from "./scene-dashboard.js";
 import { type SceneReport, snapshotScene, writeSceneReport } from "./scene-report.js";
 import { sceneSummary } from "./scene-summary.js";
-import { botLine, closingNote, keepOpenInstructions, sceneIntro } from "./scene-texts.js";
+import {
+  botLine,
+  closingNote,
+  keepOpenInstructions,
+  nextSteps,
+  sceneIntro,
+} from "./scene-texts.js";
 
 /** How long the scene's bot pauses after a poll that brought nothing (10 s by default). */
 export const SCENE_IDLE_PAUSE_MS = 500;
@@ -175,6 +181,7 @@ export async function runEmbeddedScene(o: EmbeddedSceneOptions): Promise<number>
       );
       return 130;
     }
+    out.write(nextSteps());
     await shutDown();
     const report =
       o.reportJson === undefined ? undefined : snapshot(emulator, results, meter, dashboard);

@@ -40,7 +40,7 @@ describe("renderRow", () => {
 
   it("shows a spinner, what recipients read, how long the line is up, refreshes and requests", () => {
     expect(renderRow(thinking, 6200, { frame: 0 })).toBe(
-      "General (chat1) ⠋ Agent is searching for information… 5.2 s · 1 refresh · 4 requests",
+      "General (chat1) ⠋ Agent is searching for information… · up 5.2 s · 1 refresh · 4 requests",
     );
     expect(renderRow(thinking, 6200, { frame: 1 })).toContain("⠙ Agent is searching");
     expect(renderRow(thinking, 6200)).toContain("• Agent is searching");
@@ -89,7 +89,7 @@ describe("LiveView", () => {
     expect(text).not.toContain(ESC);
     expect(text.split("\n").filter(Boolean)).toEqual([
       "[  0.0 s] Boris asks",
-      "[  0.0 s] General (chat1) • Agent is thinking… 0.0 s · 0 refreshes · 0 requests",
+      "[  0.0 s] General (chat1) • Agent is thinking… · up 0.0 s · 0 refreshes · 0 requests",
       `[  0.0 s] ${renderBudget(budget())}`,
     ]);
   });
@@ -138,7 +138,7 @@ describe("LiveView", () => {
     view.stop();
     const text = chunks.join("");
     expect(text).not.toContain(ESC);
-    expect(text).toContain("General (chat1) • Agent is thinking… 0.0 s");
+    expect(text).toContain("General (chat1) • Agent is thinking… · up 0.0 s");
     expect(text).toContain("budget  3 requests");
   });
 });

@@ -57,7 +57,7 @@ const FALLBACK_COLUMNS = 120;
  * ```ts
  * renderRow({ id: "chat1", name: "General (chat1)", phase: "thinking", status: "Agent is thinking…",
  *   since: 0, statuses: 1, refreshes: 1, requests: 2 }, 3200, { frame: 0 });
- * // "General (chat1) ⠋ Agent is thinking… 3.2 s · 1 refresh · 2 requests"
+ * // "General (chat1) ⠋ Agent is thinking… · up 3.2 s · 1 refresh · 2 requests"
  * ```
  */
 export function renderRow(
@@ -78,7 +78,7 @@ export function renderRow(
       const shown =
         row.status === undefined
           ? "picked up the question"
-          : `${row.status} ${seconds(now - (row.since ?? now))}`;
+          : `${row.status} · up ${seconds(now - (row.since ?? now))}`;
       return `${head} ${glyph} ${shown} · ${refreshes} · ${requests}`;
     }
     case "answered": {

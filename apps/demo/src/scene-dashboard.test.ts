@@ -81,7 +81,9 @@ it("shows each dialog's question, what recipients read while the bot works, and 
   const text = lines.join("");
   expect(text).toContain(`General (chat1) · Boris Petrov asks: ${general.question}`);
   expect(text).toContain("General (chat1) · Helper picked it up, 0.4 s after it was asked");
-  expect(text).toContain("General (chat1) • Agent is thinking… 2.0 s · 1 refresh · 2 requests");
+  expect(text).toContain(
+    "General (chat1) • Agent is thinking… · up 2.0 s · 1 refresh · 2 requests",
+  );
   expect(text).toContain("General (chat1) ✓ answered after 3.9 s · 2 statuses, 1 refresh");
   expect(text).toContain("General (chat1) · Helper answers: Friday.");
 });

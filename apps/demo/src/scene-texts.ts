@@ -79,3 +79,19 @@ export function keepOpenInstructions(url: string, botName: string): string {
     "",
   ].join("\n");
 }
+
+/**
+ * The last lines of a scene that ended by itself: what to try next.
+ *
+ * @example
+ * ```ts
+ * out.write(nextSteps());
+ * ```
+ */
+export function nextSteps(): string {
+  return [
+    "Next: pnpm demo -- --keep-open lets you write to the agent on the live page;",
+    "      pnpm demo -- --bot runs it on your own portal (pnpm demo -- --help tells how).",
+    "",
+  ].join("\n");
+}

@@ -38,9 +38,10 @@ describe("pnpm demo (the scene on the embedded emulator)", () => {
       /They never went out: the longest gap between two events was \d\.\d s, under the 17\.0 s each event asks for\./,
     );
     expect(run.stdout).toMatch(/The portal rejected 0 with 503 \(rate limit\) and 0 with 429/);
+    expect(run.stdout).toMatch(/Next: pnpm demo -- --keep-open .*\n.*pnpm demo -- --bot/);
     expect(run.stdout).not.toContain("\x1b"); // not a TTY: plain appended lines
     expect(run.stdout).toMatch(
-      /General \(chat1\) +• Agent is studying documents… \d\.\d s · \d refreshe?s? · \d+ requests/,
+      /General \(chat1\) +• Agent is studying documents… · up \d\.\d s · \d refreshe?s? · \d+ requests/,
     );
     // The same name for a dialog in the log, the live lines and the summary.
     expect(run.stdout).toMatch(/Clara Ivanova & Helper \(3-5\) · Clara Ivanova asks:/);
