@@ -67,6 +67,7 @@ export const SCENE_SEED: EmulatorSeed = {
  * The script: three people ask at moments that overlap — two in group chats, mentioning the
  * bot, one privately. Each plan reads like an LLM agent's work (think, look something up,
  * compose); the first is long enough for the line to be refreshed while one status holds.
+ * Every status holds at least ~a second, so a busy machine's pause never skips one.
  */
 export const SCENE: readonly SceneStep[] = [
   {
@@ -95,7 +96,7 @@ export const SCENE: readonly SceneStep[] = [
     question: `@${SCENE_BOT.name} is Alpha still on track for Friday?`,
     plan: {
       steps: [
-        { status: "THINKING", ms: 800 },
+        { status: "THINKING", ms: 1_000 },
         { status: "CHECKING", ms: 2_600 },
         { status: "COMPOSING", ms: 1_400 },
       ],
@@ -111,7 +112,7 @@ export const SCENE: readonly SceneStep[] = [
     question: "What time is stand-up tomorrow?",
     plan: {
       steps: [
-        { status: "THINKING", ms: 700 },
+        { status: "THINKING", ms: 1_000 },
         { status: "SEARCHING", ms: 1_500 },
         { status: "COMPOSING", ms: 900 },
       ],
