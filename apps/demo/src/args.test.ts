@@ -53,6 +53,32 @@ describe("parseArgs", () => {
     });
   });
 
+  it("reads the bot mode: webhook from the option or the environment, token from B24_BOT_TOKEN", () => {
+    expect(parseArgs(["--", "--bot", "--webhook", WEBHOOK], {})).toEqual({
+      kind: "bot",
+      webhook: WEBHOOK,
+      transport: "node",
+    });
+    expect(
+      parseArgs(["--bot", "--transport=fetch"], {
+        B24_WEBHOOK_URL: WEBHOOK,
+        B24_BOT_TOKEN: "t0ken-of-my-bot",
+      }),
+    ).toEqual({ kind: "bot", webhook: WEBHOOK, transport: "fetch", botToken: "t0ken-of-my-bot" });
+    expect(
+      parseArgs(["--bot"], { B24_WEBHOOK_URL: WEBHOOK, B24_BOT_TOKEN: "" }),
+    ).not.toHaveProperty("botToken");
+  });
+
+  it("never quotes a bot token it refuses", () => {
+    const token = "x".repeat(41);
+    const { message } = usageError(["--bot"], { B24_WEBHOOK_URL: WEBHOOK, B24_BOT_TOKEN: token });
+    expect(message).toMatch(/B24_BOT_TOKEN must be 1–40 characters.*it has 41/);
+    expect(message).not.toContain("xxxx");
+    const spaced = usageError(["--bot"], { B24_WEBHOOK_URL: WEBHOOK, B24_BOT_TOKEN: " secret7 " });
+    expect(spaced.message).not.toContain("secret7");
+  });
+
   it("answers --help and -h, even beside other options", () => {
     expect(parseArgs(["--help"], {})).toEqual({ kind: "help" });
     expect(parseArgs(["--", "--dialog", "crm5", "-h"], {})).toEqual({ kind: "help" });
@@ -68,7 +94,11 @@ describe("parseArgs", () => {
       "--keep-open",
       "--report-json",
       "--help",
+      "--bot",
       "B24_WEBHOOK_URL",
+      "B24_BOT_TOKEN",
+      "imbot",
+      "Exit codes",
     ]) {
       expect(HELP).toContain(option);
     }
@@ -76,7 +106,16 @@ describe("parseArgs", () => {
 
   it.each([
     [["--dialog", "chat5"], /--dialog needs a webhook/],
-    [["--webhook", WEBHOOK], /--webhook needs --dialog/],
+    [["--webhook", WEBHOOK], /--webhook needs --dialog ID .* or --bot/],
+    [["--transport", "fetch"], /--transport needs --dialog ID .* or --bot/],
+    [["--seconds", "5"], /--seconds needs --dialog ID/],
+    [["--bot"], /--bot needs a webhook with the "imbot" scope/],
+    [["--bot", "--webhook", WEBHOOK, "--dialog", "chat5"], /--dialog belongs to the typing mode/],
+    [["--bot", "--webhook", WEBHOOK, "--seconds", "5"], /--seconds belongs to the typing mode/],
+    [["--bot", "--webhook", WEBHOOK, "--refresh-ms", "5000"], /--refresh-ms belongs to the typing/],
+    [["--bot", "--webhook", WEBHOOK, "--keep-open"], /--keep-open belongs to the scene mode/],
+    [["--bot", "--report-json", "r.json"], /--report-json belongs to the scene mode/],
+    [["--bot=yes"], /takes no value/],
     [
       ["--webhook", WEBHOOK, "--dialog", "chat5", "--transport", "curl"],
       /--transport must be "node" or "fetch"/,

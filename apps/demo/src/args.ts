@@ -1,4 +1,6 @@
 import { formatDialogId, parseDialogId, parseWebhookUrl, redactText } from "@b24im/core";
+import { MAX_BOT_TOKEN_LENGTH } from "./bot-token.js";
+import { SCENE_BOT } from "./scene.js";
 
 /** Which transport the real-portal mode sends through. */
 export type TransportName = "node" | "fetch";
@@ -12,6 +14,13 @@ export type DemoCommand =
       keepOpen: boolean;
       /** For tests: write the emulator's records to this file at the end. */
       reportJson?: string;
+    }
+  | {
+      kind: "bot";
+      webhook: string;
+      transport: TransportName;
+      /** From `B24_BOT_TOKEN`; without it a new one is made (and printed once). */
+      botToken?: string;
     }
   | {
       kind: "portal";
@@ -42,6 +51,9 @@ export class UsageError extends Error {
   }
 }
 
+/** The code the agent is registered under on a real portal: the same bot on every run. */
+export const PORTAL_BOT_CODE = "b24im_demo_agent";
+
 /** The default length of the real-portal run. */
 export const DEFAULT_SECONDS = 60;
 /** The default refresh interval of the real-portal run: the SDK's own default. */
@@ -52,25 +64,38 @@ const MAX_REFRESH_MS = 30_000;
 
 /** The short usage printed with every argument error. */
 export const USAGE = `usage: pnpm demo                       play the scene on the embedded emulator
-       pnpm demo -- --keep-open         …and leave its live page up until Ctrl-C
+       pnpm demo -- --keep-open         …then let people on its live page talk to the bot
+       pnpm demo -- --bot [--webhook URL] [--transport node|fetch]
+                                         run the agent on your portal until Ctrl-C
        pnpm demo -- --webhook URL --dialog ID [--seconds N] [--transport node|fetch]
-                                         keep "typing…" alive in a dialog of a real portal
+                                         keep "typing…" alive in a dialog of your portal
        pnpm demo -- --help               every option`;
 
 /** The full `--help` text. */
-export const HELP = `b24im demo: a bot that keeps "typing…" alive while it thinks.
+export const HELP = `b24im demo: an agent on Bitrix24's bot platform 2.0 that shows what it is doing
+("Agent is thinking…", "…searching…") while it works, then answers.
 
 ${USAGE}
 
-Scene mode (no --webhook/--dialog): starts the Bitrix24 emulator inside this process,
-prints the address of its live page and plays a short scene in which a bot answers
-questions in three dialogs, holding the typing indicator with whileTyping() while it
-thinks, then posting its answer with im.message.add. Takes about 10 seconds, then exits.
-  --keep-open           after the scene, keep the emulator and its page up until Ctrl-C
+Scene mode (no --bot or --dialog): starts the Bitrix24 emulator inside this process,
+prints the address of its live page and plays a short scene: three people ask a bot
+(registered with imbot.v2.Bot.register, polling for events) questions in two group
+chats and a private dialog; for each one it shows changing statuses while it "thinks",
+then answers. Takes about 10 seconds, then exits.
+  --keep-open           after the scene, the bot keeps answering: write to it on the
+                        live page (privately, or in a chat mentioning @${SCENE_BOT.name}) until Ctrl-C
 
-Real-portal mode (--dialog, with --webhook or B24_WEBHOOK_URL): keeps "typing…" alive
+Bot mode (--bot, with --webhook or B24_WEBHOOK_URL): registers the agent on your portal
+as a bot platform 2.0 bot in fetch mode (it polls, so it needs no public address) under
+the fixed code ${PORTAL_BOT_CODE}, and answers every message people write to it until
+Ctrl-C, saying in plain words what it received and answered. The webhook needs the
+"imbot" scope. The bot's token comes from the B24_BOT_TOKEN environment variable; without
+it a new token is made and printed once: keep it, the portal gives the bot back only to
+the same token (registering is idempotent by code and token).
+  --transport NAME      "node" (undici, default) or "fetch" (WHATWG fetch)
+
+Typing mode (--dialog, with --webhook or B24_WEBHOOK_URL): keeps "typing…" alive
 in one dialog of your portal and reports every refresh and any error in plain words.
-The webhook code is never printed.
   --webhook URL         inbound webhook, e.g. https://PORTAL/rest/1/CODE/
                         (default: the B24_WEBHOOK_URL environment variable); it needs
                         the "im" scope and its user must be a member of the dialog
@@ -86,7 +111,10 @@ Other:
   --report-json FILE    for tests: after the scene, write the emulator's typing
                         statistics, request log and messages to FILE as JSON
 
-Ctrl-C stops typing cleanly and exits 130. Argument errors exit 2.
+The webhook code and the bot token are never printed, except a newly made token:
+once, so that you can keep it.
+Ctrl-C stops cleanly and exits 130; a second Ctrl-C quits at once.
+Exit codes: 0 done, 1 the portal refused or failed, 2 bad arguments, 130 Ctrl-C.
 Through pnpm, pass options after "--": pnpm demo -- --help`;
 
 type OptionKind = "flag" | "value";
@@ -94,6 +122,7 @@ const OPTIONS: Record<string, OptionKind> = {
   help: "flag",
   "keep-open": "flag",
   "report-json": "value",
+  bot: "flag",
   webhook: "value",
   dialog: "value",
   seconds: "value",
@@ -101,15 +130,21 @@ const OPTIONS: Record<string, OptionKind> = {
   "refresh-ms": "value",
 };
 
+const SCENE_ONLY = ["keep-open", "report-json"];
+const TYPING_ONLY = ["dialog", "seconds", "refresh-ms"];
+
 /**
  * Reads the demo's command line. `pnpm demo -- …` passes a leading `--`, which is skipped.
- * The webhook may come from `B24_WEBHOOK_URL`. Throws {@link UsageError} for anything it
- * cannot run; an invalid dialog id names the accepted forms.
+ * The webhook may come from `B24_WEBHOOK_URL`, the bot token from `B24_BOT_TOKEN`. Throws
+ * {@link UsageError} for anything it cannot run — options of two modes mixed, a missing
+ * webhook; an invalid dialog id names the accepted forms. Never quotes a token.
  *
  * @example
  * ```ts
  * parseArgs(["--", "--dialog", "chat5"], { B24_WEBHOOK_URL: "https://x.bitrix24.ru/rest/1/abc/" });
  * // { kind: "portal", dialogId: "chat5", seconds: 60, transport: "node", … }
+ * parseArgs(["--bot"], { B24_WEBHOOK_URL: "https://x.bitrix24.ru/rest/1/abc/" });
+ * // { kind: "bot", webhook: "https://x.bitrix24.ru/rest/1/abc/", transport: "node" }
  * ```
  */
 export function parseArgs(
@@ -118,33 +153,61 @@ export function parseArgs(
 ): DemoCommand {
   const values = readOptions(argv[0] === "--" ? argv.slice(1) : argv);
   if (values.has("help")) return { kind: "help" };
-
   const webhook = values.get("webhook") ?? nonEmpty(env.B24_WEBHOOK_URL);
-  const dialog = values.get("dialog");
-  const portalOnly = ["webhook", "seconds", "transport", "refresh-ms"].filter((n) => values.has(n));
-  if (dialog === undefined) {
-    if (portalOnly.length > 0) {
-      throw new UsageError(`--${portalOnly[0]} needs --dialog ID (the dialog to type in)`);
-    }
-    const reportJson = values.get("report-json");
-    return {
-      kind: "scene",
-      keepOpen: values.has("keep-open"),
-      ...(reportJson === undefined ? {} : { reportJson }),
-    };
-  }
+  if (values.has("bot")) return readBotMode(values, webhook, env);
+  if (values.has("dialog")) return readTypingMode(values, webhook);
 
-  const sceneOnly = ["keep-open", "report-json"].find((n) => values.has(n));
-  if (sceneOnly !== undefined) {
-    throw new UsageError(`--${sceneOnly} belongs to the scene mode; drop it or drop --dialog`);
+  const portalOnly = ["webhook", "transport", "seconds", "refresh-ms"].find((n) => values.has(n));
+  if (portalOnly === "webhook" || portalOnly === "transport") {
+    throw new UsageError(
+      `--${portalOnly} needs --dialog ID (keep "typing…" alive there) or --bot (run the agent)`,
+    );
   }
+  if (portalOnly !== undefined) {
+    throw new UsageError(`--${portalOnly} needs --dialog ID (the dialog to type in)`);
+  }
+  const reportJson = values.get("report-json");
+  return {
+    kind: "scene",
+    keepOpen: values.has("keep-open"),
+    ...(reportJson === undefined ? {} : { reportJson }),
+  };
+}
+
+function readBotMode(
+  values: Map<string, string>,
+  webhook: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): DemoCommand {
+  rejectOthers(values, SCENE_ONLY, "belongs to the scene mode; drop it or drop --bot");
+  rejectOthers(
+    values,
+    TYPING_ONLY,
+    "belongs to the typing mode; --bot answers wherever people write to it, until Ctrl-C. Drop one of them",
+  );
+  if (webhook === undefined) {
+    throw new UsageError(
+      '--bot needs a webhook with the "imbot" scope: pass --webhook URL or set B24_WEBHOOK_URL',
+    );
+  }
+  const botToken = readBotToken(env.B24_BOT_TOKEN);
+  return {
+    kind: "bot",
+    webhook: readWebhook(webhook),
+    transport: readTransport(values.get("transport")),
+    ...(botToken === undefined ? {} : { botToken }),
+  };
+}
+
+function readTypingMode(values: Map<string, string>, webhook: string | undefined): DemoCommand {
+  rejectOthers(values, SCENE_ONLY, "belongs to the scene mode; drop it or drop --dialog");
   if (webhook === undefined) {
     throw new UsageError("--dialog needs a webhook: pass --webhook URL or set B24_WEBHOOK_URL");
   }
   return {
     kind: "portal",
     webhook: readWebhook(webhook),
-    dialogId: readDialog(dialog),
+    dialogId: readDialog(values.get("dialog") as string),
     seconds: readNumber(values.get("seconds"), "seconds", DEFAULT_SECONDS, 1, MAX_SECONDS),
     transport: readTransport(values.get("transport")),
     refreshMs: readNumber(
@@ -155,6 +218,22 @@ export function parseArgs(
       MAX_REFRESH_MS,
     ),
   };
+}
+
+function rejectOthers(values: Map<string, string>, names: readonly string[], why: string): void {
+  const given = names.find((name) => values.has(name));
+  if (given !== undefined) throw new UsageError(`--${given} ${why}`);
+}
+
+// The token itself is never quoted, not even cut short.
+function readBotToken(text: string | undefined): string | undefined {
+  if (text === undefined || text === "") return undefined;
+  if (text.trim() !== text || text.length > MAX_BOT_TOKEN_LENGTH) {
+    throw new UsageError(
+      `B24_BOT_TOKEN must be 1–${MAX_BOT_TOKEN_LENGTH} characters without surrounding spaces (the platform's limit); it has ${text.length}`,
+    );
+  }
+  return text;
 }
 
 function readOptions(args: readonly string[]): Map<string, string> {

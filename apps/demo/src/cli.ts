@@ -1,10 +1,11 @@
 import { HELP, parseArgs, USAGE, UsageError } from "./args.js";
 import { describeError } from "./describe-error.js";
 import { runEmbeddedScene } from "./embedded-scene.js";
+import { runPortalBot } from "./portal-bot.js";
 import { runRealPortal } from "./real-portal.js";
 
 /**
- * The demo's command line: parses the arguments, runs the scene or the real-portal mode,
+ * The demo's command line: parses the arguments, runs the scene, the bot or the typing mode,
  * and turns Ctrl-C into a clean stop (a second Ctrl-C quits at once). It sets the exit code
  * and lets Node exit by itself, so an open handle would show as a hang in the tests.
  */
@@ -31,15 +32,21 @@ async function main(argv: readonly string[]): Promise<number> {
     interrupt.abort(new Error("interrupted by Ctrl-C"));
   };
   process.on("SIGINT", onSigint);
+  const { signal } = interrupt;
   try {
-    return command.kind === "scene"
-      ? await runEmbeddedScene({
+    switch (command.kind) {
+      case "scene":
+        return await runEmbeddedScene({
           out: process.stdout,
           keepOpen: command.keepOpen,
-          signal: interrupt.signal,
+          signal,
           ...(command.reportJson === undefined ? {} : { reportJson: command.reportJson }),
-        })
-      : await runRealPortal({ command, out: process.stdout, signal: interrupt.signal });
+        });
+      case "bot":
+        return await runPortalBot({ command, out: process.stdout, signal });
+      case "portal":
+        return await runRealPortal({ command, out: process.stdout, signal });
+    }
   } finally {
     process.off("SIGINT", onSigint);
   }

@@ -43,6 +43,23 @@ describe("describeError", () => {
     expect(describeError(error)).toMatch(words);
   });
 
+  it("names the scope a bot needs", () => {
+    const missing = apiErrorFrom({
+      code: "ERROR_METHOD_NOT_FOUND",
+      status: 404,
+      method: "imbot.v2.Bot.register",
+      description: "Method not found!",
+    });
+    expect(describeError(missing, "imbot")).toMatch(/is the "imbot" scope enabled/);
+    const denied = apiErrorFrom({
+      code: "BOT_OWNERSHIP_ERROR",
+      status: 403,
+      method: "imbot.v2.Event.get",
+      description: "",
+    });
+    expect(describeError(denied, "imbot")).toMatch(/refused the bot.*\(BOT_OWNERSHIP_ERROR\)/);
+  });
+
   it("never repeats a secret, from b24im errors or others", () => {
     const url = `https://x.bitrix24.ru/rest/1/${secret}/im.dialog.writing`;
     const moved = new PortalMovedError(302, `https://y.bitrix24.ru/rest/1/${secret}/`, {

@@ -1,30 +1,50 @@
-import { writeFileSync } from "node:fs";
-import { type B24Client, createClient } from "@b24im/core";
+import type { Bot, MessageContext } from "@b24im/bot";
+import { createBot } from "@b24im/bot";
+import { createClient } from "@b24im/core";
 import { type Emulator, startEmulator } from "@b24im/emulator";
 import { createNodeTransport } from "@b24im/transport-node";
+import { type AgentObserver, createAgent, echoPlan } from "./agent.js";
+import { ConversationLog } from "./conversation-log.js";
 import { describeError } from "./describe-error.js";
-import { count, seconds } from "./format.js";
+import { pageDialogId } from "./dialog-names.js";
+import { count } from "./format.js";
 import { LiveView, type ViewOutput } from "./live-view.js";
+import { emulatorRecipients } from "./recipients.js";
+import { registerFetchBot } from "./register-bot.js";
 import { RequestMeter } from "./request-meter.js";
 import {
-  BOT_USER_ID,
+  INSTALLER_ID,
   initialRows,
-  playScene,
   SCENE,
+  SCENE_BOT,
   SCENE_SEED,
+  ScenePlay,
   type StepResult,
 } from "./scene.js";
 import { SceneDashboard } from "./scene-dashboard.js";
+import { type SceneReport, snapshotScene, writeSceneReport } from "./scene-report.js";
+import { sceneSummary } from "./scene-summary.js";
+import {
+  botLine,
+  closingNote,
+  keepOpenInstructions,
+  nextSteps,
+  sceneIntro,
+} from "./scene-texts.js";
 
-/** How long the emulator shows "… is typing" after an event in the scene (35 s on a portal). */
-export const SCENE_TYPING_TTL_MS = 4000;
-/** How often the scene's bot refreshes the indicator (the SDK's default is 20 s). */
-export const SCENE_REFRESH_MS = 2500;
+/** How long the scene's bot pauses after a poll that brought nothing (10 s by default). */
+export const SCENE_IDLE_PAUSE_MS = 500;
+/** How often the scene's bot refreshes its status line (60 s by default). */
+export const SCENE_THINK_REFRESH_MS = 2_000;
+/** How long each status event keeps the line up: @b24im/bot asks for 15 s more than the refresh. */
+export const SCENE_LINE_LIFE_MS = SCENE_THINK_REFRESH_MS + 15_000;
+/** A question still unanswered this long after it was posted fails the scene. */
+export const ANSWER_TIMEOUT_MS = 25_000;
 
 /** Options of {@link runEmbeddedScene}. */
 export interface EmbeddedSceneOptions {
   out: ViewOutput;
-  /** After the scene, keep the emulator up until `signal` aborts. */
+  /** After the scene, keep the bot answering on the live page until `signal` aborts. */
   keepOpen: boolean;
   /** For tests: where to write the emulator's records as JSON. */
   reportJson?: string;
@@ -32,25 +52,15 @@ export interface EmbeddedSceneOptions {
   signal: AbortSignal;
 }
 
-/** What `--report-json` writes: the emulator's records, for the end-to-end test. */
-export interface SceneReport {
-  typingTtlMs: number;
-  refreshMs: number;
-  botUserId: number;
-  steps: StepResult[];
-  typingStats: ReturnType<Emulator["typingStats"]>;
-  log: Emulator["log"];
-  state: ReturnType<Emulator["state"]>;
-  meter: { requests: number; batches: number; peakBucketLevel: number };
-  /** `process.getActiveResourcesInfo()` once everything was closed. */
-  activeResources: string[];
-}
+type Reporter = AgentObserver & { trouble(error: unknown): void };
 
 /**
- * Scene mode: starts the emulator in this process (with the standard rate limit, so the
- * budget is real), prints its live page, plays {@link SCENE} with a live terminal view,
- * prints a summary, and closes everything it opened. Resolves with the exit code: 0, 1 when
- * the scene failed, 130 when `signal` aborted it.
+ * Scene mode: starts the emulator in this process (standard rate limit, so the budget is
+ * real), registers the agent as a fetch-mode v2 bot, lets {@link SCENE}'s people ask it
+ * questions while a live terminal view shows what recipients read, posts a closing note on
+ * the page, prints a summary read from the emulator and closes everything it opened. With
+ * `keepOpen` the bot keeps answering people on the live page until `signal` aborts. Resolves
+ * with the exit code: 0, 1 when the scene failed, 130 after Ctrl-C.
  *
  * @example
  * ```ts
@@ -59,143 +69,184 @@ export interface SceneReport {
  */
 export async function runEmbeddedScene(o: EmbeddedSceneOptions): Promise<number> {
   const { out } = o;
-  const emulator = await startEmulator({
-    seed: SCENE_SEED,
-    typingTtlMs: SCENE_TYPING_TTL_MS,
-    rateLimit: "standard",
-  });
+  const emulator = await startEmulator({ seed: SCENE_SEED, rateLimit: "standard" });
   const meter = new RequestMeter();
+  const recipients = emulatorRecipients(emulator, SCENE_BOT.id);
   const view = new LiveView(out, initialRows(SCENE), () => ({
     requests: meter.requests,
+    kinds: meter.kinds,
     level: meter.bucketLevel(Date.now()),
     ...meter.budget,
   }));
-  const dashboard = new SceneDashboard(view, meter, nameOf, BOT_USER_ID);
-  const clients: B24Client[] = [];
+  const dashboard = new SceneDashboard({
+    view,
+    meter,
+    recipients,
+    bot: SCENE_BOT,
+    nameOf: (id) => userName(id),
+  });
+  // The scene's failure stops the agent's work too, so that shutting down never waits for it.
+  const halt = new AbortController();
+  const stop = AbortSignal.any([o.signal, halt.signal]);
+  let reporter: Reporter = dashboard;
+  const play = new ScenePlay(SCENE, {
+    say: (message) => emulator.say(message),
+    asked: (step, id) => dashboard.asked(step, id),
+    answerTimeoutMs: ANSWER_TIMEOUT_MS,
+    signal: o.signal,
+  });
+  const client = createClient({
+    webhook: emulator.webhookUrl(INSTALLER_ID),
+    transport: createNodeTransport(),
+    rateLimit: "standard",
+    hooks: {
+      onRequest: (event) => dashboard.botRequest(event.request),
+      onResponse: (event) => dashboard.botResponse(event.request),
+    },
+  });
+  let bot: Bot | undefined;
+  let polling: Promise<void> | undefined;
   let viewRunning = false;
-  try {
-    const bot = createClient({
-      webhook: emulator.webhookUrl(BOT_USER_ID),
-      transport: createNodeTransport(),
-      rateLimit: "standard",
-      typing: { refreshMs: SCENE_REFRESH_MS },
-      hooks: { onRequest: (event) => dashboard.botRequest(event.request) },
-    });
-    clients.push(bot);
-    const askers = new Map<number, B24Client>();
-    for (const step of SCENE) {
-      if (askers.has(step.askerId)) continue;
-      const asker = createClient({
-        webhook: emulator.webhookUrl(step.askerId),
-        transport: createNodeTransport(),
-      });
-      clients.push(asker);
-      askers.set(step.askerId, asker);
-    }
+  const shutDown = async () => {
+    await bot?.stop().catch(() => {});
+    await polling?.catch(() => {});
+    await client.close().catch(() => {});
+  };
 
-    out.write(intro(emulator.url));
+  try {
+    out.write(sceneIntro(emulator.url, timings()));
+    const registered = await registerFetchBot(client, {
+      code: SCENE_BOT.code,
+      botToken: SCENE_BOT.botToken,
+      tokenSource: "scene",
+      name: SCENE_BOT.name,
+    });
+    out.write(botLine(registered));
+    bot = createBot({
+      client,
+      botId: registered.id,
+      botToken: SCENE_BOT.botToken,
+      idlePauseMs: SCENE_IDLE_PAUSE_MS,
+      thinkRefreshMs: SCENE_THINK_REFRESH_MS,
+      onError: (error) => reporter.trouble(error),
+    });
+    bot.on(
+      "message",
+      createAgent({
+        plan: (ctx) => play.planFor(ctx.message.id) ?? echoPlan(ctx.message.text),
+        observer: relay(() => reporter, play),
+        stop,
+      }),
+    );
     view.start();
     viewRunning = true;
-    const results = await playScene(SCENE, {
-      bot,
-      askers,
-      typingEvents: (id) => meter.typingEvents(id),
-      refreshMs: SCENE_REFRESH_MS,
-      observer: dashboard,
-      signal: o.signal,
-    });
+    // start() reports failed polls to onError and never rejects; the catch is a safety net.
+    polling = bot.start().catch((error: unknown) => reporter.trouble(error));
+    const results = await play.run();
     viewRunning = false;
     view.stop();
-    out.write(summary(results, meter, emulator));
+
+    await client.call("imbot.v2.Chat.Message.send", {
+      botId: registered.id,
+      botToken: SCENE_BOT.botToken,
+      dialogId: "chat1",
+      fields: { message: closingNote(o.keepOpen, registered.name), system: true },
+    });
+    out.write(
+      sceneSummary({
+        steps: SCENE,
+        results,
+        state: emulator.state(),
+        stats: emulator.typingStats(),
+        counters: emulator.counters,
+        meter,
+        botId: registered.id,
+        lineLifeMs: SCENE_LINE_LIFE_MS,
+      }),
+    );
 
     if (o.keepOpen && !o.signal.aborted) {
-      out.write(`\nThe live page stays up at ${emulator.url}/ — press Ctrl-C to exit.\n`);
+      const log = new ConversationLog({
+        write: (line) => out.write(`${line}\n`),
+        botName: registered.name,
+        where: (ctx) => recipients.name(pageDialogId(ctx.dialogId, registered.id)),
+      });
+      reporter = log;
+      out.write(keepOpenInstructions(emulator.url, registered.name));
       await new Promise((resolve) => o.signal.addEventListener("abort", resolve, { once: true }));
-    }
-    await closeAll(clients);
-    const report = o.reportJson === undefined ? undefined : snapshot(emulator, results, meter);
-    await emulator.close();
-    if (report !== undefined && o.reportJson !== undefined) {
-      report.activeResources = await settledResources();
-      writeFileSync(o.reportJson, `${JSON.stringify(report, null, 2)}\n`);
-    }
-    return 0;
-  } catch (error) {
-    if (viewRunning) view.stop();
-    await closeAll(clients);
-    await emulator.close();
-    if (o.signal.aborted) {
-      out.write("\nStopped by Ctrl-C: typing released, emulator closed.\n");
+      await shutDown();
+      await emulator.close();
+      out.write(
+        `\nStopped by Ctrl-C: ${registered.name} answered ${count(log.answers, "message")} on the page; bot stopped, emulator closed.\n`,
+      );
       return 130;
     }
-    out.write(`\nThe scene failed: ${describeError(error)}\n`);
+    out.write(nextSteps());
+    await shutDown();
+    const report =
+      o.reportJson === undefined ? undefined : snapshot(emulator, results, meter, dashboard);
+    await emulator.close();
+    if (report !== undefined && o.reportJson !== undefined)
+      await writeSceneReport(o.reportJson, report);
+    return 0;
+  } catch (error) {
+    halt.abort(error);
+    // The bot first, while the view still runs: its last word shows on its dialog's line.
+    await shutDown();
+    if (viewRunning) view.stop();
+    await emulator.close();
+    if (o.signal.aborted) {
+      out.write("\nStopped by Ctrl-C: the bot stopped, emulator closed.\n");
+      return 130;
+    }
+    out.write(`\nThe scene failed: ${describeError(error, "imbot")}\n`);
     return 1;
   }
 }
 
-function intro(url: string): string {
-  return [
-    `b24im demo: a bot that keeps "typing…" alive while it thinks`,
-    "",
-    `  Live page: ${url}/   (open it to watch the chats)`,
-    `  Shortened for the demo: the emulator's indicator lives ${seconds(SCENE_TYPING_TTL_MS)} after each event`,
-    `  (about 35 s on a real portal), so the bot refreshes it every ${seconds(SCENE_REFRESH_MS)} (SDK default 20 s).`,
-    `  The portal budget is real: the emulator enforces the standard rate limit (2 requests/s, bucket 50).`,
-    "",
-    "",
-  ].join("\n");
-}
-
-function summary(results: readonly StepResult[], meter: RequestMeter, emulator: Emulator): string {
-  const refreshes = results.reduce((sum, r) => sum + r.refreshes, 0);
-  const typingMs = results.reduce((sum, r) => sum + r.typingMs, 0);
-  const bot = emulator.typingStats().filter((stat) => stat.senderId === BOT_USER_ID);
-  const longestGap = Math.max(0, ...bot.map((stat) => stat.maxGapMs));
-  const lapses = bot.reduce((sum, stat) => sum + stat.lapses, 0);
-  const rejected = emulator.counters.rejected503 + emulator.counters.rejected429;
-  const lines = [
-    "",
-    `Scene complete: ${results.length} questions answered in ${new Set(results.map((r) => r.dialogId)).size} dialogs.`,
-    ...results.map(
-      (r) =>
-        `  ${r.dialogId.padEnd(6)} typed ${seconds(r.typingMs)} · ${count(r.typingEvents, "typing event")} (${count(r.refreshes, "refresh", "refreshes")}) · answered`,
-    ),
-    `  Typing held ${seconds(typingMs)} in total with ${count(refreshes, "refresh", "refreshes")}.`,
-    lapses === 0
-      ? `  The indicator never went out: the longest gap between events was ${seconds(longestGap)}, under its ${seconds(SCENE_TYPING_TTL_MS)} life.`
-      : `  The indicator went out ${lapses} times (longest gap ${seconds(longestGap)}, life ${seconds(SCENE_TYPING_TTL_MS)}).`,
-    `  Budget: the bot spent ${meter.requests} requests (${meter.batches} of them batches); the portal bucket peaked at ≈${meter.peakLevel.toFixed(1)} of ${meter.budget.bucketSize}; ${rejected} requests were rejected.`,
-    "",
-  ];
-  return `${lines.join("\n")}\n`;
-}
-
-function snapshot(emulator: Emulator, steps: StepResult[], meter: RequestMeter): SceneReport {
+/**
+ * The agent's observer: whichever reporter is current (the live view during the scene, the
+ * conversation log after it), and the scene's own bookkeeping of answers.
+ */
+function relay(current: () => Reporter, play: ScenePlay): AgentObserver {
   return {
-    typingTtlMs: SCENE_TYPING_TTL_MS,
-    refreshMs: SCENE_REFRESH_MS,
-    botUserId: BOT_USER_ID,
-    steps,
-    typingStats: emulator.typingStats(),
-    log: [...emulator.log],
-    state: emulator.state(),
-    meter: { requests: meter.requests, batches: meter.batches, peakBucketLevel: meter.peakLevel },
-    activeResources: [],
+    received: (ctx: MessageContext) => current().received?.(ctx),
+    status: (ctx, status) => current().status?.(ctx, status),
+    answered: (ctx, reply) => {
+      current().answered?.(ctx, reply);
+      play.answered(ctx.message.id, reply);
+    },
+    interrupted: (ctx, apologised) => current().interrupted?.(ctx, apologised),
   };
 }
 
-/** What still holds the process open once closed sockets have had a turn to finish closing. */
-async function settledResources(): Promise<string[]> {
-  await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setImmediate(resolve));
-  return process.getActiveResourcesInfo();
+function timings() {
+  return {
+    idlePauseMs: SCENE_IDLE_PAUSE_MS,
+    thinkRefreshMs: SCENE_THINK_REFRESH_MS,
+    lineLifeMs: SCENE_LINE_LIFE_MS,
+  };
 }
 
-async function closeAll(clients: readonly B24Client[]): Promise<void> {
-  await Promise.allSettled(clients.map((client) => client.close()));
+function snapshot(
+  emulator: Emulator,
+  results: StepResult[],
+  meter: RequestMeter,
+  dashboard: SceneDashboard,
+): SceneReport {
+  return snapshotScene({
+    emulator,
+    steps: SCENE,
+    results,
+    meter,
+    textsSeen: (id) => dashboard.textsSeen(id),
+    bot: { id: SCENE_BOT.id, name: SCENE_BOT.name },
+    thinkRefreshMs: SCENE_THINK_REFRESH_MS,
+    lineLifeMs: SCENE_LINE_LIFE_MS,
+  });
 }
 
-function nameOf(userId: number): string {
+function userName(userId: number): string {
   const user = SCENE_SEED.users.find((u) => u.id === userId);
   return user === undefined ? `user ${userId}` : `${user.name} ${user.lastName ?? ""}`.trim();
 }

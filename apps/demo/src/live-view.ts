@@ -1,18 +1,25 @@
-import { seconds, stamp } from "./format.js";
+import { count, seconds, stamp } from "./format.js";
+import type { RequestKind } from "./request-meter.js";
 
 /** Where a dialog of the scene is. */
-export type DialogPhase = "waiting" | "asked" | "typing" | "answered" | "failed";
+export type DialogPhase = "waiting" | "asked" | "thinking" | "answered" | "failed";
 
 /** One dialog's live line. */
 export interface DialogRow {
+  /** The page's dialog id (`"chat1"`, `"3-5"`). */
   id: string;
-  title: string;
+  /** As the page heads the dialog: `"General (chat1)"`. */
+  name: string;
   phase: DialogPhase;
-  /** When the current typing began (ms since the epoch). */
-  typingSince?: number;
-  /** How long the last typing lasted, once answered. */
-  typingMs?: number;
-  /** Refreshes sent in the current (or last) typing. */
+  /** What recipients read on the bot's status line (`"Agent is thinking…"`), while it is up. */
+  status?: string;
+  /** When the status line appeared (ms since the epoch). */
+  since?: number;
+  /** From the question to the answer, once answered. */
+  tookMs?: number;
+  /** Typing events that showed a new status. */
+  statuses: number;
+  /** Typing events that repeated the status shown. */
   refreshes: number;
   /** Requests that carried something for this dialog. */
   requests: number;
@@ -23,6 +30,7 @@ export interface DialogRow {
 /** The portal budget line. */
 export interface BudgetRow {
   requests: number;
+  kinds: Readonly<Record<RequestKind, number>>;
   level: number;
   bucketSize: number;
   drainPerSecond: number;
@@ -37,73 +45,92 @@ export interface ViewOutput {
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const FRAME_MS = 100;
-const ID_WIDTH = 6;
-const TITLE_WIDTH = 16;
+// Used when a terminal reports no usable width (0): only for cutting lines, never for redraw.
+const FALLBACK_COLUMNS = 120;
 
 /**
- * One dialog's line: a spinner while typing, elapsed time, refreshes and requests spent.
- * `frame` picks the spinner glyph; `undefined` draws a plain ellipsis (for logs).
+ * One dialog's line: while the bot works, a spinner, the status text recipients read, how
+ * long the line has been up, refreshes and requests. `frame` picks the spinner glyph;
+ * `undefined` draws a plain bullet (for logs). `nameWidth` pads the name into a column.
  *
  * @example
  * ```ts
- * renderRow({ id: "chat1", title: "General", phase: "typing", typingSince: 0, refreshes: 1, requests: 2 }, 3200, 0);
- * // "chat1  General          ⠋ typing  3.2 s · refreshes 1 · requests 2"
+ * renderRow({ id: "chat1", name: "General (chat1)", phase: "thinking", status: "Agent is thinking…",
+ *   since: 0, statuses: 1, refreshes: 1, requests: 2 }, 3200, { frame: 0 });
+ * // "General (chat1) ⠋ Agent is thinking… · up 3.2 s · 1 refresh · 2 requests"
  * ```
  */
-export function renderRow(row: DialogRow, now: number, frame?: number): string {
-  const head = `${row.id.padEnd(ID_WIDTH)} ${row.title.padEnd(TITLE_WIDTH)}`;
-  const counts = `refreshes ${row.refreshes} · requests ${row.requests}`;
+export function renderRow(
+  row: DialogRow,
+  now: number,
+  o: { frame?: number; nameWidth?: number } = {},
+): string {
+  const head = row.name.padEnd(o.nameWidth ?? 0);
+  const refreshes = count(row.refreshes, "refresh", "refreshes");
+  const requests = count(row.requests, "request");
   switch (row.phase) {
     case "waiting":
       return `${head} · waiting for a question`;
     case "asked":
-      return `${head} ? reading the question · requests ${row.requests}`;
-    case "typing": {
-      const glyph = frame === undefined ? "…" : SPINNER[frame % SPINNER.length];
-      return `${head} ${glyph} typing ${seconds(now - (row.typingSince ?? now))} · ${counts}`;
+      return `${head} ? asked · the bot has not picked it up yet`;
+    case "thinking": {
+      const glyph = o.frame === undefined ? "•" : SPINNER[o.frame % SPINNER.length];
+      const shown =
+        row.status === undefined
+          ? "picked up the question"
+          : `${row.status} · up ${seconds(now - (row.since ?? now))}`;
+      return `${head} ${glyph} ${shown} · ${refreshes} · ${requests}`;
     }
-    case "answered":
-      return `${head} ✓ answered after ${seconds(row.typingMs ?? 0)} of typing · ${counts}`;
+    case "answered": {
+      const statuses = count(row.statuses, "status", "statuses");
+      return `${head} ✓ answered after ${seconds(row.tookMs ?? 0)} · ${statuses}, ${refreshes} · ${requests}`;
+    }
     case "failed":
-      return `${head} ✗ ${row.note ?? "failed"} · ${counts}`;
+      return `${head} ✗ ${row.note ?? "failed"} · ${refreshes} · ${requests}`;
   }
 }
 
 /**
- * The portal budget line: requests spent and the estimated fill of the portal's bucket.
+ * The portal budget line: requests spent, by what they were for, and the estimated fill of
+ * the portal's bucket.
  *
  * @example
  * ```ts
- * renderBudget({ requests: 9, level: 2.4, bucketSize: 50, drainPerSecond: 2 });
- * // "budget  9 requests spent · portal bucket ≈2.4 of 50 (drains 2/s)"
+ * renderBudget({ requests: 9, kinds: { poll: 6, typing: 2, message: 1, other: 0 }, level: 2.4, bucketSize: 50, drainPerSecond: 2 });
+ * // "budget  9 requests (6 polls, 2 typing, 1 message, 0 other) · portal bucket ≈2.4 of 50, drains 2/s"
  * ```
  */
 export function renderBudget(budget: BudgetRow): string {
+  const { poll, typing, message, other } = budget.kinds;
+  const kinds = `${count(poll, "poll")}, ${typing} typing, ${count(message, "message")}, ${other} other`;
   const level = budget.level.toFixed(1);
-  return `budget  ${budget.requests} requests spent · portal bucket ≈${level} of ${budget.bucketSize} (drains ${budget.drainPerSecond}/s)`;
+  return `budget  ${count(budget.requests, "request")} (${kinds}) · portal bucket ≈${level} of ${budget.bucketSize}, drains ${budget.drainPerSecond}/s`;
 }
 
 /**
  * The scene's terminal: a block of live lines, one per dialog plus the budget, under a log
- * of what happened. On a TTY the block is redrawn in place (ANSI) ten times a second; on
- * anything else (CI, a pipe, a child process) each change is appended as a plain line, so
- * the output reads as a log.
+ * of what happened. On a terminal that reports its width the block is redrawn in place
+ * (ANSI) ten times a second; anywhere else (CI, a pipe, a child process, a terminal that
+ * reports a width of 0) each announced change is appended as a plain line, so the output
+ * reads as a log.
  *
  * @example
  * ```ts
  * const view = new LiveView(process.stdout, rows, () => budgetRow);
  * view.start();
- * view.log("Boris asks in chat1: …");
- * view.update("chat1", { phase: "typing", typingSince: Date.now() });
+ * view.log("Boris Petrov asks in General (chat1): …");
+ * view.update("chat1", { phase: "thinking", status: "Agent is thinking…", since: Date.now() });
  * view.stop();
  * ```
  */
 export class LiveView {
   readonly #rows = new Map<string, DialogRow>();
-  readonly #tty: boolean;
+  readonly #inPlace: boolean;
+  readonly #nameWidth: number;
   readonly #startedAt: number;
   #drawn = 0;
   #frame = 0;
+  #running = false;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -113,13 +140,17 @@ export class LiveView {
     readonly now: () => number = Date.now,
   ) {
     for (const row of rows) this.#rows.set(row.id, { ...row });
-    this.#tty = out.isTTY === true;
+    this.#nameWidth = Math.max(0, ...rows.map((row) => row.name.length));
+    // Redrawing in place moves the cursor up by the lines drawn: it needs lines that never
+    // wrap, so a known width.
+    this.#inPlace = out.isTTY === true && usableWidth(out.columns) !== undefined;
     this.#startedAt = now();
   }
 
-  /** Draws the block and, on a TTY, starts the spinner. */
+  /** Draws the block and, when redrawing in place, starts the spinner. */
   start(): void {
-    if (!this.#tty) return;
+    this.#running = true;
+    if (!this.#inPlace) return;
     this.out.write(`\x1b[?25l${this.#block()}`);
     this.#timer = setInterval(() => {
       this.#frame++;
@@ -130,7 +161,7 @@ export class LiveView {
   /** Writes a line above the live block (or appends it). */
   log(line: string): void {
     const stamped = `${stamp(this.now() - this.#startedAt)} ${line}`;
-    if (!this.#tty) {
+    if (!this.#inPlace || !this.#running) {
       this.out.write(`${stamped}\n`);
       return;
     }
@@ -138,13 +169,14 @@ export class LiveView {
     this.out.write(`${this.#erase()}${stamped}\n${this.#block()}`);
   }
 
-  /** Changes a dialog's line; off a TTY the new line is appended when `announce` is set. */
+  /** Changes a dialog's line; appended as a log line (off a TTY) when `announce` is set. */
   update(id: string, patch: Partial<DialogRow>, announce = true): void {
     const row = this.#rows.get(id);
     if (row === undefined) return;
     Object.assign(row, patch);
-    if (this.#tty) this.#redraw();
-    else if (announce) this.log(renderRow(row, this.now()));
+    if (!this.#inPlace) {
+      if (announce) this.log(renderRow(row, this.now()));
+    } else if (this.#running) this.#redraw();
   }
 
   /** A copy of a dialog's line. */
@@ -153,11 +185,16 @@ export class LiveView {
     return row === undefined ? undefined : { ...row };
   }
 
-  /** Stops the spinner and leaves the final block on screen (or appends the budget line). */
+  /**
+   * Stops the spinner and leaves the final block on screen (or appends the budget line).
+   * Later changes are kept but no longer drawn; later log lines are appended plainly.
+   */
   stop(): void {
+    if (!this.#running) return;
+    this.#running = false;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
-    if (this.#tty) {
+    if (this.#inPlace) {
       this.out.write(`${this.#erase()}${this.#block()}\x1b[?25h`);
       this.#drawn = 0;
     } else {
@@ -167,7 +204,8 @@ export class LiveView {
 
   #lines(): string[] {
     const now = this.now();
-    const rows = [...this.#rows.values()].map((row) => `  ${renderRow(row, now, this.#frame)}`);
+    const o = { frame: this.#frame, nameWidth: this.#nameWidth };
+    const rows = [...this.#rows.values()].map((row) => `  ${renderRow(row, now, o)}`);
     return [...rows, `  ${renderBudget(this.budget())}`];
   }
 
@@ -189,7 +227,12 @@ export class LiveView {
 
   // A line longer than the terminal wraps, and the cursor-up count would be wrong.
   #fit(line: string): string {
-    const width = (this.out.columns ?? 120) - 1;
+    const width = (usableWidth(this.out.columns) ?? FALLBACK_COLUMNS) - 1;
     return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
   }
+}
+
+// Some terminals (and terminal emulators inside editors) report 0 columns: that is no width.
+function usableWidth(columns: number | undefined): number | undefined {
+  return columns !== undefined && Number.isInteger(columns) && columns > 0 ? columns : undefined;
 }

@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type B24Error, createClient, redactText, type Transport } from "@b24im/core";
-import { createFetchTransport } from "@b24im/transport-fetch";
-import { createNodeTransport } from "@b24im/transport-node";
+import { type B24Error, createClient, redactText } from "@b24im/core";
 import type { DemoCommand } from "./args.js";
 import { describeError } from "./describe-error.js";
 import { count, seconds, stamp } from "./format.js";
 import type { ViewOutput } from "./live-view.js";
 import { summarizeRequest } from "./request-meter.js";
+import { makeTransport } from "./transports.js";
 
 type PortalCommand = Extract<DemoCommand, { kind: "portal" }>;
 
@@ -45,7 +44,7 @@ export async function runRealPortal(o: RealPortalOptions): Promise<number> {
   const stop = new AbortController();
   const signal = AbortSignal.any([o.signal, stop.signal]);
   const carriesTyping = (request: { url: string; body?: string }): boolean =>
-    summarizeRequest(request).typingIn.includes(command.dialogId);
+    summarizeRequest(request).typing.some((sent) => sent.dialogId === command.dialogId);
   const label = (n: number): string => (n === 1 ? "first typing event" : `refresh ${n - 1}`);
 
   const client = createClient({
@@ -139,8 +138,4 @@ export async function runRealPortal(o: RealPortalOptions): Promise<number> {
       `It fades by itself within about 35 s: Bitrix24 has no "stop typing" call.`,
   );
   return 0;
-}
-
-function makeTransport(name: PortalCommand["transport"]): Transport {
-  return name === "fetch" ? createFetchTransport() : createNodeTransport();
 }

@@ -1,86 +1,73 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EmulatorSeed } from "@b24im/emulator";
+import type { AgentPlan, AgentReply } from "./agent.js";
+import { dialogName } from "./dialog-names.js";
 import { seconds } from "./format.js";
 import type { DialogRow } from "./live-view.js";
 
-/** What the scene needs of a client: `call`, and `whileTyping` for the bot. */
-export interface SceneClient {
-  call(
-    method: string,
-    params?: Record<string, unknown>,
-    o?: { signal?: AbortSignal },
-  ): Promise<unknown>;
-}
-
-/** The bot's client. `@b24im/core`'s client fits. */
-export interface SceneBot extends SceneClient {
-  whileTyping<T>(
-    dialogId: string,
-    job: (signal: AbortSignal) => Promise<T>,
-    o?: {
-      refreshMs?: number;
-      signal?: AbortSignal;
-      onError?: (error: Error, dialogId: string) => void;
-    },
-  ): Promise<T>;
-}
-
-/** What the bot measured while it thought, for its answer. */
-export interface ThinkingFacts {
-  thinkMs: number;
-  refreshes: number;
-}
-
-/** One question and its answer. */
+/** One question of the scene, and how the agent works on it. */
 export interface SceneStep {
-  /** Where the bot types and answers. */
+  /** The page's id of the dialog (`"chat1"`, `"3-5"`): the live line and the summary's key. */
   dialogId: string;
+  /** The dialog's title as the page shows it. */
   title: string;
   askerId: number;
-  /** The dialog id as the asker writes it (a private dialog is the other person's id). */
+  /** Where the asker writes, as they would: `"chat1"`, or the bot's id in a private dialog. */
   askIn: string;
   /** When the question is posted, ms after the scene starts. */
   askAtMs: number;
-  /** The pause before the bot starts typing: it reads first. */
-  readMs: number;
-  /** How long the bot "thinks" while typing. */
-  thinkMs: number;
   question: string;
-  answer(facts: ThinkingFacts): string;
+  plan: AgentPlan;
 }
 
-/** The bot's user id in {@link SCENE_SEED}: the webhook it answers through belongs to it. */
-export const BOT_USER_ID = 1;
+/** The scene's bot: seeded into the chats, then registered by code as on a portal. */
+export const SCENE_BOT = {
+  id: 5,
+  name: "Helper",
+  code: "b24im_demo_agent",
+  // A local emulator's bot: this token opens nothing anywhere else.
+  botToken: "b24im-demo-scene-token",
+} as const;
 
-/** The scene's portal: the bot, three people who ask, two chats and a private dialog. */
+/** The user whose webhook the bot's client uses (an administrator installs a bot). */
+export const INSTALLER_ID = 1;
+
+/**
+ * The scene's portal: an administrator, three people who ask, two chats the bot is a member
+ * of. The bot is seeded because the emulator adds a bot to no chat after registration (no
+ * method for it); registering its code with its token then returns it, as a second
+ * registration on a portal does.
+ */
 export const SCENE_SEED: EmulatorSeed = {
   memberId: "b24im-demo",
   users: [
-    { id: BOT_USER_ID, name: "Helper", lastName: "Bot" },
+    { id: INSTALLER_ID, name: "Anna", lastName: "Admin", admin: true },
     { id: 2, name: "Boris", lastName: "Petrov" },
     { id: 3, name: "Clara", lastName: "Ivanova" },
     { id: 4, name: "Dmitry", lastName: "Smirnov" },
   ],
   chats: [
-    { id: 1, title: "General", members: [1, 2, 3, 4] },
-    { id: 2, title: "Project Alpha", members: [1, 2, 4] },
+    { id: 1, title: "General", members: [1, 2, 3, 4, SCENE_BOT.id] },
+    { id: 2, title: "Project Alpha", members: [1, 2, 4, SCENE_BOT.id] },
   ],
-  webhooks: [
-    { userId: 1, code: "demo0bot0webhook0k7q2" },
-    { userId: 2, code: "demo0boris0webhook0x4" },
-    { userId: 3, code: "demo0clara0webhook0m9" },
-    { userId: 4, code: "demo0dmitry0webhook08" },
+  bots: [
+    {
+      id: SCENE_BOT.id,
+      name: SCENE_BOT.name,
+      clientId: "b24im-demo",
+      botToken: SCENE_BOT.botToken,
+      code: SCENE_BOT.code,
+      workPosition: "Demo agent",
+    },
   ],
+  webhooks: [{ userId: INSTALLER_ID, code: "demo0admin0webhook0k7q2" }],
 };
 
-const aside = ({ thinkMs, refreshes }: ThinkingFacts): string =>
-  refreshes === 0
-    ? `(I thought for ${seconds(thinkMs)}: one typing event was enough.)`
-    : `(I thought for ${seconds(thinkMs)}; b24im refreshed my "typing…" ${times(refreshes)}, so it never went out.)`;
-
 /**
- * The script: three questions in three dialogs, overlapping. The first thinks longest,
- * so several refreshes are seen; the last is short enough to need none.
+ * The script: three people ask at moments that overlap — two in group chats, mentioning the
+ * bot, one privately. Each plan reads like an LLM agent's work (think, look something up,
+ * compose); the first is long enough for the line to be refreshed while one status holds.
+ * Every status holds at least ~a second, so a busy machine's pause never skips one.
  */
 export const SCENE: readonly SceneStep[] = [
   {
@@ -88,155 +75,213 @@ export const SCENE: readonly SceneStep[] = [
     title: "General",
     askerId: 2,
     askIn: "chat1",
-    askAtMs: 1000,
-    readMs: 700,
-    thinkMs: 8000,
-    question: "@Helper can you summarise this week's release thread?",
-    answer: (facts) =>
-      `Summary: two features merged, one bug still open, release planned for Friday. ${aside(facts)}`,
+    askAtMs: 800,
+    question: `@${SCENE_BOT.name} can you summarise this week's release thread?`,
+    plan: {
+      steps: [
+        { status: "THINKING", ms: 1_200 },
+        { status: "READING_DOCS", ms: 4_400 },
+        { status: "COMPOSING", ms: 2_600 },
+      ],
+      answer:
+        "This week: two features merged (the typing scheduler and bot platform 2.0), one bug still open, release planned for Friday.",
+    },
   },
   {
     dialogId: "chat2",
     title: "Project Alpha",
     askerId: 4,
     askIn: "chat2",
-    askAtMs: 2500,
-    readMs: 700,
-    thinkMs: 4500,
-    question: "Is Alpha still on track for Friday?",
-    answer: (facts) => `Yes: four of five tasks are done, the last is in review. ${aside(facts)}`,
+    askAtMs: 1_800,
+    question: `@${SCENE_BOT.name} is Alpha still on track for Friday?`,
+    plan: {
+      steps: [
+        { status: "THINKING", ms: 1_000 },
+        { status: "CHECKING", ms: 2_600 },
+        { status: "COMPOSING", ms: 1_400 },
+      ],
+      answer: "Yes: four of five tasks are done, and the last one is in review.",
+    },
   },
   {
-    dialogId: "3",
-    title: "Clara (private)",
+    dialogId: `3-${SCENE_BOT.id}`,
+    title: `Clara Ivanova & ${SCENE_BOT.name}`,
     askerId: 3,
-    askIn: String(BOT_USER_ID),
-    askAtMs: 4000,
-    readMs: 600,
-    thinkMs: 1800,
+    askIn: String(SCENE_BOT.id),
+    askAtMs: 3_000,
     question: "What time is stand-up tomorrow?",
-    answer: (facts) => `10:00, as usual. ${aside(facts)}`,
+    plan: {
+      steps: [
+        { status: "THINKING", ms: 1_000 },
+        { status: "SEARCHING", ms: 1_500 },
+        { status: "COMPOSING", ms: 900 },
+      ],
+      answer: "10:00, as usual, in the small meeting room.",
+    },
   },
 ];
 
-/** How one step went. */
-export interface StepResult {
-  dialogId: string;
-  question: string;
-  answer: string;
-  typingEvents: number;
-  refreshes: number;
-  typingMs: number;
-}
-
-/** What the scene reports as it plays. */
-export interface SceneObserver {
-  asked(step: SceneStep): void;
-  typingStarted(step: SceneStep, at: number): void;
-  answered(step: SceneStep, result: StepResult): void;
-  typingError(error: Error, dialogId: string): void;
-}
-
-/** Everything {@link playScene} plays with. */
-export interface SceneCast {
-  bot: SceneBot;
-  /** A client per asker id, each with that person's webhook. */
-  askers: ReadonlyMap<number, SceneClient>;
-  /** Typing events the bot has sent to a dialog so far (from its `onRequest` hook). */
-  typingEvents(dialogId: string): number;
-  refreshMs: number;
-  observer: SceneObserver;
-  now?: () => number;
-  signal?: AbortSignal;
-}
-
 /**
- * Plays the steps, overlapping in time: each asker posts a question, the bot reads, then
- * holds "typing…" with `whileTyping` while it thinks and posts its answer with
- * `im.message.add`. Resolves with each step's result in script order; rejects with the
- * signal's reason when aborted (typing is released by `whileTyping`).
+ * A step's name everywhere the demo prints it, as the page heads the dialog.
  *
  * @example
  * ```ts
- * const results = await playScene(SCENE, { bot, askers, typingEvents, refreshMs: 2500, observer });
+ * stepName(SCENE[0]); // "General (chat1)"
  * ```
  */
-export async function playScene(
-  steps: readonly SceneStep[],
-  cast: SceneCast,
-): Promise<StepResult[]> {
-  const now = cast.now ?? Date.now;
-  const startedAt = now();
-  // One failed step stops the others, so that nothing is left running when this settles.
-  const failed = new AbortController();
-  const signal = cast.signal ? AbortSignal.any([cast.signal, failed.signal]) : failed.signal;
-  const settled = await Promise.allSettled(
-    steps.map((step) =>
-      playStep(step, { ...cast, signal }, startedAt, now).catch((error: unknown) => {
-        if (!failed.signal.aborted) failed.abort(error);
-        throw error;
-      }),
-    ),
-  );
-  if (cast.signal?.aborted) throw cast.signal.reason;
-  if (failed.signal.aborted) throw failed.signal.reason;
-  return settled.map((outcome) => (outcome as PromiseFulfilledResult<StepResult>).value);
+export function stepName(step: SceneStep): string {
+  return dialogName(step.title, step.dialogId);
 }
 
-async function playStep(
-  step: SceneStep,
-  cast: SceneCast,
-  startedAt: number,
-  now: () => number,
-): Promise<StepResult> {
-  const { signal } = cast;
-  const asker = cast.askers.get(step.askerId);
-  if (asker === undefined) throw new Error(`no client for asker ${step.askerId}`);
-  await sleep(Math.max(0, startedAt + step.askAtMs - now()), undefined, { signal });
-  await asker.call("im.message.add", { DIALOG_ID: step.askIn, MESSAGE: step.question }, { signal });
-  cast.observer.asked(step);
-  await sleep(step.readMs, undefined, { signal });
-
-  const eventsBefore = cast.typingEvents(step.dialogId);
-  const typingFrom = now();
-  cast.observer.typingStarted(step, typingFrom);
-  await cast.bot.whileTyping(
-    step.dialogId,
-    (jobSignal) => sleep(step.thinkMs, undefined, { signal: jobSignal }),
-    {
-      refreshMs: cast.refreshMs,
-      onError: (error, dialogId) => cast.observer.typingError(error, dialogId),
-      ...(signal === undefined ? {} : { signal }),
-    },
-  );
-  const typingMs = now() - typingFrom;
-  const typingEvents = cast.typingEvents(step.dialogId) - eventsBefore;
-  const refreshes = Math.max(0, typingEvents - 1);
-  const answer = step.answer({ thinkMs: typingMs, refreshes });
-  await cast.bot.call("im.message.add", { DIALOG_ID: step.dialogId, MESSAGE: answer }, { signal });
-  const result = {
-    dialogId: step.dialogId,
-    question: step.question,
-    answer,
-    typingEvents,
-    refreshes,
-    typingMs,
-  };
-  cast.observer.answered(step, result);
-  return result;
+/**
+ * Where the bot answers a step, as the bot (and its requests) name the dialog: the chat's
+ * id, or in a private dialog the asker's id.
+ *
+ * @example
+ * ```ts
+ * botDialogId(SCENE[2]); // "3"
+ * ```
+ */
+export function botDialogId(step: SceneStep): string {
+  return step.askIn === String(SCENE_BOT.id) ? String(step.askerId) : step.askIn;
 }
 
 /** The live line of each dialog before the scene starts. */
 export function initialRows(steps: readonly SceneStep[]): DialogRow[] {
   return steps.map((step) => ({
     id: step.dialogId,
-    title: step.title,
+    name: stepName(step),
     phase: "waiting",
+    statuses: 0,
     refreshes: 0,
     requests: 0,
   }));
 }
 
-function times(count: number): string {
-  return count === 1 ? "once" : count === 2 ? "twice" : `${count} times`;
+/** How one question went. */
+export interface StepResult {
+  dialogId: string;
+  question: string;
+  questionId: number;
+  answer: string;
+  answerId: number;
+  askedAt: number;
+  answeredAt: number;
+}
+
+/** What {@link ScenePlay} needs: a way for people to write, and where to report. */
+export interface SceneCast {
+  /** A person writes (`emulator.say`); returns the message id. */
+  say(options: { from: number; dialogId: string; text: string }): number;
+  /** Each question as it is posted. */
+  asked?(step: SceneStep, messageId: number): void;
+  /** How long the bot may take to answer a question before the scene fails. */
+  answerTimeoutMs: number;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+interface Pending {
+  step: SceneStep;
+  answered(reply: AgentReply): void;
+}
+
+/**
+ * Plays the script against a running bot: posts each question at its moment, hands the agent
+ * the scripted plan for it ({@link planFor}), and waits for each answer ({@link answered}).
+ *
+ * @example
+ * ```ts
+ * const play = new ScenePlay(SCENE, { say: (o) => emulator.say(o), answerTimeoutMs: 20_000 });
+ * bot.on("message", createAgent({ plan: (ctx) => play.planFor(ctx.message.id) ?? echoPlan(ctx.message.text), … }));
+ * const results = await play.run();
+ * ```
+ */
+export class ScenePlay {
+  readonly #pending = new Map<number, Pending>();
+  readonly #now: () => number;
+
+  constructor(
+    readonly steps: readonly SceneStep[],
+    readonly cast: SceneCast,
+  ) {
+    this.#now = cast.now ?? Date.now;
+  }
+
+  /** The scripted plan for a message, if it is one of the scene's questions. */
+  planFor(messageId: number): AgentPlan | undefined {
+    return this.#pending.get(messageId)?.step.plan;
+  }
+
+  /** The agent posted its answer to a message. */
+  answered(questionId: number, reply: AgentReply): void {
+    this.#pending.get(questionId)?.answered(reply);
+  }
+
+  /**
+   * Posts the questions and waits for every answer; resolves with the results in script
+   * order. Rejects with the signal's reason when aborted, and with a plain error when a
+   * question waits longer than `answerTimeoutMs` (the other steps stop then too).
+   */
+  async run(): Promise<StepResult[]> {
+    const startedAt = this.#now();
+    // One failed step stops the others, so that nothing is left running when this settles.
+    const failed = new AbortController();
+    const { signal: outer } = this.cast;
+    const signal = outer ? AbortSignal.any([outer, failed.signal]) : failed.signal;
+    const settled = await Promise.allSettled(
+      this.steps.map((step) =>
+        this.#play(step, startedAt, signal).catch((error: unknown) => {
+          if (!failed.signal.aborted) failed.abort(error);
+          throw error;
+        }),
+      ),
+    );
+    if (outer?.aborted) throw outer.reason;
+    if (failed.signal.aborted) throw failed.signal.reason;
+    return settled.map((outcome) => (outcome as PromiseFulfilledResult<StepResult>).value);
+  }
+
+  async #play(step: SceneStep, startedAt: number, signal: AbortSignal): Promise<StepResult> {
+    await sleep(Math.max(0, startedAt + step.askAtMs - this.#now()), undefined, { signal });
+    const askedAt = this.#now();
+    const questionId = this.cast.say({
+      from: step.askerId,
+      dialogId: step.askIn,
+      text: step.question,
+    });
+    // Registered in the same tick as the question: the bot cannot have polled it yet.
+    const reply = new Promise<AgentReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        const within = seconds(this.cast.answerTimeoutMs);
+        reject(new Error(`the bot did not answer in ${stepName(step)} within ${within}`));
+      }, this.cast.answerTimeoutMs);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#pending.set(questionId, {
+        step,
+        answered: (answer) => {
+          clearTimeout(timer);
+          signal.removeEventListener("abort", onAbort);
+          resolve(answer);
+        },
+      });
+      if (signal.aborted) onAbort();
+    });
+    this.cast.asked?.(step, questionId);
+    const answer = await reply;
+    return {
+      dialogId: step.dialogId,
+      question: step.question,
+      questionId,
+      answer: answer.text,
+      answerId: answer.messageId,
+      askedAt,
+      answeredAt: this.#now(),
+    };
+  }
 }

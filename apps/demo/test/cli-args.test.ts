@@ -5,7 +5,14 @@ const WEBHOOK = "https://portal.bitrix24.ru/rest/1/s3cretc0de/";
 
 describe("demo arguments", () => {
   it.each([
-    ["a missing --dialog", ["--", "--webhook", WEBHOOK], /--webhook needs --dialog/],
+    ["a missing --dialog", ["--", "--webhook", WEBHOOK], /--webhook needs --dialog ID .* or --bot/],
+    ["--bot without a webhook", ["--", "--bot"], /--bot needs a webhook with the "imbot" scope/],
+    [
+      "--bot with --dialog",
+      ["--bot", "--webhook", WEBHOOK, "--dialog", "chat5"],
+      /--dialog belongs to the typing mode/,
+    ],
+    ["--bot with --keep-open", ["--bot", "--keep-open"], /--keep-open belongs to the scene mode/],
     ["a missing webhook", ["--", "--dialog", "chat5"], /--dialog needs a webhook/],
     [
       "a bad --transport",
@@ -43,6 +50,14 @@ describe("demo arguments", () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it("refuses a bot token the platform would refuse, without printing it", async () => {
+    const token = `t0ken${"x".repeat(40)}`;
+    const run = await runDemo(["--bot", "--webhook", WEBHOOK], { B24_BOT_TOKEN: token });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/B24_BOT_TOKEN must be 1–40 characters/);
+    expect(`${run.stdout}${run.stderr}`).not.toContain("t0ken");
+  });
+
   it("takes the webhook from B24_WEBHOOK_URL", async () => {
     const run = await runDemo(["--dialog", "0"], { B24_WEBHOOK_URL: WEBHOOK });
     expect(run.code).toBe(2);
@@ -59,8 +74,10 @@ describe("demo arguments", () => {
       "--transport NAME",
       "--refresh-ms N",
       "--keep-open",
+      "--bot",
       "--report-json FILE",
       "B24_WEBHOOK_URL",
+      "B24_BOT_TOKEN",
       "Ctrl-C",
     ]) {
       expect(run.stdout).toContain(option);

@@ -22,7 +22,7 @@ export interface DemoProcess {
 
 /**
  * Starts `node apps/demo/dist/cli.js ARGS` with pipes (not a TTY, as in CI). `B24_WEBHOOK_URL`
- * is removed from the environment unless given.
+ * and `B24_BOT_TOKEN` are removed from the environment unless given.
  *
  * @example
  * ```ts
@@ -30,7 +30,7 @@ export interface DemoProcess {
  * ```
  */
 export function startDemo(args: readonly string[], env: Record<string, string> = {}): DemoProcess {
-  const { B24_WEBHOOK_URL: _dropped, ...inherited } = process.env;
+  const { B24_WEBHOOK_URL: _webhook, B24_BOT_TOKEN: _token, ...inherited } = process.env;
   const child = spawn(process.execPath, [DEMO_CLI, ...args], {
     env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,14 +2,24 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { SceneReport } from "../src/embedded-scene.js";
+import { SCENE } from "../src/scene.js";
+import type { SceneReport } from "../src/scene-report.js";
 import { runDemo, startDemo } from "./run-demo.js";
 
 const dir = mkdtempSync(join(tmpdir(), "b24im-demo-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// What recipients read for each short status (the emulator's English texts of the docs).
+const TEXTS: Record<string, string> = {
+  THINKING: "Agent is thinking…",
+  SEARCHING: "Agent is searching for information…",
+  CHECKING: "Agent is checking data…",
+  READING_DOCS: "Agent is studying documents…",
+  COMPOSING: "Agent is composing an answer…",
+};
+
 describe("pnpm demo (the scene on the embedded emulator)", () => {
-  it("plays to its end, exits 0, and the emulator saw typing, then each answer, without a gap", async () => {
+  it("plays to its end, exits 0, and the emulator saw each question answered once, under changing statuses", async () => {
     const reportFile = join(dir, "report.json");
     const started = Date.now();
     const run = await runDemo(["--", "--report-json", reportFile]);
@@ -17,62 +27,123 @@ describe("pnpm demo (the scene on the embedded emulator)", () => {
 
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(elapsed).toBeLessThan(25_000);
+    expect(elapsed).toBeLessThan(30_000);
     expect(run.stdout).toMatch(/Live page: http:\/\/127\.0\.0\.1:\d+\//);
-    expect(run.stdout).toMatch(/indicator lives 4\.0 s .*\n.*refreshes it every 2\.5 s/);
+    expect(run.stdout).toMatch(
+      /polls for events every 0\.5 s when idle\n.*a real portal wants 5–30 s/,
+    );
+    expect(run.stdout).toContain("Bot: Helper (id 5), registered with imbot.v2.Bot.register");
     expect(run.stdout).toContain("Scene complete: 3 questions answered in 3 dialogs.");
     expect(run.stdout).toMatch(
-      /The indicator never went out: the longest gap between events was \d\.\d s, under its 4\.0 s life\./,
+      /They never went out: the longest gap between two events was \d\.\d s, under the 17\.0 s each event asks for\./,
     );
-    expect(run.stdout).toMatch(/Budget: the bot spent \d+ requests .* 0 requests were rejected\./);
+    expect(run.stdout).toMatch(/The portal rejected 0 with 503 \(rate limit\) and 0 with 429/);
+    expect(run.stdout).toMatch(/Next: pnpm demo -- --keep-open .*\n.*pnpm demo -- --bot/);
     expect(run.stdout).not.toContain("\x1b"); // not a TTY: plain appended lines
-    expect(run.stdout).toMatch(/chat1 +General +… typing \d\.\d s · refreshes 1 · requests \d/);
+    expect(run.stdout).toMatch(
+      /General \(chat1\) +• Agent is studying documents… · up \d\.\d s · \d refreshe?s? · \d+ requests/,
+    );
+    // The same name for a dialog in the log, the live lines and the summary.
+    expect(run.stdout).toMatch(/Clara Ivanova & Helper \(3-5\) · Clara Ivanova asks:/);
+    expect(run.stdout).toMatch(/Clara Ivanova & Helper \(3-5\) +✓ answered after/);
+    expect(run.stdout).toMatch(
+      / {2}Clara Ivanova & Helper \(3-5\) +answered after \d\.\d s · status line up/,
+    );
+    expect(run.stdout).not.toContain("b24im-demo-scene-token");
 
     const report = JSON.parse(readFileSync(reportFile, "utf8")) as SceneReport;
-    const ttl = report.typingTtlMs;
-    expect(ttl).toBe(4000);
-    for (const step of report.steps) {
-      const dialog = report.state.dialogs.find((d) =>
-        d.messages.some((m) => m.text === step.question),
-      );
-      expect(dialog, `dialog of ${step.dialogId}`).toBeDefined();
-      const [question, answer, ...rest] = dialog?.messages ?? [];
-      expect(rest).toEqual([]);
-      expect(question?.authorId).not.toBe(report.botUserId);
-      expect(answer).toMatchObject({ authorId: report.botUserId, text: step.answer });
-      expect(dialog?.typing).toEqual([]); // the answer cleared the bot's line
+    const botId = report.bot.id;
+    expect(report.steps).toHaveLength(SCENE.length);
+    for (const [i, step] of report.steps.entries()) {
+      const scripted = SCENE[i];
+      if (scripted === undefined) throw new Error(`no scripted step ${i}`);
+      const dialog = report.state.dialogs.find((d) => d.id === step.dialogId);
+      expect(dialog?.title, `${step.dialogId} as the page names it`).toBe(scripted.title);
+      const messages = dialog?.messages.filter((m) => m.system !== true) ?? [];
+      // Each question answered once: the question, then exactly one answer by the bot.
+      expect(messages.map((m) => [m.authorId === botId, m.text])).toEqual([
+        [false, scripted.question],
+        [true, scripted.plan.answer],
+      ]);
+      const [question, answer] = messages;
+      expect(dialog?.typing).toEqual([]); // the answer ended the bot's status line
+
+      // Every status of the plan was sent, in order, and recipients read each one's text.
+      const planned = scripted.plan.steps.map((s) => s.status);
+      expect(step.statusesSent).toEqual(planned.map((s) => `IMBOT_AGENT_ACTION_${s}`));
+      expect(step.textsSeen).toEqual(planned.map((s) => TEXTS[s]));
 
       const typing = report.typingStats.find(
-        (s) => s.dialogId === step.dialogId && s.senderId === report.botUserId,
+        (s) => s.dialogId === step.botDialogId && s.senderId === botId,
       );
-      expect(typing, `typing in ${step.dialogId}`).toBeDefined();
+      expect(typing, `status events in ${step.dialogId}`).toBeDefined();
       if (typing === undefined || question === undefined || answer === undefined) continue;
-      expect(typing.events).toBe(step.typingEvents);
       expect(typing.firstAt).toBeGreaterThanOrEqual(question.at);
       expect(typing.lastAt).toBeLessThanOrEqual(answer.at);
-      expect(typing.maxGapMs).toBeLessThan(ttl);
+      expect(typing.maxGapMs).toBeLessThan(report.lineLifeMs);
       expect(typing.lapses).toBe(0);
     }
-    const chat1 = report.typingStats.find((s) => s.dialogId === "chat1");
-    expect(chat1?.events).toBeGreaterThanOrEqual(3); // refreshes were seen
+    const general = report.typingStats.find((s) => s.dialogId === "chat1" && s.senderId === botId);
+    // Three statuses and at least one refresh of a status held longer than the refresh interval.
+    expect(general?.events).toBeGreaterThanOrEqual(4);
+
+    // The page heard the scene was over.
+    const closing = report.state.dialogs
+      .find((d) => d.id === "chat1")
+      ?.messages.find((m) => m.system === true);
+    expect(closing?.text).toMatch(/The scene is over/);
 
     expect(report.log.every((entry) => entry.status === 200)).toBe(true);
-    expect(report.state.counters.rejected503 + report.state.counters.rejected429).toBe(0);
-    expect(report.meter.requests).toBe(
-      report.log.filter((e) => e.path.startsWith("/rest/1/")).length,
-    );
+    expect(report.state.counters.rejected503).toBe(0);
+    expect(report.state.counters.rejected429).toBe(0);
+    expect(report.meter.requests).toBe(report.state.counters.requests);
+    expect(report.meter.kinds.poll).toBeGreaterThan(0);
     expect(
       report.activeResources.filter((r) => !/^(PipeWrap|TTYWrap|FSReqCallback)$/.test(r)),
     ).toEqual([]);
-  }, 40_000);
+  }, 45_000);
 
-  it("stops cleanly on Ctrl-C: exit 130 after releasing typing", async () => {
+  it("--keep-open: after the scene a person writes on the page and the bot answers; Ctrl-C exits 130", async () => {
+    const demo = startDemo(["--", "--keep-open"]);
+    try {
+      const [, url] = await demo.waitFor(/Live page: (http:\/\/127\.0\.0\.1:\d+)\//);
+      await demo.waitFor(/Helper keeps answering/, 30_000);
+      const said = await fetch(`${url}/_emulator/say`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ from: 4, dialogId: "chat2", text: "@Helper what about Beta?" }),
+      });
+      expect(said.status).toBe(200);
+      await demo.waitFor(
+        /Project Alpha \(chat2\) · Dmitry Smirnov wrote: “@Helper what about Beta\?”/,
+      );
+      await demo.waitFor(/Project Alpha \(chat2\) · Helper is searching…/);
+      await demo.waitFor(/Helper answered after \d\.\d s: You wrote “@Helper what about Beta\?”/);
+      const state = (await (await fetch(`${url}/_emulator/state`)).json()) as {
+        dialogs: Array<{ id: string; messages: Array<{ authorName: string; text: string }> }>;
+      };
+      const alpha = state.dialogs.find((d) => d.id === "chat2")?.messages ?? [];
+      expect(alpha.at(-1)).toMatchObject({
+        authorName: "Helper",
+        text: expect.stringMatching(/^You wrote/),
+      });
+    } finally {
+      demo.child.kill("SIGINT");
+    }
+    const run = await demo.done;
+    expect(run.code).toBe(130);
+    expect(run.stdout).toContain("Stopped by Ctrl-C: Helper answered 1 message on the page");
+    expect(run.stderr).toBe("");
+  }, 45_000);
+
+  it("stops cleanly on Ctrl-C: the waiting person hears why, exit 130", async () => {
     const demo = startDemo([]);
-    await demo.waitFor(/asks:/);
+    await demo.waitFor(/picked it up/);
     demo.child.kill("SIGINT");
     const run = await demo.done;
     expect(run.code).toBe(130);
-    expect(run.stdout).toContain("Stopped by Ctrl-C: typing released, emulator closed.");
+    expect(run.stdout).toMatch(/General \(chat1\) +✗ stopped by Ctrl-C \(apologised\)/);
+    expect(run.stdout).toContain("Stopped by Ctrl-C: the bot stopped, emulator closed.");
     expect(run.stderr).toBe("");
   }, 30_000);
 });
