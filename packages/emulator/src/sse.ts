@@ -56,9 +56,9 @@ export class EventStream {
     res.on("close", () => this.#detach(res));
   }
 
-  /** Ends every stream. */
+  /** Ends every stream, telling each page first (an `end` event) that the emulator stopped. */
   closeAll(): void {
-    for (const client of this.#clients) client.end();
+    for (const client of this.#clients) client.end("event: end\ndata: {}\n\n");
     this.#clients.clear();
     this.view.events.off("event", this.#broadcast);
   }

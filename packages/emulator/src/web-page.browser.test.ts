@@ -27,7 +27,7 @@ describe.skipIf(!hasChromium)("recipient web page in headless Chromium", () => {
     await page.goto(`${emulator.url}/`);
     const chat1 = page.locator('[data-dialog-id="chat1"]');
     await chat1.waitFor();
-    await page.locator("#status", { hasText: "live" }).waitFor();
+    await page.locator("#status", { hasText: "connected" }).waitFor();
     const typing = chat1.locator("[data-typing]");
     expect(await typing.count()).toBe(0);
 
@@ -51,7 +51,7 @@ describe.skipIf(!hasChromium)("recipient web page in headless Chromium", () => {
   it("lets a person write to a bot and shows the bot's status and answer", async () => {
     const page = await browser.newPage();
     await page.goto(`${emulator.url}/`);
-    await page.locator("#status", { hasText: "live" }).waitFor();
+    await page.locator("#status", { hasText: "connected" }).waitFor();
     await page.selectOption("#say-from", "1");
     await page.selectOption("#say-to", "100");
     await page.fill("#say-text", "Hello from the page");
@@ -82,5 +82,29 @@ describe.skipIf(!hasChromium)("recipient web page in headless Chromium", () => {
     await line.waitFor({ state: "detached", timeout: 2_000 });
     await page.screenshot({ path: "/tmp/b24im-emulator-page.png", fullPage: true });
     await page.close();
+  }, 20_000);
+
+  it("times each message, says live only once something happened, and says when the emulator stopped", async () => {
+    const own = await startEmulator();
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${own.url}/`);
+      const status = page.locator("#status");
+      await status.filter({ hasText: "connected · waiting for activity" }).waitFor();
+      own.say({ from: 2, dialogId: "chat1", text: "Anyone here?" });
+      await status.filter({ hasText: /^live · last change \d\d:\d\d:\d\d$/ }).waitFor();
+      const message = page.locator('[data-dialog-id="chat1"] [data-message-id]', {
+        hasText: "Anyone here?",
+      });
+      expect(await message.locator("time").textContent()).toMatch(/^\d\d:\d\d:\d\d$/);
+      await own.close();
+      await status.filter({ hasText: /the emulator stopped at .* no longer updates/ }).waitFor();
+      // It stays that way: no "reconnecting…" once the emulator said it ended.
+      await page.waitForTimeout(1_500);
+      expect(await status.textContent()).toMatch(/^the emulator stopped/);
+    } finally {
+      await page.close();
+      await own.close();
+    }
   }, 20_000);
 });

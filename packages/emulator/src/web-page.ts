@@ -2,9 +2,12 @@
  * The recipient's page at `GET /`: every dialog with its messages and its status lines
  * ("<Name> is typing…", "Agent is thinking…"), redrawn from `/_emulator/state` whenever
  * `/_emulator/events` reports a change, and a message box that lets a person write
- * (POST `/_emulator/say`). Self-contained: no external assets. Test hooks: each dialog is
- * `[data-dialog-id="chat1"]`, each typing line `[data-typing]`, the box `form#say` with
- * `#say-from`, `#say-to`, `#say-text`.
+ * (POST `/_emulator/say`). Messages carry their time; the status line says "connected"
+ * until the first change, then "live" with the time of the last one, and that the emulator
+ * stopped when its event stream ends. Self-contained: no external assets. Test hooks: each
+ * dialog is `[data-dialog-id="chat1"]`, each typing line `[data-typing]`, a system message
+ * `[data-system]`, the status `#status`, the box `form#say` with `#say-from`, `#say-to`,
+ * `#say-text`.
  *
  * @example
  * ```ts
@@ -30,6 +33,8 @@ export const WEB_PAGE = `<!doctype html>
   li { padding: .15rem 0; }
   li b { margin-right: .4rem; }
   [data-typing] { color: #2f80ed; font-style: italic; margin: .4rem 0 0; }
+  time { color: #9aa5b1; font-size: .75rem; margin-right: .4rem; }
+  [data-system] { color: #616e7c; font-style: italic; }
   #status { color: #616e7c; font-size: .8rem; }
   #say { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 0 0 1rem; }
   #say-text { flex: 1 1 20rem; padding: .3rem; }
@@ -104,6 +109,7 @@ export const WEB_PAGE = `<!doctype html>
       result.textContent = "not sent: " + error;
     }
   });
+  const clock = (at) => new Date(at).toLocaleTimeString([], { hour12: false });
   const render = (state) => {
     fillFrom(state);
     root.replaceChildren(...state.dialogs.map((dialog) => {
@@ -113,7 +119,9 @@ export const WEB_PAGE = `<!doctype html>
       const list = el("ul");
       for (const message of dialog.messages) {
         const item = el("li", undefined, { "data-message-id": String(message.id) });
-        item.append(el("b", message.authorName), document.createTextNode(message.text));
+        if (message.system) item.setAttribute("data-system", "");
+        item.append(el("time", clock(message.at), { datetime: new Date(message.at).toISOString() }),
+          el("b", message.authorName), document.createTextNode(message.text));
         list.append(item);
       }
       section.append(list);
@@ -141,10 +149,22 @@ export const WEB_PAGE = `<!doctype html>
       if (again) { again = false; refresh(); }
     }
   };
+  // "connected" until something happens, then "live" with the time of the last change; when
+  // the emulator stops, it says so instead of reconnecting forever.
+  let ended = false;
   const events = new EventSource("_emulator/events");
-  events.onopen = () => { status.textContent = "live"; refresh(); };
-  events.onmessage = () => refresh();
-  events.onerror = () => { status.textContent = "reconnecting…"; };
+  events.onopen = () => { status.textContent = "connected · waiting for activity"; refresh(); };
+  events.onmessage = () => {
+    status.textContent = "live · last change " + clock(Date.now());
+    refresh();
+  };
+  events.addEventListener("end", () => {
+    ended = true;
+    events.close();
+    status.textContent = "the emulator stopped at " + clock(Date.now()) +
+      " (the demo or test that ran it ended) · this page no longer updates";
+  });
+  events.onerror = () => { if (!ended) status.textContent = "reconnecting…"; };
   refresh();
 })();
 </script>
