@@ -17,6 +17,25 @@ export interface B24ErrorOptions {
 
 const MAX_CAUSE_DEPTH = 3;
 
+// Registered symbols: the same in the ESM and the CommonJS build of this package, and in two
+// copies of it in one dependency tree, where each build has classes of its own.
+const KIND = Symbol.for("@b24im/core:error-kind");
+const KINDS = Symbol.for("@b24im/core:error-kinds");
+
+/**
+ * Names an error class and brands it for `instanceof`: its instances carry the kinds of
+ * their class and every b24im class above it, so `error instanceof AccessError` holds for an
+ * `AccessError` made by any build or copy of `@b24im/core`, not only this one's.
+ */
+function brand(errorClass: abstract new (...args: never[]) => Error, kind: string): void {
+  const parent = Object.getPrototypeOf(errorClass.prototype) as { [KINDS]?: readonly string[] };
+  Object.defineProperty(errorClass, KIND, { value: kind });
+  Object.defineProperties(errorClass.prototype, {
+    [KINDS]: { value: Object.freeze([...(parent[KINDS] ?? []), kind]) },
+    name: { get: () => kind, configurable: true },
+  });
+}
+
 /**
  * The base of every error b24im throws. `code` is stable and machine-readable; `retryable`
  * says whether the same call may succeed later. Messages, stacks and causes never contain
@@ -34,8 +53,24 @@ const MAX_CAUSE_DEPTH = 3;
  * ```
  */
 export class B24Error extends Error {
-  override get name(): string {
-    return "B24Error";
+  static {
+    brand(B24Error, "B24Error");
+  }
+
+  /**
+   * `error instanceof AccessError` (or any b24im error class) holds for an error made by
+   * another build of `@b24im/core` too: the ESM one in a CommonJS app, or a second copy in
+   * the dependency tree. A class of your own that extends one of them checks as usual.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class tested against (a subclass too).
+    if (!Object.hasOwn(this, KIND)) return Function.prototype[Symbol.hasInstance].call(this, value);
+    const kinds =
+      typeof value === "object" && value !== null
+        ? (value as { [KINDS]?: unknown })[KINDS]
+        : undefined;
+    // biome-ignore lint/complexity/noThisInStatic: as above.
+    return Array.isArray(kinds) && kinds.includes((this as { [KIND]?: string })[KIND]);
   }
 
   readonly code: string;
@@ -104,8 +139,8 @@ function redactCause(cause: unknown, secrets: readonly string[], depth: number):
  * ```
  */
 export class DialogIdError extends B24Error {
-  override get name(): string {
-    return "DialogIdError";
+  static {
+    brand(DialogIdError, "DialogIdError");
   }
 
   /** The offending input as text, cut to 64 characters. */
@@ -129,8 +164,8 @@ export class DialogIdError extends B24Error {
  * ```
  */
 export class ConfigError extends B24Error {
-  override get name(): string {
-    return "ConfigError";
+  static {
+    brand(ConfigError, "ConfigError");
   }
 
   /** The option that is wrong, e.g. `"webhook"` or `"typing.refreshMs"`. */
@@ -174,8 +209,8 @@ export interface ApiErrorDetails {
  * ```
  */
 export class ApiError extends B24Error {
-  override get name(): string {
-    return "ApiError";
+  static {
+    brand(ApiError, "ApiError");
   }
 
   readonly status: number;
@@ -205,8 +240,8 @@ export class ApiError extends B24Error {
  * ```
  */
 export class AuthError extends ApiError {
-  override get name(): string {
-    return "AuthError";
+  static {
+    brand(AuthError, "AuthError");
   }
 }
 
@@ -219,8 +254,8 @@ export class AuthError extends ApiError {
  * ```
  */
 export class AccessError extends ApiError {
-  override get name(): string {
-    return "AccessError";
+  static {
+    brand(AccessError, "AccessError");
   }
 }
 
@@ -233,8 +268,8 @@ export class AccessError extends ApiError {
  * ```
  */
 export class ValidationError extends ApiError {
-  override get name(): string {
-    return "ValidationError";
+  static {
+    brand(ValidationError, "ValidationError");
   }
 }
 
@@ -248,8 +283,8 @@ export class ValidationError extends ApiError {
  * ```
  */
 export class RateLimitError extends ApiError {
-  override get name(): string {
-    return "RateLimitError";
+  static {
+    brand(RateLimitError, "RateLimitError");
   }
 
   // `declare`: no own property at all when the server did not say when.
@@ -271,8 +306,8 @@ export class RateLimitError extends ApiError {
  * ```
  */
 export class MethodNotFoundError extends ApiError {
-  override get name(): string {
-    return "MethodNotFoundError";
+  static {
+    brand(MethodNotFoundError, "MethodNotFoundError");
   }
 }
 
@@ -286,8 +321,8 @@ export class MethodNotFoundError extends ApiError {
  * ```
  */
 export class ServerError extends ApiError {
-  override get name(): string {
-    return "ServerError";
+  static {
+    brand(ServerError, "ServerError");
   }
 
   constructor(details: ApiErrorDetails, retryable = true) {
@@ -304,8 +339,8 @@ export class ServerError extends ApiError {
  * ```
  */
 export class TransportError extends B24Error {
-  override get name(): string {
-    return "TransportError";
+  static {
+    brand(TransportError, "TransportError");
   }
 
   constructor(message: string, options?: B24ErrorOptions, code = "TRANSPORT") {
@@ -322,8 +357,8 @@ export class TransportError extends B24Error {
  * ```
  */
 export class TimeoutError extends TransportError {
-  override get name(): string {
-    return "TimeoutError";
+  static {
+    brand(TimeoutError, "TimeoutError");
   }
 
   /** The limit that was exceeded, in milliseconds. */
@@ -347,8 +382,8 @@ const SNIPPET_LENGTH = 120;
  * ```
  */
 export class ProtocolError extends B24Error {
-  override get name(): string {
-    return "ProtocolError";
+  static {
+    brand(ProtocolError, "ProtocolError");
   }
 
   readonly status: number;
@@ -381,8 +416,8 @@ export class ProtocolError extends B24Error {
  * ```
  */
 export class PortalMovedError extends B24Error {
-  override get name(): string {
-    return "PortalMovedError";
+  static {
+    brand(PortalMovedError, "PortalMovedError");
   }
 
   readonly status: number;
@@ -414,8 +449,8 @@ export class PortalMovedError extends B24Error {
  * ```
  */
 export class ClientClosedError extends B24Error {
-  override get name(): string {
-    return "ClientClosedError";
+  static {
+    brand(ClientClosedError, "ClientClosedError");
   }
 
   constructor() {
