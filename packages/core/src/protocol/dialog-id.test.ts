@@ -151,7 +151,7 @@ describe("parseDialogId", () => {
       expect(error.message).toContain('"chat5"');
       expect(error.message).toContain('"sg7"');
       expect(error.message).toContain('"13"');
-      expect(error.input).toBe(JSON.stringify(input));
+      expect(error.input).toBe(input);
       expect(isDialogId(input)).toBe(false);
     },
   );
@@ -170,14 +170,14 @@ describe("parseDialogId", () => {
   it("cuts a long input to 64 characters in the message", () => {
     const long = `chat${"x".repeat(500)}`;
     const error = thrown(DialogIdError, () => parseDialogId(long));
-    expect(error.input).toBe(JSON.stringify(`${long.slice(0, 64)}…`));
+    expect(error.input).toBe(`${long.slice(0, 64)}…`);
     expect(error.message).not.toContain("x".repeat(61));
     expect(error.message.length).toBeLessThan(300);
   });
 
   it("cuts by code points, never splitting a surrogate pair", () => {
     const error = thrown(DialogIdError, () => parseDialogId("😀".repeat(100)));
-    expect(error.input).toBe(JSON.stringify(`${"😀".repeat(64)}…`));
+    expect(error.input).toBe(`${"😀".repeat(64)}…`);
   });
 
   it("does not quote a webhook code pasted as a dialog id", () => {

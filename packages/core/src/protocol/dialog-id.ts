@@ -135,16 +135,17 @@ function isValidId(id: unknown): id is number {
  * ```
  */
 export function dialogIdError(input: unknown, accepted: string): DialogIdError {
-  const quoted = quote(input);
-  return new DialogIdError(`Invalid dialog id ${quoted}: ${accepted}`, quoted);
+  const text = asText(input);
+  // A string is quoted in the message (so that "" and " 5" show what they are); `input` keeps it bare.
+  const shown = typeof input === "string" ? JSON.stringify(text) : text;
+  return new DialogIdError(`Invalid dialog id ${shown}: ${accepted}`, text);
 }
 
-function quote(input: unknown): string {
+function asText(input: unknown): string {
   if (typeof input === "string") {
     const text = redactText(input);
     const chars = Array.from(text);
-    const cut = chars.length > MAX_QUOTED ? `${chars.slice(0, MAX_QUOTED).join("")}…` : text;
-    return JSON.stringify(cut);
+    return chars.length > MAX_QUOTED ? `${chars.slice(0, MAX_QUOTED).join("")}…` : text;
   }
   if (typeof input === "bigint") return `${input}n`;
   if (typeof input === "object" && input !== null) {

@@ -143,7 +143,7 @@ export class DialogIdError extends B24Error {
     brand(DialogIdError, "DialogIdError");
   }
 
-  /** The offending input as text, cut to 64 characters. */
+  /** The offending input as text, without quotes, cut to 64 characters (a string is quoted in the message). */
   readonly input: string;
 
   constructor(message: string, input: string) {

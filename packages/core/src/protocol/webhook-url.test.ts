@@ -106,6 +106,12 @@ describe("parseWebhookUrl", () => {
     expect(() => parseWebhookUrl(CODE)).toThrow('The webhook URL "[REDACTED]"');
   });
 
+  it("shows the example it asks for, unredacted: a placeholder, not a code", () => {
+    const error = thrown(ConfigError, () => parseWebhookUrl("http://x.bitrix24.ru/rest/1/abc/"));
+    expect(error.message).toContain("e.g. https://your.bitrix24.ru/rest/1/<code>/");
+    expect(error.message).not.toContain("abc");
+  });
+
   it("rejects a value that is not a string", () => {
     expect(() => parseWebhookUrl(undefined as unknown as string)).toThrow(ConfigError);
     expect(() => parseWebhookUrl(42 as unknown as string)).toThrow(ConfigError);

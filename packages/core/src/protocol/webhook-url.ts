@@ -12,7 +12,7 @@ const SHOWN_PART = new RegExp(
 );
 const METHOD_SEGMENT = /^\w+(\.\w+)*$/;
 const EXPECTED =
-  "the whole URL of an inbound webhook as Bitrix24 shows it, e.g. https://your.bitrix24.ru/rest/1/abcdef0123456789/";
+  "the whole URL of an inbound webhook as Bitrix24 shows it, e.g. https://your.bitrix24.ru/rest/1/<code>/";
 
 /**
  * Reads an inbound webhook URL as the Bitrix24 UI shows it — `https://PORTAL/rest/1/CODE/`,
