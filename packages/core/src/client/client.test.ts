@@ -204,6 +204,39 @@ describe("operating time", () => {
   });
 });
 
+describe("timers", () => {
+  const PLATFORM_MAX_MS = 2_147_483_647;
+
+  it("an OPERATION_TIME_LIMIT a month away holds the method at most the 10-minute window, never arming an overlong timer", async () => {
+    const clock = createFakeClock({ now: T0 });
+    // Node fires a timer over 2^31 - 1 ms after 1 ms (and warns): that is what is checked here.
+    const delays: number[] = [];
+    const recording = {
+      now: () => clock.now(),
+      setTimeout: (callback: () => void, ms: number) => {
+        delays.push(ms);
+        return clock.setTimeout(callback, ms);
+      },
+      clearTimeout: (handle: unknown) => clock.clearTimeout(handle),
+    };
+    const transport = createFakeTransport({ clock });
+    const client = createClient({ webhook: WEBHOOK, transport, clock: recording });
+    const aMonthAway = (T0 + 30 * 86_400_000) / 1000;
+    transport.enqueue(
+      jsonResponse(
+        { error: "OPERATION_TIME_LIMIT", time: { operating_reset_at: aMonthAway } },
+        429,
+      ),
+    );
+    const held = settle(client.call("crm.deal.list"));
+    await clock.advance(11 * 60_000);
+    expect(await held).toEqual({ ok: true, value: true });
+    expect(transport.requests).toHaveLength(2);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(PLATFORM_MAX_MS);
+    await client.close();
+  });
+});
+
 describe("OAuth", () => {
   const secrets = {
     access: "oldAccessT0ken",

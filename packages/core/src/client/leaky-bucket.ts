@@ -1,5 +1,6 @@
 import type { Clock } from "../async/clock.js";
 import { onAbort } from "../async/on-abort.js";
+import { MAX_DELAY_MS } from "../protocol/option-check.js";
 
 /**
  * Decides when the next request may go to the portal. The in-memory
@@ -103,7 +104,9 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
       queue.shift()?.resolve();
     }
     if (queue.length > 0) {
-      timer = clock.setTimeout(pump, Math.ceil(((level + 1 - bucketSize) * 1000) / drainPerSecond));
+      // A very slow custom drain could ask for more than timers honour; pump re-checks anyway.
+      const waitMs = Math.ceil(((level + 1 - bucketSize) * 1000) / drainPerSecond);
+      timer = clock.setTimeout(pump, Math.min(waitMs, MAX_DELAY_MS));
     }
   };
 

@@ -17,7 +17,11 @@ export interface OperatingTime {
   busy(method: string): boolean;
   /** Reads an answer's `time` for `method`. */
   record(method: string, time: OperatingTimeReport | undefined): void;
-  /** Holds `method`, and no other, until `until` (epoch ms): after `OPERATION_TIME_LIMIT`. */
+  /**
+   * Holds `method`, and no other, until `until` (epoch ms, the portal's `operating_reset_at`):
+   * after `OPERATION_TIME_LIMIT`. A time in the past holds nothing; one beyond the ten-minute
+   * window (plus a minute of clock skew) holds until the end of that window.
+   */
   hold(method: string, until: number): void;
 }
 
@@ -26,6 +30,18 @@ export interface OperatingTime {
 const SLOW_FROM_SECONDS = 384;
 const SLOW_SPACING_MS = 1000;
 const UNKNOWN_RESET_MS = 60_000;
+// The budget is counted over ten rolling minutes, so a reset never lies further ahead; a
+// minute more allows for the portal's clock running ahead of ours.
+const LATEST_RESET_MS = 600_000 + 60_000;
+
+/**
+ * When a reset the portal announced (epoch ms, its clock) frees the method, read plausibly: a
+ * time in the past is now, and one beyond the ten-minute window (a portal or proxy with a
+ * wrong clock) is the end of that window. Trusting it would hold a method for a month.
+ */
+function plausibleReset(resetAt: number, now: number): number {
+  return now + Math.min(Math.max(0, resetAt - now), LATEST_RESET_MS);
+}
 
 interface MethodState {
   holdUntil: number;
@@ -35,7 +51,8 @@ interface MethodState {
 
 /**
  * Tracks the operating time the portal reports per method. Near the budget it spaces that
- * method's calls; after `OPERATION_TIME_LIMIT` it holds that method until the reset time.
+ * method's calls; after `OPERATION_TIME_LIMIT` it holds that method until the reset time, read
+ * plausibly (never further than the ten-minute window ahead, never in the past).
  * Other methods are never delayed. Method names are compared case-insensitively.
  *
  * @example
@@ -81,11 +98,11 @@ export function createOperatingTime(clock: Clock): OperatingTime {
       const resetAt = time.operating_reset_at;
       const now = clock.now();
       stateOf(method).slowUntil =
-        typeof resetAt === "number" ? resetAt * 1000 : now + UNKNOWN_RESET_MS;
+        typeof resetAt === "number" ? plausibleReset(resetAt * 1000, now) : now + UNKNOWN_RESET_MS;
     },
     hold(method, until) {
       const state = stateOf(method);
-      state.holdUntil = Math.max(state.holdUntil, until);
+      state.holdUntil = Math.max(state.holdUntil, plausibleReset(until, clock.now()));
     },
   };
 }

@@ -4,9 +4,9 @@ import { B24Error } from "../protocol/errors.js";
 export interface RetryOptions {
   /** Total attempts per call, the first included; default 3. `1` never retries. */
   attempts?: number;
-  /** The backoff cap of the first retry, in ms; default 500. Doubles with each retry. */
+  /** The backoff cap of the first retry, in ms; default 500, at most 2^31 − 1. Doubles with each retry. */
   baseDelayMs?: number;
-  /** No backoff is longer than this, in ms; default 30 000. */
+  /** No backoff is longer than this, in ms; default 30 000, at most 2^31 − 1. */
   maxDelayMs?: number;
   /** A source of numbers in [0, 1) for the jitter; default `Math.random`. Inject it in tests. */
   random?: () => number;

@@ -1,5 +1,6 @@
 import type { B24Error } from "../protocol/errors.js";
 import {
+  checkDelay,
   checkNumber,
   checkText,
   isAbortSignal,
@@ -53,7 +54,8 @@ export type TypingIdentity = "user" | BotTypingIdentity | BotV2TypingIdentity;
 /**
  * How `typing()` and `whileTyping()` keep the indicator alive. Set them per client
  * (`createClient({ typing })`) and per lease; a lease's values replace the client's key by
- * key. Values are honoured as given; only the defaults encode Bitrix24's timings.
+ * key. Values are honoured as given; only the defaults encode Bitrix24's timings. Every time
+ * is in milliseconds, at most 2^31 − 1 (about 24.8 days, what timers honour).
  *
  * @example
  * ```ts
@@ -117,10 +119,9 @@ export const DEFAULT_TYPING_OPTIONS: ResolvedTypingOptions = Object.freeze({
 
 // What each option must be; `as` is checked by `checkIdentity`.
 const CHECKS: Record<string, (option: string, value: unknown) => unknown> = {
-  refreshMs: (option, value) => checkNumber(option, value, { min: 0, above: true }),
-  initialDelayMs: (option, value) => checkNumber(option, value, { min: 0 }),
-  maxDurationMs: (option, value) =>
-    checkNumber(option, value, { min: 0, above: true, infinite: true }),
+  refreshMs: (option, value) => checkDelay(option, value, { above: true }),
+  initialDelayMs: (option, value) => checkDelay(option, value),
+  maxDurationMs: (option, value) => checkDelay(option, value, { above: true, infinite: true }),
   as: (_, value) => checkIdentity(value),
   onError: (option, value) => need(isFunction(value), option, "a function", value),
   signal: (option, value) => need(isAbortSignal(value), option, "an AbortSignal", value),

@@ -129,17 +129,19 @@ describe("one lease", () => {
     expect(t.timesOf("chat6")).toEqual([50, 550]);
   });
 
-  it("waits past the platform timer limit (2^31 - 1 ms) without firing early", async () => {
+  it("takes delays up to the platform timer limit (2^31 - 1 ms) and fires neither early nor late", async () => {
     const t = setup();
+    const longest = 2_147_483_647;
     t.scheduler.lease("chat5", {
-      refreshMs: 3_000_000_000,
-      initialDelayMs: 3_000_000_000,
+      refreshMs: longest,
+      initialDelayMs: longest,
       maxDurationMs: Infinity,
     });
-    await t.clock.advance(2_999_999_999);
+    await t.clock.advance(longest - 1);
     expect(t.sends).toEqual([]);
     await t.clock.advance(1);
-    expect(t.timesOf("chat5")).toEqual([3_000_000_000]);
+    expect(t.timesOf("chat5")).toEqual([longest]);
+    expect(() => t.scheduler.lease("chat6", { refreshMs: longest + 1 })).toThrow(ConfigError);
   });
 });
 

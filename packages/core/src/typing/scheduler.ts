@@ -7,7 +7,7 @@ import { BATCH_LIMIT, type BatchOutcome } from "../protocol/batch.js";
 import { type DialogIdInput, formatDialogId, toDialogId } from "../protocol/dialog-id.js";
 import { B24Error } from "../protocol/errors.js";
 import type { MethodCall } from "../protocol/methods.js";
-import { isFunction, need } from "../protocol/option-check.js";
+import { isFunction, MAX_DELAY_MS, need } from "../protocol/option-check.js";
 import { typingCall, typingScheduleKey } from "./identity.js";
 import { Lease, type LeaseOwner, type TypingLease } from "./lease.js";
 import {
@@ -74,9 +74,6 @@ interface Schedule extends DueEntry {
 // interval: up to 2 s early, well inside the indicator's 35 s life). First events are never
 // early: a lease stopped before `initialDelayMs` must send nothing.
 const EARLY_FRACTION = 0.1;
-
-// Timers longer than 2^31 - 1 ms fire at once on most platforms; a longer wait is re-armed.
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Makes the typing scheduler a client runs `typing()` and `whileTyping()` on.
@@ -234,7 +231,7 @@ export function createTypingScheduler(o: {
     timer = undefined;
     timerAt = at;
     if (at === Number.POSITIVE_INFINITY) return;
-    timer = clock.setTimeout(onTimer, Math.min(Math.max(0, at - clock.now()), MAX_TIMER_MS));
+    timer = clock.setTimeout(onTimer, Math.min(Math.max(0, at - clock.now()), MAX_DELAY_MS));
   }
 
   function onTimer(): void {
