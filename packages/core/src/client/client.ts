@@ -106,7 +106,8 @@ export function createClient(options: ClientOptions): B24Client {
     createOAuthSession(
       options.oauth,
       (request) => pipeline.exchange(request, "oauth/token", 1),
-      clock.now,
+      // Token expiry is a wall-clock time, like the server's `expires`.
+      () => clock.now(),
       (cause) => {
         const error = new B24Error("onTokens failed", "ON_TOKENS_FAILED", false, {
           cause,

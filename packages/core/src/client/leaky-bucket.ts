@@ -1,4 +1,4 @@
-import type { Clock } from "../async/clock.js";
+import { type Clock, stopwatchOf } from "../async/clock.js";
 import { onAbort } from "../async/on-abort.js";
 import { MAX_DELAY_MS } from "../protocol/option-check.js";
 
@@ -76,13 +76,14 @@ interface Waiter {
  */
 export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }): RateLimiter {
   const { drainPerSecond, bucketSize, clock } = options;
+  const elapsed = stopwatchOf(clock);
   const queue: Waiter[] = [];
   let level = 0;
-  let updatedAt = clock.now();
+  let updatedAt = elapsed();
   let timer: unknown;
 
   const leak = () => {
-    const now = clock.now();
+    const now = elapsed();
     level = Math.max(0, level - ((now - updatedAt) * drainPerSecond) / 1000);
     updatedAt = now;
   };

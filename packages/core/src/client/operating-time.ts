@@ -1,5 +1,5 @@
 import { sleep } from "../async/abort.js";
-import type { Clock } from "../async/clock.js";
+import { type Clock, stopwatchOf } from "../async/clock.js";
 
 /** The part of an answer's `time` this policy reads (Bitrix24 units: seconds). */
 export interface OperatingTimeReport {
@@ -35,12 +35,13 @@ const UNKNOWN_RESET_MS = 60_000;
 const LATEST_RESET_MS = 600_000 + 60_000;
 
 /**
- * When a reset the portal announced (epoch ms, its clock) frees the method, read plausibly: a
- * time in the past is now, and one beyond the ten-minute window (a portal or proxy with a
- * wrong clock) is the end of that window. Trusting it would hold a method for a month.
+ * How long until a reset the portal announced (epoch ms, its clock) frees the method, read
+ * plausibly against the wall clock `wallNow`: a time in the past is now, and one beyond the
+ * ten-minute window (a portal or proxy with a wrong clock) is the end of that window.
+ * Trusting it would hold a method for a month.
  */
-function plausibleReset(resetAt: number, now: number): number {
-  return now + Math.min(Math.max(0, resetAt - now), LATEST_RESET_MS);
+function plausibleWait(resetAt: number, wallNow: number): number {
+  return Math.min(Math.max(0, resetAt - wallNow), LATEST_RESET_MS);
 }
 
 interface MethodState {
@@ -63,6 +64,9 @@ interface MethodState {
  * ```
  */
 export function createOperatingTime(clock: Clock): OperatingTime {
+  // The portal's times are turned into waits on arrival; the waits run on the stopwatch, so a
+  // later step of the wall clock neither frees nor extends a hold.
+  const elapsed = stopwatchOf(clock);
   const states = new Map<string, MethodState>();
   const stateOf = (method: string): MethodState => {
     const key = method.toLowerCase();
@@ -76,7 +80,7 @@ export function createOperatingTime(clock: Clock): OperatingTime {
       const key = method.toLowerCase();
       for (;;) {
         const state = states.get(key);
-        const now = clock.now();
+        const now = elapsed();
         if (!state || now >= Math.max(state.holdUntil, state.slowUntil)) {
           states.delete(key);
           return;
@@ -91,18 +95,20 @@ export function createOperatingTime(clock: Clock): OperatingTime {
     },
     busy(method) {
       const state = states.get(method.toLowerCase());
-      return state !== undefined && clock.now() < Math.max(state.holdUntil, state.slowUntil);
+      return state !== undefined && elapsed() < Math.max(state.holdUntil, state.slowUntil);
     },
     record(method, time) {
       if (!time || typeof time.operating !== "number" || time.operating < SLOW_FROM_SECONDS) return;
       const resetAt = time.operating_reset_at;
-      const now = clock.now();
       stateOf(method).slowUntil =
-        typeof resetAt === "number" ? plausibleReset(resetAt * 1000, now) : now + UNKNOWN_RESET_MS;
+        elapsed() +
+        (typeof resetAt === "number"
+          ? plausibleWait(resetAt * 1000, clock.now())
+          : UNKNOWN_RESET_MS);
     },
     hold(method, until) {
       const state = stateOf(method);
-      state.holdUntil = Math.max(state.holdUntil, plausibleReset(until, clock.now()));
+      state.holdUntil = Math.max(state.holdUntil, elapsed() + plausibleWait(until, clock.now()));
     },
   };
 }

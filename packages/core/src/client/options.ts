@@ -33,7 +33,10 @@ export interface ClientOptions {
   followPortalMoves?: boolean;
   /** Defaults for every `typing()` / `whileTyping()` lease. */
   typing?: TypingOptions;
-  /** Where time comes from; default the system clock. Inject a fake one in tests. */
+  /**
+   * Where time comes from; default the system clock. Inject a fake one in tests. Intervals are
+   * measured on its `monotonic()` (when it has one), so a step of the wall clock changes nothing.
+   */
   clock?: Clock;
   /** Observers that see redacted requests, answers, retries and errors. */
   hooks?: ClientHooks;
@@ -79,10 +82,11 @@ export function checkClientOptions(options: ClientOptions): void {
     clock === undefined ||
       (isObject(clock) &&
         isFunction(clock.now) &&
+        (clock.monotonic === undefined || isFunction(clock.monotonic)) &&
         isFunction(clock.setTimeout) &&
         isFunction(clock.clearTimeout)),
     "clock",
-    "an object with now(), setTimeout() and clearTimeout()",
+    "an object with now(), setTimeout(), clearTimeout() and optionally monotonic()",
     clock,
   );
   need(

@@ -1,5 +1,5 @@
 import { createSignalGroup, type LinkedSignal, sleep, whenNotAborted } from "../async/abort.js";
-import type { Clock } from "../async/clock.js";
+import { type Clock, stopwatchOf } from "../async/clock.js";
 import { notify } from "../async/notify.js";
 import { buildRequest } from "../protocol/build-request.js";
 import {
@@ -80,6 +80,7 @@ export interface Pipeline {
  */
 export function createPipeline(parts: PipelineParts): Pipeline {
   const { transport, clock, limiter, operating, retry, hooks, oauth } = parts;
+  const elapsed = stopwatchOf(clock);
   let webhook = parts.webhook;
   const tasks = createSignalGroup();
   const running = new Set<Promise<unknown>>();
@@ -103,14 +104,14 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     const known = [...secrets(), ...secretsOf(request)];
     const redacted = redactRequestWith(request, known);
     notify(hooks.onRequest, { method, attempt, request: redacted });
-    const started = clock.now();
+    const started = elapsed();
     const response = await send(request, signal);
     notify(hooks.onResponse, {
       method,
       attempt,
       request: redacted,
       response: redactResponse(response, known),
-      durationMs: clock.now() - started,
+      durationMs: elapsed() - started,
     });
     return response;
   };

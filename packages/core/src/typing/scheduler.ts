@@ -1,5 +1,5 @@
 import { createSignalGroup } from "../async/abort.js";
-import type { Clock, TimerHandle } from "../async/clock.js";
+import { type Clock, stopwatchOf, type TimerHandle } from "../async/clock.js";
 import { type DueEntry, DueQueue } from "../async/due-queue.js";
 import { notify } from "../async/notify.js";
 import { onAbort } from "../async/on-abort.js";
@@ -113,6 +113,8 @@ export function createTypingScheduler(o: {
   defaults?: TypingOptions;
 }): TypingScheduler {
   const { clock, send } = o;
+  // Due times and deadlines are stopwatch readings: a step of the wall clock moves none of them.
+  const elapsed = stopwatchOf(clock);
   const defaults = resolveTypingOptions(DEFAULT_TYPING_OPTIONS, o.defaults);
   const schedulesByKey = new Map<string, Schedule>();
   const refreshes = new DueQueue<Schedule>();
@@ -138,7 +140,7 @@ export function createTypingScheduler(o: {
     // Shown at once: a started schedule's next event becomes due now. An unsent first event
     // keeps its initialDelayMs and simply carries the new status.
     if (schedule.started) {
-      schedule.due = clock.now();
+      schedule.due = elapsed();
       refreshes.push(schedule);
       arm();
     }
@@ -175,7 +177,7 @@ export function createTypingScheduler(o: {
     const resolved = resolveTypingOptions(defaults, options);
     const signal = resolved.signal;
     if (tasks.aborted || signal?.aborted) return new Lease(dialogId, resolved, undefined);
-    const now = clock.now();
+    const now = elapsed();
     const lease = new Lease(dialogId, resolved, owner);
     join(lease, now);
     if (resolved.maxDurationMs !== Number.POSITIVE_INFINITY) {
@@ -231,13 +233,13 @@ export function createTypingScheduler(o: {
     timer = undefined;
     timerAt = at;
     if (at === Number.POSITIVE_INFINITY) return;
-    timer = clock.setTimeout(onTimer, Math.min(Math.max(0, at - clock.now()), MAX_DELAY_MS));
+    timer = clock.setTimeout(onTimer, Math.min(Math.max(0, at - elapsed()), MAX_DELAY_MS));
   }
 
   function onTimer(): void {
     timer = undefined;
     timerAt = Number.POSITIVE_INFINITY;
-    expireLeases(clock.now());
+    expireLeases(elapsed());
     if (!sending) void sendDue();
     arm();
   }
@@ -266,7 +268,7 @@ export function createTypingScheduler(o: {
     try {
       for (;;) {
         if (tasks.aborted) return;
-        const round = takeDue(clock.now());
+        const round = takeDue(elapsed());
         if (round.length === 0) return;
         const sent = sendRound(round);
         const entry = { round, sent };
