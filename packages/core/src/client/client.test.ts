@@ -994,6 +994,65 @@ describe("typing", () => {
     await client.close();
   });
 
+  it("one hung typing request lapses no indicator: it times out in time, and other rounds go meanwhile", async () => {
+    const errors: string[] = [];
+    const { clock, transport, client } = setup({
+      typing: { onError: (error) => errors.push(error.code) },
+    });
+    // When each dialog's event was answered: what the recipients see.
+    const shown = new Map<string, number[]>();
+    let batches = 0;
+    transport.setDefault((x) => {
+      const cmd = (x.body as { cmd?: Record<string, string> }).cmd ?? {};
+      // The third batch, the first refresh of 50 dialogs, never gets an answer.
+      if (++batches === 3) return new Promise<HttpResponse>(() => {});
+      for (const command of Object.values(cmd)) {
+        const dialog = command.split("DIALOG_ID=")[1] as string;
+        shown.set(dialog, [...(shown.get(dialog) ?? []), clock.monotonic() - T0]);
+      }
+      return batchAnswers(x);
+    });
+    const leases = Array.from({ length: 60 }, (_, i) => client.typing(`chat${i + 1}`));
+    for (let t = 0; t < 120_000; t += 250) await clock.advance(250);
+    expect(batches).toBeGreaterThan(3);
+    for (let i = 1; i <= 60; i++) {
+      const times = [0, ...(shown.get(`chat${i}`) ?? []), 120_000];
+      const gaps = times.slice(1).map((at, k) => at - (times[k] as number));
+      expect(Math.max(...gaps)).toBeLessThan(30_000);
+    }
+    // The hung attempt was retried within the send's time; nothing reached onError.
+    expect(errors).toEqual([]);
+    for (const lease of leases) lease.stop();
+    await client.close();
+  });
+
+  it("a typing send that cannot get through ends at its sendTimeoutMs, reported once to onError and the hooks", async () => {
+    const typingErrors: B24Error[] = [];
+    const hookErrors: ErrorEvent[] = [];
+    const retries: RetryEvent[] = [];
+    const { clock, transport, client } = setup({
+      typing: { onError: (error) => typingErrors.push(error) },
+      hooks: { onError: (e) => hookErrors.push(e), onRetry: (e) => retries.push(e) },
+    });
+    transport.setDefault(() => new Promise<HttpResponse>(() => {}));
+    const lease = client.typing("chat5");
+    await clock.advance(9_999);
+    expect(typingErrors).toEqual([]);
+    await clock.advance(1);
+    expect(typingErrors.map((e) => [e.name, (e as TimeoutError).timeoutMs])).toEqual([
+      ["TimeoutError", 10_000],
+    ]);
+    expect(hookErrors.map((e) => e.error)).toEqual(typingErrors);
+    // Each attempt had half the send's time: the first timed out and was retried once.
+    expect(transport.requests.map((r) => [r.at - T0, r.timeoutMs])).toEqual([
+      [0, 5_000],
+      [5_250, 5_000],
+    ]);
+    expect(retries.map((e) => e.error.code)).toEqual(["TIMEOUT"]);
+    lease.stop();
+    await client.close();
+  });
+
   it("whileTyping returns what the job returns", async () => {
     const { clock, client } = setup();
     const job = client.whileTyping("chat5", async () => {

@@ -20,7 +20,7 @@ import { createTypingScheduler, type TypingSender } from "../typing/scheduler.js
 import { createOAuthSession } from "./oauth.js";
 import { createOperatingTime } from "./operating-time.js";
 import { type ClientOptions, checkClientOptions, rateLimiterFor } from "./options.js";
-import { createPipeline } from "./pipeline.js";
+import { createPipeline, type RunOptions } from "./pipeline.js";
 import { retryPolicy } from "./retry.js";
 
 /** Per-call options. */
@@ -116,13 +116,14 @@ export function createClient(options: ClientOptions): B24Client {
         notify(hooks.onError, { method: "oauth/token", attempt: 1, error });
       },
     );
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const pipeline = createPipeline({
     transport: options.transport,
     clock,
     limiter: rateLimiterFor(options.rateLimit, clock),
     operating,
     retry: retryPolicy(options.retry),
-    timeoutMs: options.timeoutMs ?? 30_000,
+    timeoutMs,
     followPortalMoves: options.followPortalMoves ?? false,
     hooks,
     oauth,
@@ -133,10 +134,10 @@ export function createClient(options: ClientOptions): B24Client {
   const sendBatch = async (
     chunk: ReadonlyArray<readonly [string, MethodCall]>,
     batch: MethodCall,
-    signal?: AbortSignal,
+    run: RunOptions,
   ): Promise<BatchOutcome[]> => {
     const methods = chunk.map(([, call]) => call.method);
-    const { result } = await pipeline.run(batch, methods, signal);
+    const { result } = await pipeline.run(batch, methods, run);
     const outcomes = parseBatchResult(chunk, result, { secrets: pipeline.secrets() });
     outcomes.forEach((outcome, i) => {
       const method = methods[i] as string;
@@ -152,15 +153,21 @@ export function createClient(options: ClientOptions): B24Client {
     return outcomes;
   };
 
-  // One call goes out plainly, several as one batch; both share the queue of user calls.
-  const sendTyping: TypingSender = async (calls, signal) => {
+  // One call goes out plainly, several as one batch; both share the limiter with user calls.
+  // Each attempt gets half the send's time, so one hung request leaves room for a retry.
+  const sendTyping: TypingSender = async (calls, { signal, timeoutMs: deadlineMs }) => {
+    const run: RunOptions = {
+      signal,
+      deadlineMs,
+      attemptTimeoutMs: Math.min(timeoutMs, Math.ceil(deadlineMs / 2)),
+    };
     const [only] = calls;
     if (calls.length > 1 || !only) {
       const chunk = calls.map((call, i) => [`t${i}`, call] as const);
-      return sendBatch(chunk, batchCall(chunk, false), signal);
+      return sendBatch(chunk, batchCall(chunk, false), run);
     }
     try {
-      const { result, ...extras } = await pipeline.run(only, [only.method], signal);
+      const { result, ...extras } = await pipeline.run(only, [only.method], run);
       return [{ status: "fulfilled", value: result, ...extras }];
     } catch (reason) {
       if (reason instanceof ApiError) return [{ status: "rejected", reason }];
@@ -174,7 +181,7 @@ export function createClient(options: ClientOptions): B24Client {
     async callRaw<T>(method: string, params: Record<string, unknown> = {}, o?: CallOptions) {
       const { signal } = checkCallOptions(o);
       assertMethodName(method);
-      return pipeline.run<T>({ method, params }, [method], signal);
+      return pipeline.run<T>({ method, params }, [method], { signal });
     },
     async call<T>(method: string, params?: Record<string, unknown>, o?: CallOptions) {
       return (await client.callRaw<T>(method, params, o)).result;
@@ -203,14 +210,14 @@ export function createClient(options: ClientOptions): B24Client {
       for (const [chunk, batch] of requests) {
         const halted = halt && outcomes.some((outcome) => outcome.status !== "fulfilled");
         if (halted) outcomes.push(...chunk.map((): BatchOutcome => ({ status: "skipped" })));
-        else outcomes.push(...(await sendBatch(chunk, batch, signal)));
+        else outcomes.push(...(await sendBatch(chunk, batch, { signal })));
       }
       return outcomes.map((outcome, i) => ({ key: keys[i] as string, ...outcome }));
     },
     async writing(dialogId, o) {
       const { signal } = checkCallOptions(o);
       const call = imDialogWriting(dialogId);
-      await pipeline.run(call, [call.method], signal);
+      await pipeline.run(call, [call.method], { signal });
       return true;
     },
     typing: (dialogId, o) => scheduler.lease(dialogId, o),

@@ -1,4 +1,10 @@
-import { createSignalGroup, type LinkedSignal, sleep, whenNotAborted } from "../async/abort.js";
+import {
+  createDeadline,
+  createSignalGroup,
+  type LinkedSignal,
+  sleep,
+  whenNotAborted,
+} from "../async/abort.js";
 import { type Clock, stopwatchOf } from "../async/clock.js";
 import { notify } from "../async/notify.js";
 import { buildRequest } from "../protocol/build-request.js";
@@ -9,6 +15,7 @@ import {
   PortalMovedError,
   ProtocolError,
   RateLimitError,
+  TimeoutError,
   TransportError,
 } from "../protocol/errors.js";
 import type { HttpRequest, HttpResponse, Transport } from "../protocol/http.js";
@@ -44,6 +51,20 @@ export interface PipelineParts {
   webhook: WebhookTarget | undefined;
 }
 
+/** How one call goes through the pipeline. */
+export interface RunOptions {
+  /** The caller's abort: rejects the call at once with `signal.reason`. */
+  signal?: AbortSignal;
+  /**
+   * The whole call must settle within this many ms — waits for operating time, the rate
+   * limiter and a token refresh, every attempt and backoff — or it fails with a
+   * `TimeoutError`, reported to `onError` like any final error. Default: no limit.
+   */
+  deadlineMs?: number;
+  /** Each attempt's time limit, passed to the transport; default the client's `timeoutMs`. */
+  attemptTimeoutMs?: number;
+}
+
 /** Sends method calls through operating time, rate limit, retries, refresh and portal moves. */
 export interface Pipeline {
   /**
@@ -54,7 +75,7 @@ export interface Pipeline {
   run<T>(
     call: MethodCall,
     methods: readonly string[],
-    signal?: AbortSignal,
+    options?: RunOptions,
   ): Promise<RestResult<T>>;
   /** Delivers a request with hooks and the timeout, nothing else (the token refresh). */
   exchange(
@@ -62,6 +83,7 @@ export interface Pipeline {
     method: string,
     attempt: number,
     signal?: AbortSignal,
+    timeoutMs?: number,
   ): Promise<HttpResponse>;
   /** Every secret value to remove from errors and hook payloads. */
   secrets(): string[];
@@ -75,7 +97,7 @@ export interface Pipeline {
  * @example
  * ```ts
  * const pipeline = createPipeline(parts);
- * const { result } = await pipeline.run({ method: "profile", params: {} }, ["profile"], signal);
+ * const { result } = await pipeline.run({ method: "profile", params: {} }, ["profile"], { signal });
  * ```
  */
 export function createPipeline(parts: PipelineParts): Pipeline {
@@ -88,24 +110,30 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   const target = (): Target => (oauth ? oauth.target : (webhook as WebhookTarget));
   const secrets = (): string[] => (oauth ? oauth.secrets() : [(webhook as WebhookTarget).secret]);
 
-  const send = async (request: HttpRequest, signal: AbortSignal | undefined) => {
+  const send = async (request: HttpRequest, signal: AbortSignal | undefined, timeoutMs: number) => {
     let response: unknown;
     try {
-      response = await transport.send(request, { signal, timeoutMs: parts.timeoutMs });
+      response = await transport.send(request, { signal, timeoutMs });
     } catch (error) {
       throw transportFailure(error, request, signal, secrets());
     }
     return checkedResponse(response, request);
   };
 
-  const exchange: Pipeline["exchange"] = async (request, method, attempt, signal) => {
+  const exchange: Pipeline["exchange"] = async (
+    request,
+    method,
+    attempt,
+    signal,
+    timeoutMs = parts.timeoutMs,
+  ) => {
     // Redacting costs a quarter of a call's CPU: only done when a hook will see the result.
-    if (!hooks.onRequest && !hooks.onResponse) return send(request, signal);
+    if (!hooks.onRequest && !hooks.onResponse) return send(request, signal, timeoutMs);
     const known = [...secrets(), ...secretsOf(request)];
     const redacted = redactRequestWith(request, known);
     notify(hooks.onRequest, { method, attempt, request: redacted });
     const started = elapsed();
-    const response = await send(request, signal);
+    const response = await send(request, signal, timeoutMs);
     notify(hooks.onResponse, {
       method,
       attempt,
@@ -135,10 +163,14 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     signal: AbortSignal | undefined,
     // Read only when the call has to wait: most calls never create its controller.
     wait: LinkedSignal,
+    timeoutMs: number,
+    // Which attempt is under way, for reporting a deadline that ends the call.
+    progress: { attempt: number },
   ): Promise<RestResult<T>> => {
     let moved = false;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
+      progress.attempt = attempt;
       // No new attempt (a retry, a replay after a refresh) goes out once the client closed.
       if (tasks.aborted) throw new ClientClosedError();
       for (const method of methods) {
@@ -155,7 +187,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       const request = buildRequest(call, used);
       let response: HttpResponse | undefined;
       try {
-        response = await exchange(request, call.method, attempt, signal);
+        response = await exchange(request, call.method, attempt, signal, timeoutMs);
         const result = parseResponse<T>(call, response, { secrets: secrets() });
         operating.record(call.method, result.time);
         return result;
@@ -202,14 +234,29 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   };
 
   return {
-    run(call, methods, signal) {
+    run(call, methods, options = {}) {
+      const { deadlineMs } = options;
       if (tasks.aborted) return Promise.reject(new ClientClosedError());
-      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+      // A deadline is one more way the call's signal aborts; that end is a TimeoutError,
+      // reported like any final error.
+      const deadline =
+        deadlineMs === undefined ? undefined : createDeadline(options.signal, deadlineMs, clock);
+      const signal = deadline?.signal ?? options.signal;
       const linked = tasks.link(signal);
-      const task = attempts<never>(call, methods, signal, linked).finally(() => {
-        linked.unlink();
-        running.delete(task);
-      });
+      const progress = { attempt: 1 };
+      const timeoutMs = options.attemptTimeoutMs ?? parts.timeoutMs;
+      const task = attempts<never>(call, methods, signal, linked, timeoutMs, progress)
+        .catch((error: unknown) => {
+          if (!deadline?.timedOut || options.signal?.aborted) throw error;
+          const timedOut = new TimeoutError(deadlineMs as number, { secrets: secrets() });
+          return fail(call, progress.attempt, timedOut);
+        })
+        .finally(() => {
+          deadline?.clear();
+          linked.unlink();
+          running.delete(task);
+        });
       running.add(task);
       return task;
     },

@@ -17,19 +17,25 @@ import {
   type TypingIdentity,
   type TypingOptions,
 } from "./options.js";
+import { defaultSendTimeoutMs } from "./timing.js";
 
 /**
  * Sends one round of typing calls — at most {@link BATCH_LIMIT}, as one `batch` request —
  * through the client's rate limiter and retry policy, and answers one outcome per call in
  * the same order. A rejection counts as that error for every call. `signal` aborts when the
- * scheduler closes.
+ * scheduler closes; the send must settle within `timeoutMs` (the round's `sendTimeoutMs`),
+ * waits included, rejecting with a `TimeoutError` past it.
  *
  * @example
  * ```ts
- * const send: TypingSender = (calls, signal) => client.batchOutcomes(calls, { signal });
+ * const send: TypingSender = (calls, { signal, timeoutMs }) =>
+ *   batchOutcomes(calls, { signal, deadlineMs: timeoutMs });
  * ```
  */
-export type TypingSender = (calls: MethodCall[], signal: AbortSignal) => Promise<BatchOutcome[]>;
+export type TypingSender = (
+  calls: MethodCall[],
+  options: { signal: AbortSignal; timeoutMs: number },
+) => Promise<BatchOutcome[]>;
 
 /**
  * Keeps typing indicators alive for many dialogs with one timer and as few requests as the
@@ -63,9 +69,19 @@ interface Schedule extends DueEntry {
   identity: TypingIdentity;
   call: MethodCall;
   readonly refreshMs: number;
+  readonly sendTimeoutMs: number;
   /** Whether the first event went out; until then the schedule is never sent early. */
   started: boolean;
+  /** Whether a round holding it is out; it is then off the queue, so never sent twice at once. */
+  sending: boolean;
   readonly leases: Lease<Schedule>[];
+}
+
+/** Typing events on their way to the server. */
+interface Round {
+  readonly schedules: Schedule[];
+  /** Settles (never rejects) once the send did and its outcomes were reported. */
+  readonly sent: Promise<void>;
 }
 
 // A refresh may go out this fraction of its interval early to share a batch with refreshes
@@ -75,6 +91,12 @@ interface Schedule extends DueEntry {
 // early: a lease stopped before `initialDelayMs` must send nothing.
 const EARLY_FRACTION = 0.1;
 
+// While a round is out the next waits for it, so refreshes falling due meanwhile share one
+// batch. A round out this long is presumed slow or hung and no longer holds the next one (it
+// ends by itself at its sendTimeoutMs); at most MAX_ROUNDS_IN_FLIGHT are out at once.
+const ROUND_STALL_MS = 2_000;
+const MAX_ROUNDS_IN_FLIGHT = 4;
+
 /**
  * Makes the typing scheduler a client runs `typing()` and `whileTyping()` on.
  *
@@ -82,9 +104,11 @@ const EARLY_FRACTION = 0.1;
  *   Its timing (`refreshMs`, `as`) is the first lease's; a later lease can only bring an
  *   unsent first event forward.
  * - The first event goes out at `initialDelayMs`, then one every `refreshMs`.
- * - Everything due goes out in sends of at most {@link BATCH_LIMIT} calls, one send at a time
- *   (the next starts when the previous settled), so a caller's own request waits behind at
- *   most one typing send. Refreshes due within a tenth of their interval join the same send.
+ * - Everything due goes out in sends of at most {@link BATCH_LIMIT} calls. The next send starts
+ *   when the previous one settled, so refreshes falling due meanwhile share a batch — or, if
+ *   that one is out longer than 2 s (slow or hung), without waiting for it: up to 4 sends are
+ *   out at once, never two holding the same dialog. Each send must end within its
+ *   `sendTimeoutMs`. Refreshes due within a tenth of their interval join the same send.
  * - One pending timer for the whole scheduler, however many leases are open.
  * - A lease ends at `maxDurationMs`, reported once through its `onError` as a `B24Error` with
  *   code `TYPING_MAX_DURATION`.
@@ -123,9 +147,9 @@ export function createTypingScheduler(o: {
   const tasks = createSignalGroup();
   let timer: TimerHandle | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
-  let sending = false;
-  // The rounds on their way to the server, with the promise that settles with each.
-  const inFlight = new Set<{ readonly round: Schedule[]; readonly sent: Promise<void> }>();
+  // The rounds on their way to the server, and when the latest of them left.
+  const inFlight = new Set<Round>();
+  let lastRoundAt = Number.NEGATIVE_INFINITY;
 
   const owner: LeaseOwner<Schedule> = { release, setStatus, settled };
 
@@ -137,11 +161,12 @@ export function createTypingScheduler(o: {
     const { statusMessageCode: _old, ...rest } = identity;
     schedule.identity = statusMessageCode === undefined ? rest : { ...rest, statusMessageCode };
     schedule.call = typingCall(schedule.dialogId, schedule.identity, schedule.refreshMs);
-    // Shown at once: a started schedule's next event becomes due now. An unsent first event
-    // keeps its initialDelayMs and simply carries the new status.
+    // Shown at once: a started schedule's next event becomes due now (a round still out with
+    // the old status goes first). An unsent first event keeps its initialDelayMs and simply
+    // carries the new status.
     if (schedule.started) {
       schedule.due = elapsed();
-      refreshes.push(schedule);
+      if (!schedule.sending) refreshes.push(schedule);
       arm();
     }
   }
@@ -149,7 +174,7 @@ export function createTypingScheduler(o: {
   function settled(lease: Lease<Schedule>): Promise<void> {
     const key = typingScheduleKey(lease.dialogId, lease.options.as);
     const sends = [...inFlight]
-      .filter(({ round }) => round.some((schedule) => schedule.key === key))
+      .filter(({ schedules }) => schedules.some((schedule) => schedule.key === key))
       .map(({ sent }) => sent);
     return Promise.all(sends).then(() => undefined);
   }
@@ -202,7 +227,9 @@ export function createTypingScheduler(o: {
         identity: as,
         call: typingCall(lease.dialogId, as, refreshMs),
         refreshMs,
+        sendTimeoutMs: lease.options.sendTimeoutMs ?? defaultSendTimeoutMs(refreshMs),
         started: false,
+        sending: false,
         due: firstEventAt,
         queueIndex: -1,
         // Made with its first lease: an array grown from empty reserves room for 17.
@@ -220,13 +247,18 @@ export function createTypingScheduler(o: {
     lease.schedule = schedule;
   }
 
-  // Keeps the one timer pointed at the next thing to do: the first refresh due (unless a send
-  // is under way; the send loop picks refreshes up itself) or the first lease deadline.
+  // Keeps the one timer pointed at the next thing to do: the first refresh due — while a round
+  // is out, no sooner than that round is presumed stalled (its settling starts the next) — or
+  // the first lease deadline.
   function arm(): void {
     if (tasks.aborted) return;
-    const refreshAt = sending
-      ? Number.POSITIVE_INFINITY
-      : (refreshes.peek()?.due ?? Number.POSITIVE_INFINITY);
+    const refreshAt =
+      inFlight.size >= MAX_ROUNDS_IN_FLIGHT
+        ? Number.POSITIVE_INFINITY
+        : Math.max(
+            refreshes.peek()?.due ?? Number.POSITIVE_INFINITY,
+            inFlight.size > 0 ? lastRoundAt + ROUND_STALL_MS : Number.NEGATIVE_INFINITY,
+          );
     const at = Math.min(refreshAt, deadlines.peek()?.due ?? Number.POSITIVE_INFINITY);
     if (at === timerAt) return;
     if (timer !== undefined) clock.clearTimeout(timer);
@@ -240,7 +272,7 @@ export function createTypingScheduler(o: {
     timer = undefined;
     timerAt = Number.POSITIVE_INFINITY;
     expireLeases(elapsed());
-    if (!sending) void sendDue();
+    sendDue();
     arm();
   }
 
@@ -261,31 +293,30 @@ export function createTypingScheduler(o: {
     }
   }
 
-  // The single send loop: while refreshes are due, send them in rounds of at most BATCH_LIMIT,
-  // each after the previous settled.
-  async function sendDue(): Promise<void> {
-    sending = true;
-    try {
-      for (;;) {
-        if (tasks.aborted) return;
-        const round = takeDue(elapsed());
-        if (round.length === 0) return;
-        const sent = sendRound(round);
-        const entry = { round, sent };
-        inFlight.add(entry);
-        try {
-          await sent;
-        } finally {
-          inFlight.delete(entry);
-        }
-      }
-    } finally {
-      sending = false;
-      arm();
+  // Starts rounds of due refreshes, at most BATCH_LIMIT calls each, while the rules above let
+  // one go: none is out, or the latest left ROUND_STALL_MS ago, and fewer than the maximum are.
+  function sendDue(): void {
+    for (;;) {
+      const now = elapsed();
+      const held = inFlight.size > 0 && now < lastRoundAt + ROUND_STALL_MS;
+      if (tasks.aborted || held || inFlight.size >= MAX_ROUNDS_IN_FLIGHT) return;
+      const schedules = takeDue(now);
+      if (schedules.length === 0) return;
+      lastRoundAt = now;
+      const round: Round = {
+        schedules,
+        sent: sendRound(schedules).then(() => {
+          inFlight.delete(round);
+          requeue(schedules);
+          sendDue();
+          arm();
+        }),
+      };
+      inFlight.add(round);
     }
   }
 
-  // Takes the refreshes that may go now and queues each one's next event, counted from now.
+  // Takes the refreshes that may go now off the queue, each one's next event counted from now.
   function takeDue(now: number): Schedule[] {
     const round: Schedule[] = [];
     for (
@@ -300,10 +331,18 @@ export function createTypingScheduler(o: {
     }
     for (const schedule of round) {
       schedule.started = true;
+      schedule.sending = true;
       schedule.due = now + schedule.refreshMs;
-      refreshes.push(schedule);
     }
     return round;
+  }
+
+  // Puts a settled round's schedules back on the queue, unless their leases ended meanwhile.
+  function requeue(round: Schedule[]): void {
+    for (const schedule of round) {
+      schedule.sending = false;
+      if (!tasks.aborted && schedulesByKey.get(schedule.key) === schedule) refreshes.push(schedule);
+    }
   }
 
   async function sendRound(round: Schedule[]): Promise<void> {
@@ -313,7 +352,10 @@ export function createTypingScheduler(o: {
     try {
       outcomes = await send(
         round.map((schedule) => schedule.call),
-        task.signal,
+        {
+          signal: task.signal,
+          timeoutMs: Math.min(...round.map((schedule) => schedule.sendTimeoutMs)),
+        },
       );
     } catch (error) {
       failure = asB24Error(error);
