@@ -1053,6 +1053,70 @@ describe("typing", () => {
     await client.close();
   });
 
+  it("a burst of 150 of the caller's own calls starves no indicator, and those calls keep their order", async () => {
+    const { clock, transport, client } = setup();
+    const shown = new Map<string, number[]>();
+    const own: number[] = [];
+    transport.setDefault((x) => {
+      const at = clock.monotonic() - T0;
+      const index = (x.body as { INDEX?: number } | undefined)?.INDEX;
+      if (index !== undefined) own.push(index);
+      const cmd = (x.body as { cmd?: Record<string, string> } | undefined)?.cmd ?? {};
+      for (const command of Object.values(cmd)) {
+        const dialog = command.split("DIALOG_ID=")[1] as string;
+        shown.set(dialog, [...(shown.get(dialog) ?? []), at]);
+      }
+      return batchAnswers(x);
+    });
+    const leases = Array.from({ length: 30 }, (_, i) => client.typing(`chat${i + 1}`));
+    await clock.advance(1_000);
+    // 150 calls at once: the bucket lets 49 out, the rest take 50 s at 2/s.
+    const calls = Array.from({ length: 150 }, (_, i) => client.call("profile", { INDEX: i }));
+    for (let t = 0; t < 120_000; t += 250) await clock.advance(250);
+    expect(await Promise.all(calls)).toHaveLength(150);
+    expect(own).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    for (let i = 1; i <= 30; i++) {
+      const times = [0, ...(shown.get(`chat${i}`) ?? []), 121_000];
+      const gaps = times.slice(1).map((at, k) => at - (times[k] as number));
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(21_000);
+    }
+    for (const lease of leases) lease.stop();
+    await client.close();
+  });
+
+  it("a bucket the caller keeps pinned at its limit starves neither the indicators nor the caller", async () => {
+    const { clock, transport, client } = setup();
+    const shown = new Map<string, number[]>();
+    let own = 0;
+    transport.setDefault((x) => {
+      const cmd = (x.body as { cmd?: Record<string, string> } | undefined)?.cmd;
+      if (!cmd) own++;
+      for (const command of Object.values(cmd ?? {})) {
+        const dialog = command.split("DIALOG_ID=")[1] as string;
+        shown.set(dialog, [...(shown.get(dialog) ?? []), clock.monotonic() - T0]);
+      }
+      return batchAnswers(x);
+    });
+    // Four calls a second, twice what the portal drains, for two minutes.
+    const calls: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 40; i++) calls.push(client.call("profile"));
+    const leases = Array.from({ length: 100 }, (_, i) => client.typing(`chat${i + 1}`));
+    for (let t = 0; t < 120_000; t += 250) {
+      calls.push(client.call("profile"));
+      await clock.advance(250);
+    }
+    for (let i = 1; i <= 100; i++) {
+      const times = [...(shown.get(`chat${i}`) ?? []), 120_000];
+      const gaps = times.slice(1).map((at, k) => at - (times[k] as number));
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(21_000);
+    }
+    // Typing took its share, and the caller's calls kept flowing meanwhile.
+    expect(own).toBeGreaterThan(180);
+    for (const lease of leases) lease.stop();
+    await client.close();
+    await Promise.allSettled(calls);
+  });
+
   it("whileTyping returns what the job returns", async () => {
     const { clock, client } = setup();
     const job = client.whileTyping("chat5", async () => {

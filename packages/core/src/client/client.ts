@@ -153,13 +153,15 @@ export function createClient(options: ClientOptions): B24Client {
     return outcomes;
   };
 
-  // One call goes out plainly, several as one batch; both share the limiter with user calls.
-  // Each attempt gets half the send's time, so one hung request leaves room for a retry.
+  // One call goes out plainly, several as one batch; both share the limiter with user calls,
+  // ahead of them: a refresh is worth nothing once its indicator lapsed. Each attempt gets
+  // half the send's time, so one hung request leaves room for a retry.
   const sendTyping: TypingSender = async (calls, { signal, timeoutMs: deadlineMs }) => {
     const run: RunOptions = {
       signal,
       deadlineMs,
       attemptTimeoutMs: Math.min(timeoutMs, Math.ceil(deadlineMs / 2)),
+      priority: "high",
     };
     const [only] = calls;
     if (calls.length > 1 || !only) {

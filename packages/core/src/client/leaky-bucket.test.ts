@@ -93,6 +93,42 @@ describe("createLeakyBucket", () => {
   });
 });
 
+describe("createLeakyBucket: priority", () => {
+  it("lets a high-priority waiter go first, alternating with normal ones, each kind in order", async () => {
+    const { clock, limiter } = setup({ drainPerSecond: 1, bucketSize: 1 });
+    await limiter.acquire();
+    const order: string[] = [];
+    const take = (name: string, priority?: "high" | "normal") =>
+      limiter.acquire(undefined, priority).then(() => void order.push(name));
+    const waits = [
+      take("a"),
+      take("b"),
+      take("c", "normal"),
+      take("T1", "high"),
+      take("T2", "high"),
+      take("T3", "high"),
+    ];
+    await clock.advance(60_000);
+    await Promise.all(waits);
+    // A due refresh goes first, but never twice in a row while one of the caller's calls waits.
+    expect(order).toEqual(["T1", "a", "T2", "b", "T3", "c"]);
+  });
+
+  it("an aborted high-priority waiter gives its place to the next", async () => {
+    const { clock, limiter, granted } = setup({ drainPerSecond: 1, bucketSize: 1 });
+    await limiter.acquire();
+    const controller = new AbortController();
+    const gone = limiter.acquire(controller.signal, "high");
+    const next = limiter.acquire(undefined, "high").then(() => void granted.push(clock.now() - T0));
+    controller.abort("stop");
+    await expect(gone).rejects.toBe("stop");
+    await clock.advance(10_000);
+    await next;
+    expect(granted).toHaveLength(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
+
 describe("createLeakyBucket: any arrival pattern", () => {
   // The portal's own bucket, replayed over the times the limiter let requests out.
   function portalPeak(sentAt: number[], { drainPerSecond, bucketSize }: LeakyBucketOptions) {

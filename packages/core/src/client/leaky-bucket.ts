@@ -1,6 +1,7 @@
 import { type Clock, stopwatchOf } from "../async/clock.js";
 import { onAbort } from "../async/on-abort.js";
 import { MAX_DELAY_MS } from "../protocol/option-check.js";
+import { type RequestPriority, WaitQueue } from "./wait-queue.js";
 
 /**
  * Decides when the next request may go to the portal. The in-memory
@@ -10,7 +11,7 @@ import { MAX_DELAY_MS } from "../protocol/option-check.js";
  * @example
  * ```ts
  * const shared: RateLimiter = {
- *   acquire: (signal) => redisBucket.take(signal),
+ *   acquire: (signal, priority) => redisBucket.take(signal, priority),
  *   saturate: () => redisBucket.fill(),
  * };
  * createClient({ webhook, transport, rateLimit: shared });
@@ -20,8 +21,15 @@ export interface RateLimiter {
   /**
    * Resolves when one request may be sent, waiting in FIFO order. An abort rejects at once
    * with `signal.reason` and gives the place to the next waiter.
+   *
+   * `priority` (optional; a limiter may ignore it) is `"high"` for a typing refresh, which
+   * is worth nothing once its indicator has lapsed, and `"normal"` (or absent) for the
+   * caller's own calls: a high-priority request should go before normal ones that wait, but
+   * not twice in a row while one of them waits, so neither kind starves — as
+   * {@link createLeakyBucket} does. A limiter that ignores it still works; typing then waits
+   * its turn behind the caller's calls.
    */
-  acquire(signal?: AbortSignal): Promise<void>;
+  acquire(signal?: AbortSignal, priority?: RequestPriority): Promise<void>;
   /**
    * Optional fast path: takes a slot and returns `true` when one is free right now, without
    * queueing; `false` means "call `acquire`". Lets a caller skip preparing to wait.
@@ -60,7 +68,9 @@ interface Waiter {
 
 /**
  * A leaky bucket that mirrors the portal's. A fresh bucket lets a full burst of
- * `bucketSize` out at once; after that each request waits for room, FIFO.
+ * `bucketSize` out at once; after that each request waits for room, first in first out —
+ * except that a `"high"`-priority request (a typing refresh) goes before the normal ones
+ * waiting, alternating with them while both wait (see {@link WaitQueue}).
  *
  * The portal counts arrivals, not departures, so network jitter can bunch requests that
  * left evenly spaced. When the first caller has to wait, the bucket books one extra phantom
@@ -77,7 +87,7 @@ interface Waiter {
 export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }): RateLimiter {
   const { drainPerSecond, bucketSize, clock } = options;
   const elapsed = stopwatchOf(clock);
-  const queue: Waiter[] = [];
+  const queue = new WaitQueue<Waiter>();
   let level = 0;
   let updatedAt = elapsed();
   let timer: unknown;
@@ -91,7 +101,7 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
 
   const tryAcquire = (): boolean => {
     leak();
-    if (queue.length > 0 || !fits()) return false;
+    if (queue.size > 0 || !fits()) return false;
     level += 1;
     return true;
   };
@@ -100,11 +110,11 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
     clock.clearTimeout(timer);
     timer = undefined;
     leak();
-    while (queue.length > 0 && fits()) {
+    while (queue.size > 0 && fits()) {
       level += 1;
       queue.shift()?.resolve();
     }
-    if (queue.length > 0) {
+    if (queue.size > 0) {
       // A very slow custom drain could ask for more than timers honour; pump re-checks anyway.
       const waitMs = Math.ceil(((level + 1 - bucketSize) * 1000) / drainPerSecond);
       timer = clock.setTimeout(pump, Math.min(waitMs, MAX_DELAY_MS));
@@ -113,10 +123,10 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
 
   return {
     tryAcquire,
-    acquire(signal) {
+    acquire(signal, priority) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (tryAcquire()) return Promise.resolve();
-      if (queue.length === 0) level += 1;
+      if (queue.size === 0) level += 1;
       return new Promise<void>((resolve, reject) => {
         const waiter: Waiter = {
           resolve: () => {
@@ -124,13 +134,13 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
             resolve();
           },
         };
-        queue.push(waiter);
+        queue.push(waiter, priority);
         const stop =
           signal &&
           onAbort(signal, () => {
-            queue.splice(queue.indexOf(waiter), 1);
+            queue.remove(waiter);
             // The margin was booked for this wait; the next waiter books its own.
-            if (queue.length === 0) level = Math.max(0, level - 1);
+            if (queue.size === 0) level = Math.max(0, level - 1);
             reject(signal.reason);
             pump();
           });
@@ -140,7 +150,7 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
     saturate() {
       leak();
       level = Math.max(level, bucketSize);
-      if (queue.length > 0) pump();
+      if (queue.size > 0) pump();
     },
   };
 }

@@ -34,6 +34,7 @@ import type { RateLimiter } from "./leaky-bucket.js";
 import type { OAuthSession } from "./oauth.js";
 import type { OperatingTime } from "./operating-time.js";
 import { backoffDelay, isRetryable, type RetryPolicy } from "./retry.js";
+import type { RequestPriority } from "./wait-queue.js";
 
 /** What the send pipeline is built from; `createClient` fills it from its options. */
 export interface PipelineParts {
@@ -63,6 +64,8 @@ export interface RunOptions {
   deadlineMs?: number;
   /** Each attempt's time limit, passed to the transport; default the client's `timeoutMs`. */
   attemptTimeoutMs?: number;
+  /** Its place among the requests waiting for the rate limiter; default `"normal"`. */
+  priority?: RequestPriority;
 }
 
 /** Sends method calls through operating time, rate limit, retries, refresh and portal moves. */
@@ -163,7 +166,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     signal: AbortSignal | undefined,
     // Read only when the call has to wait: most calls never create its controller.
     wait: LinkedSignal,
-    timeoutMs: number,
+    { timeoutMs, priority }: { timeoutMs: number; priority: RequestPriority | undefined },
     // Which attempt is under way, for reporting a deadline that ends the call.
     progress: { attempt: number },
   ): Promise<RestResult<T>> => {
@@ -178,7 +181,8 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       }
       if (limiter && !limiter.tryAcquire?.()) {
         // A limiter of the caller's may not honour the signal: abort and close must not hang.
-        await whenNotAborted(limiter.acquire(wait.signal), wait.signal).catch((error: unknown) => {
+        const acquired = limiter.acquire(wait.signal, priority);
+        await whenNotAborted(acquired, wait.signal).catch((error: unknown) => {
           if (wait.signal.aborted) throw error;
           fail(call, attempt, limiterFailure(error, secrets()));
         });
@@ -245,8 +249,11 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       const signal = deadline?.signal ?? options.signal;
       const linked = tasks.link(signal);
       const progress = { attempt: 1 };
-      const timeoutMs = options.attemptTimeoutMs ?? parts.timeoutMs;
-      const task = attempts<never>(call, methods, signal, linked, timeoutMs, progress)
+      const each = {
+        timeoutMs: options.attemptTimeoutMs ?? parts.timeoutMs,
+        priority: options.priority,
+      };
+      const task = attempts<never>(call, methods, signal, linked, each, progress)
         .catch((error: unknown) => {
           if (!deadline?.timedOut || options.signal?.aborted) throw error;
           const timedOut = new TimeoutError(deadlineMs as number, { secrets: secrets() });
