@@ -29,6 +29,24 @@ describe("createLeakyBucket", () => {
     expect(granted.slice(50)).toEqual([1000, 1500, 2000]);
   });
 
+  it("gives a caller that always waits for its last request the full drain rate, one margin kept", async () => {
+    const { clock, granted, take } = setup();
+    await Promise.all(Array.from({ length: 50 }, () => take()));
+    // One request at a time, each sent once the previous one was granted (a typing scheduler).
+    let running = true;
+    const loop = (async () => {
+      while (running) await take();
+    })();
+    await clock.advance(60_000);
+    running = false;
+    await clock.advance(1_000);
+    await loop;
+    const inMinute = granted.slice(50).filter((at) => at <= 60_000);
+    // The first waits for the margin (a whole second), then one every 500 ms.
+    expect(inMinute.slice(0, 4)).toEqual([1000, 1500, 2000, 2500]);
+    expect(inMinute).toHaveLength(119);
+  });
+
   it("tryAcquire takes a free slot at once, and never jumps the queue", async () => {
     const { clock, limiter, granted, take } = setup({ drainPerSecond: 2, bucketSize: 2 });
     expect(limiter.tryAcquire?.()).toBe(true);

@@ -73,9 +73,11 @@ interface Waiter {
  * waiting, alternating with them while both wait (see {@link WaitQueue}).
  *
  * The portal counts arrivals, not departures, so network jitter can bunch requests that
- * left evenly spaced. When the first caller has to wait, the bucket books one extra phantom
- * request: the client then keeps the portal's counter one below its limit while it runs at
- * full rate.
+ * left evenly spaced. The first time a caller has to wait, the bucket books one phantom
+ * request as a margin, and keeps it for as long as the bucket does not run empty: the
+ * client then runs at the full drain rate with the portal's counter one below its limit.
+ * The margin is booked once, not per wait — a caller that always waits for its previous
+ * request (the typing scheduler) still gets the whole rate.
  *
  * @example
  * ```ts
@@ -89,13 +91,19 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
   const elapsed = stopwatchOf(clock);
   const queue = new WaitQueue<Waiter>();
   let level = 0;
+  // Whether `level` holds the margin; it drains away with the rest once the bucket empties.
+  let margin = false;
   let updatedAt = elapsed();
   let timer: unknown;
 
   const leak = () => {
     const now = elapsed();
-    level = Math.max(0, level - ((now - updatedAt) * drainPerSecond) / 1000);
+    level -= ((now - updatedAt) * drainPerSecond) / 1000;
     updatedAt = now;
+    if (level <= 0) {
+      level = 0;
+      margin = false;
+    }
   };
   const fits = () => level + 1 <= bucketSize + EPSILON;
 
@@ -126,7 +134,10 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
     acquire(signal, priority) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (tryAcquire()) return Promise.resolve();
-      if (queue.size === 0) level += 1;
+      if (!margin) {
+        margin = true;
+        level += 1;
+      }
       return new Promise<void>((resolve, reject) => {
         const waiter: Waiter = {
           resolve: () => {
@@ -139,8 +150,6 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
           signal &&
           onAbort(signal, () => {
             queue.remove(waiter);
-            // The margin was booked for this wait; the next waiter books its own.
-            if (queue.size === 0) level = Math.max(0, level - 1);
             reject(signal.reason);
             pump();
           });

@@ -109,6 +109,10 @@ const MAX_ROUNDS_IN_FLIGHT = 4;
  *   that one is out longer than 2 s (slow or hung), without waiting for it: up to 4 sends are
  *   out at once, never two holding the same dialog. Each send must end within its
  *   `sendTimeoutMs`. Refreshes due within a tenth of their interval join the same send.
+ * - At the portal's capacity (more dialogs than its drain × 50 commands × `refreshMs`), sends
+ *   go out as fast as the rate limiter lets them, most overdue dialogs first: every dialog's
+ *   refresh stretches evenly to dialogs ÷ (drain × 50) — about 30 s for 3,000 dialogs on a
+ *   standard portal (2 requests/s), still inside the indicator's 35 s life.
  * - One pending timer for the whole scheduler, however many leases are open.
  * - A lease ends at `maxDurationMs`, reported once through its `onError` as a `B24Error` with
  *   code `TYPING_MAX_DURATION`.
