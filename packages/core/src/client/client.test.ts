@@ -389,6 +389,75 @@ describe("batch", () => {
     ]);
     expect(await client.batch([])).toEqual([]);
   });
+
+  it("a request that fails as a whole rejects only its own commands; the others keep their outcomes", async () => {
+    const { clock, transport, client } = setup({ retry: false });
+    transport.setDefault(batchResponder(-1));
+    // The second request (commands 50-99) meets a proxy's 502 page, and so does no other.
+    transport.enqueue(batchResponder(-1), {
+      status: 502,
+      headers: {},
+      body: "<html>Bad Gateway</html>",
+    });
+    const outcome = settle(client.batch(calls));
+    await clock.runAll();
+    const result = await outcome;
+    expect(result.ok).toBe(true);
+    const entries = result.ok ? result.value : [];
+    expect(entries).toHaveLength(120);
+    expect(transport.requests).toHaveLength(3);
+    expect(entries.slice(0, 50).every((e) => e.status === "fulfilled")).toBe(true);
+    expect(entries.slice(100).every((e) => e.status === "fulfilled")).toBe(true);
+    const failed = entries.slice(50, 100);
+    expect(new Set(failed.map((e) => e.status))).toEqual(new Set(["rejected"]));
+    const reasons = new Set(failed.map((e) => e.status === "rejected" && e.reason));
+    expect(reasons.size).toBe(1);
+    expect([...reasons][0]).toBeInstanceOf(ProtocolError);
+    expect(failed[0]?.key).toBe("50");
+  });
+
+  it("with halt, a request that fails as a whole stops the later ones; close() leaves the rest unsent", async () => {
+    const halted = setup({ retry: false });
+    halted.transport.setDefault(batchResponder(-1));
+    halted.transport.enqueue(new TransportError("connection reset"));
+    const first = settle(halted.client.batch(calls, { halt: true }));
+    await halted.clock.runAll();
+    const stopped = await first;
+    expect(halted.transport.requests).toHaveLength(1);
+    expect(stopped.ok).toBe(true);
+    const entries = stopped.ok ? stopped.value : [];
+    expect(entries).toHaveLength(120);
+    expect(entries.slice(0, 50).every((e) => e.status === "rejected")).toBe(true);
+    expect(entries.slice(50).every((e) => e.status === "skipped")).toBe(true);
+
+    // The bucket is full: the second request waits for the limiter when the client closes.
+    const closing = setup({ rateLimit: { drainPerSecond: 1, bucketSize: 1 } });
+    closing.transport.setDefault(batchResponder(-1));
+    const pending = settle(closing.client.batch(calls));
+    await closing.clock.flush();
+    await closing.client.close();
+    const closed = await pending;
+    expect(closed.ok).toBe(true);
+    const after = closed.ok ? closed.value : [];
+    expect(after).toHaveLength(120);
+    expect(closing.transport.requests).toHaveLength(1);
+    expect(after.slice(0, 50).every((e) => e.status === "fulfilled")).toBe(true);
+    expect(
+      after
+        .slice(50)
+        .every((e) => e.status === "rejected" && e.reason instanceof ClientClosedError),
+    ).toBe(true);
+  });
+
+  it("an abort rejects the whole batch with the signal's reason, like every call", async () => {
+    const { clock, transport, client } = setup({ rateLimit: { drainPerSecond: 1, bucketSize: 1 } });
+    transport.setDefault(batchResponder(-1));
+    const controller = new AbortController();
+    const pending = settle(client.batch(calls, { signal: controller.signal }));
+    await clock.flush();
+    controller.abort("enough");
+    expect(await pending).toEqual({ ok: false, error: "enough" });
+  });
 });
 
 describe("aborts", () => {
@@ -834,10 +903,14 @@ describe("a custom transport's own errors", () => {
         hooks: { onError: (e) => void errors.push(e), onRetry: (e) => void retries.push(e) },
       });
       transport.setDefault(libraryError);
+      // A batch resolves, its one command rejected with the failed request's error.
+      const batchError = client
+        .batch([imDialogWriting("chat5")])
+        .then(([entry]) => Promise.reject(entry?.status === "rejected" ? entry.reason : entry));
       const outcomes = [
         settle(client.call("profile")),
         settle(client.callRaw("profile")),
-        settle(client.batch([imDialogWriting("chat5")])),
+        settle(batchError),
         settle(client.writing("chat5")),
       ];
       await clock.runAll();

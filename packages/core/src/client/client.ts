@@ -58,7 +58,14 @@ export interface B24Client {
     params?: Record<string, unknown>,
     options?: CallOptions,
   ): Promise<RestResult<T>>;
-  /** Sends any number of calls in requests of at most 50 commands, one rate-limit token each. */
+  /**
+   * Sends any number of calls in requests of at most 50 commands, one rate-limit token each,
+   * and resolves with every command's outcome in input order, also when a request fails: its
+   * commands are then `rejected` with that request's error, while the commands of the other
+   * requests keep their own outcomes (with `halt`, every later one is `skipped`). So a caller
+   * sees what ran and what did not, and can repeat only the latter. Rejects only for bad
+   * input (`ConfigError`, before anything is sent) or with the signal's reason on abort.
+   */
   batch(
     calls: Record<string, MethodCall> | MethodCall[],
     options?: BatchOptions,
@@ -153,6 +160,20 @@ export function createClient(options: ClientOptions): B24Client {
     return outcomes;
   };
 
+  // A request that fails as a whole fails each of its commands; the caller's abort ends the batch.
+  const sendOrReject = async (
+    chunk: ReadonlyArray<readonly [string, MethodCall]>,
+    batch: MethodCall,
+    signal: AbortSignal | undefined,
+  ): Promise<BatchOutcome[]> => {
+    try {
+      return await sendBatch(chunk, batch, { signal });
+    } catch (reason) {
+      if (signal?.aborted || !(reason instanceof B24Error)) throw reason;
+      return chunk.map((): BatchOutcome => ({ status: "rejected", reason }));
+    }
+  };
+
   // One call goes out plainly, several as one batch; both share the limiter with user calls,
   // ahead of them: a refresh is worth nothing once its indicator lapsed. Each attempt gets
   // half the send's time, so one hung request leaves room for a retry.
@@ -212,7 +233,7 @@ export function createClient(options: ClientOptions): B24Client {
       for (const [chunk, batch] of requests) {
         const halted = halt && outcomes.some((outcome) => outcome.status !== "fulfilled");
         if (halted) outcomes.push(...chunk.map((): BatchOutcome => ({ status: "skipped" })));
-        else outcomes.push(...(await sendBatch(chunk, batch, { signal })));
+        else outcomes.push(...(await sendOrReject(chunk, batch, signal)));
       }
       return outcomes.map((outcome, i) => ({ key: keys[i] as string, ...outcome }));
     },
