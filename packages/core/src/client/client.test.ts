@@ -27,6 +27,7 @@ import {
 import { type B24Client, createClient } from "./client.js";
 import type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
 import type { ClientOptions } from "./options.js";
+import { surelyNotSent } from "./retry.js";
 
 const T0 = 1_700_000_000_000;
 const CODE = "s3cr3tWebhookC0de";
@@ -160,6 +161,74 @@ describe("retry", () => {
     ]);
     expect(transport.requests.map((r) => r.timeoutMs)).toEqual([2000, 2000, 2000, 2000]);
     expect(retries[1]?.error).toBeInstanceOf(TimeoutError);
+  });
+
+  describe("idempotent: false (a call that must not run twice, e.g. im.message.add)", () => {
+    const refused = () =>
+      new TransportError("connect failed", {
+        cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), {
+          code: "ECONNREFUSED",
+        }),
+      });
+    const reset = () =>
+      new TransportError("socket hang up", {
+        cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+      });
+    const hang = () => new Promise<HttpResponse>(() => {});
+
+    it.each([
+      ["a timeout", hang, TimeoutError],
+      ["a reset mid-request", reset, TransportError],
+      ["a 502 page", () => ({ status: 502, headers: {}, body: "<html>" }), ProtocolError],
+    ] as const)(
+      "is not repeated after %s, which may have reached the server",
+      async (_, first, errorClass) => {
+        const { clock, transport, client } = setup({ timeoutMs: 1000 });
+        transport.enqueue(first);
+        const posted = settle(
+          client.call(
+            "im.message.add",
+            { DIALOG_ID: "chat5", MESSAGE: "hi" },
+            { idempotent: false },
+          ),
+        );
+        await clock.runAll();
+        const result = await posted;
+        expect(!result.ok && result.error).toBeInstanceOf(errorClass);
+        expect(transport.requests).toHaveLength(1);
+      },
+    );
+
+    it.each([
+      ["a refused connection", refused],
+      ["QUERY_LIMIT_EXCEEDED", () => errorResponse("QUERY_LIMIT_EXCEEDED", 503)],
+      ["a 429", () => errorResponse("OPERATION_TIME_LIMIT", 429)],
+    ] as const)("is repeated after %s, which surely did not reach it", async (_, first) => {
+      const { clock, transport, client } = setup();
+      transport.enqueue(first);
+      const posted = client.call("im.message.add", { MESSAGE: "hi" }, { idempotent: false });
+      await clock.advance(70_000);
+      await expect(posted).resolves.toBe(true);
+      expect(transport.requests).toHaveLength(2);
+    });
+
+    it("by default a timeout is repeated; surelyNotSent tells the two kinds apart", async () => {
+      const { clock, transport, client } = setup({ timeoutMs: 1000 });
+      transport.enqueue(hang);
+      const posted = client.call("im.message.add", { MESSAGE: "hi" });
+      await clock.advance(5_000);
+      await expect(posted).resolves.toBe(true);
+      expect(transport.requests).toHaveLength(2);
+      expect(surelyNotSent(refused())).toBe(true);
+      expect(surelyNotSent(reset())).toBe(false);
+      expect(surelyNotSent(new TimeoutError(1000))).toBe(false);
+      expect(surelyNotSent(new ClientClosedError())).toBe(true);
+      await expect(client.call("profile", {}, { idempotent: "no" as never })).rejects.toMatchObject(
+        {
+          option: "idempotent",
+        },
+      );
+    });
   });
 
   it("retry: false sends once", async () => {
@@ -660,6 +729,32 @@ describe("input checks", () => {
     expect(transport.requests).toHaveLength(0);
   });
 
+  it("rejects params that cannot be sent with ConfigError(params), from batch() as from call()", async () => {
+    const { transport, client } = setup();
+    const circular: Record<string, unknown> = { NAME: "x" };
+    circular.SELF = circular;
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 20_000; i++) deep = { X: deep };
+    const throwing = {
+      get FIELDS(): never {
+        throw new Error("getter failed");
+      },
+    };
+    const everyClient = [circular, { DEEP: deep }, throwing];
+    for (const params of [...everyClient, { WHEN: new Date(Number.NaN) }]) {
+      const error = await client
+        .batch([{ method: "crm.item.add", params }])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).option).toBe("params");
+    }
+    for (const params of everyClient) {
+      const error = await client.call("crm.item.add", params).catch((e: unknown) => e);
+      expect((error as ConfigError).option).toBe("params");
+    }
+    expect(transport.requests).toHaveLength(0);
+  });
+
   it("checks every command of a large batch before its first request goes out", async () => {
     const { transport, client } = setup();
     const calls: unknown[] = Array.from({ length: 60 }, (_, i) => ({
@@ -749,6 +844,26 @@ describe("portal moves", () => {
     transport.enqueue(moved("http://evil.example/"));
     await expect(client.call("profile")).rejects.toBeInstanceOf(PortalMovedError);
     expect(transport.requests.at(-1)?.request.url).toMatch(/^https:\/\/z\.bitrix24\.ru\//);
+  });
+
+  it("never follows an https portal to plain http, not even on a loopback host", async () => {
+    const { transport, client } = setup({
+      webhook: `https://localhost:8443/rest/1/${CODE}/`,
+      followPortalMoves: true,
+    });
+    transport.enqueue(moved(`http://127.0.0.1:8080/rest/1/${CODE}/profile`));
+    await expect(client.call("profile")).rejects.toBeInstanceOf(PortalMovedError);
+    expect(transport.requests.map((r) => r.request.url)).toEqual([
+      `https://localhost:8443/rest/1/${CODE}/profile`,
+    ]);
+    // A plain-http loopback portal (a local emulator) may still move on loopback.
+    const local = setup({
+      webhook: `http://127.0.0.1:8080/rest/1/${CODE}/`,
+      followPortalMoves: true,
+    });
+    local.transport.enqueue(moved(`http://127.0.0.1:9090/rest/1/${CODE}/profile`));
+    await expect(local.client.call("profile")).resolves.toBe(true);
+    expect(local.transport.requests.at(-1)?.request.url).toMatch(/^http:\/\/127\.0\.0\.1:9090\//);
   });
 });
 

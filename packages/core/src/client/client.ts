@@ -27,6 +27,15 @@ import { retryPolicy } from "./retry.js";
 export interface CallOptions {
   /** Aborting rejects the call at once with `signal.reason`, wherever it waits. */
   signal?: AbortSignal;
+  /**
+   * Whether the call may run twice; default `true`. A failed attempt is normally repeated
+   * (see `retry`) — but a timeout or a connection reset can hit a request the server already
+   * ran, and repeating `im.message.add` or `imbot.v2.Chat.Message.send` then posts the message
+   * twice. With `false` the call is repeated only when it surely did not reach the server (a
+   * refused connection, the portal's 503 `QUERY_LIMIT_EXCEEDED` or 429 refusal: see
+   * `surelyNotSent`); otherwise it rejects with that error, and whether it ran is unknown.
+   */
+  idempotent?: boolean;
 }
 
 /** Options of {@link B24Client.batch}. */
@@ -164,12 +173,12 @@ export function createClient(options: ClientOptions): B24Client {
   const sendOrReject = async (
     chunk: ReadonlyArray<readonly [string, MethodCall]>,
     batch: MethodCall,
-    signal: AbortSignal | undefined,
+    run: RunOptions,
   ): Promise<BatchOutcome[]> => {
     try {
-      return await sendBatch(chunk, batch, { signal });
+      return await sendBatch(chunk, batch, run);
     } catch (reason) {
-      if (signal?.aborted || !(reason instanceof B24Error)) throw reason;
+      if (run.signal?.aborted || !(reason instanceof B24Error)) throw reason;
       return chunk.map((): BatchOutcome => ({ status: "rejected", reason }));
     }
   };
@@ -202,15 +211,15 @@ export function createClient(options: ClientOptions): B24Client {
   let closed: Promise<void> | undefined;
   const client: B24Client = {
     async callRaw<T>(method: string, params: Record<string, unknown> = {}, o?: CallOptions) {
-      const { signal } = checkCallOptions(o);
+      const { signal, idempotent } = checkCallOptions(o);
       assertMethodName(method);
-      return pipeline.run<T>({ method, params }, [method], { signal });
+      return pipeline.run<T>({ method, params }, [method], { signal, idempotent });
     },
     async call<T>(method: string, params?: Record<string, unknown>, o?: CallOptions) {
       return (await client.callRaw<T>(method, params, o)).result;
     },
     async batch(calls, o) {
-      const { halt = false, signal } = checkCallOptions(o);
+      const { halt = false, signal, idempotent } = checkCallOptions(o);
       if (typeof calls !== "object" || calls === null) {
         throw new ConfigError(
           "calls",
@@ -233,7 +242,7 @@ export function createClient(options: ClientOptions): B24Client {
       for (const [chunk, batch] of requests) {
         const halted = halt && outcomes.some((outcome) => outcome.status !== "fulfilled");
         if (halted) outcomes.push(...chunk.map((): BatchOutcome => ({ status: "skipped" })));
-        else outcomes.push(...(await sendOrReject(chunk, batch, signal)));
+        else outcomes.push(...(await sendOrReject(chunk, batch, { signal, idempotent })));
       }
       return outcomes.map((outcome, i) => ({ key: keys[i] as string, ...outcome }));
     },
@@ -261,8 +270,14 @@ export function createClient(options: ClientOptions): B24Client {
 function checkCallOptions(options: BatchOptions | undefined): BatchOptions {
   if (options === undefined) return {};
   need(isObject(options), "options", "an object such as { signal }", options);
-  const { signal, halt } = options;
+  const { signal, halt, idempotent } = options;
   need(signal === undefined || isAbortSignal(signal), "signal", "an AbortSignal", signal);
   need(halt === undefined || typeof halt === "boolean", "halt", "true or false", halt);
+  need(
+    idempotent === undefined || typeof idempotent === "boolean",
+    "idempotent",
+    "true or false",
+    idempotent,
+  );
   return options;
 }

@@ -33,7 +33,7 @@ import type { ClientHooks } from "./hooks.js";
 import type { RateLimiter } from "./leaky-bucket.js";
 import type { OAuthSession } from "./oauth.js";
 import type { OperatingTime } from "./operating-time.js";
-import { backoffDelay, isRetryable, type RetryPolicy } from "./retry.js";
+import { backoffDelay, isRetryable, type RetryPolicy, surelyNotSent } from "./retry.js";
 import type { RequestPriority } from "./wait-queue.js";
 
 /** What the send pipeline is built from; `createClient` fills it from its options. */
@@ -66,6 +66,8 @@ export interface RunOptions {
   attemptTimeoutMs?: number;
   /** Its place among the requests waiting for the rate limiter; default `"normal"`. */
   priority?: RequestPriority;
+  /** `false`: repeat a failed attempt only when it surely did not reach the server. */
+  idempotent?: boolean;
 }
 
 /** Sends method calls through operating time, rate limit, retries, refresh and portal moves. */
@@ -147,10 +149,13 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     return response;
   };
 
-  // Follows a move only to https (or http on loopback); the webhook code stays in the path.
+  // Follows a move only to https, or from plain http on loopback (a local emulator) to http on
+  // loopback: never from https to plain http, which would send the webhook code or the token
+  // in clear. The webhook code stays in the path.
   const moveTo = (location: string | undefined, from: string): boolean => {
     try {
       const origin = checkUrl("location", new URL(location ?? "", from).origin, "").origin;
+      if (new URL(from).protocol === "https:" && !origin.startsWith("https:")) return false;
       if (oauth) oauth.target = oauthTarget(`${origin}/rest/`, oauth.target.accessToken);
       else if (webhook)
         webhook = withSecret({ origin, userId: webhook.userId }, "secret", webhook.secret);
@@ -166,7 +171,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     signal: AbortSignal | undefined,
     // Read only when the call has to wait: most calls never create its controller.
     wait: LinkedSignal,
-    { timeoutMs, priority }: { timeoutMs: number; priority: RequestPriority | undefined },
+    each: Pick<RunOptions, "priority" | "idempotent"> & { timeoutMs: number },
     // Which attempt is under way, for reporting a deadline that ends the call.
     progress: { attempt: number },
   ): Promise<RestResult<T>> => {
@@ -181,7 +186,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       }
       if (limiter && !limiter.tryAcquire?.()) {
         // A limiter of the caller's may not honour the signal: abort and close must not hang.
-        const acquired = limiter.acquire(wait.signal, priority);
+        const acquired = limiter.acquire(wait.signal, each.priority);
         await whenNotAborted(acquired, wait.signal).catch((error: unknown) => {
           if (wait.signal.aborted) throw error;
           fail(call, attempt, limiterFailure(error, secrets()));
@@ -191,7 +196,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       const request = buildRequest(call, used);
       let response: HttpResponse | undefined;
       try {
-        response = await exchange(request, call.method, attempt, signal, timeoutMs);
+        response = await exchange(request, call.method, attempt, signal, each.timeoutMs);
         const result = parseResponse<T>(call, response, { secrets: secrets() });
         operating.record(call.method, result.time);
         return result;
@@ -224,7 +229,10 @@ export function createPipeline(parts: PipelineParts): Pipeline {
           if (!/^operation_time_limit$/i.test(error.code)) limiter?.saturate();
           else if (error.retryAt) operating.hold(call.method, error.retryAt);
         }
-        if (!isRetryable(error) || attempt >= retry.attempts) fail(call, attempt, error);
+        // A call that must not run twice is repeated only when it surely did not reach the server.
+        const repeatable =
+          isRetryable(error) && (each.idempotent !== false || surelyNotSent(error));
+        if (!repeatable || attempt >= retry.attempts) fail(call, attempt, error);
         const delayMs = backoffDelay(retry, attempt);
         notify(hooks.onRetry, { method: call.method, attempt, delayMs, error: error as B24Error });
         await sleep(clock, delayMs, wait.signal);
@@ -252,6 +260,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       const each = {
         timeoutMs: options.attemptTimeoutMs ?? parts.timeoutMs,
         priority: options.priority,
+        idempotent: options.idempotent,
       };
       const task = attempts<never>(call, methods, signal, linked, each, progress)
         .catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { assertMethodName } from "./build-request.js";
 import { type ApiError, type B24Error, ConfigError, ProtocolError } from "./errors.js";
 import type { MethodCall } from "./methods.js";
-import { errorFrom, isRecord, type RestTime, restResult } from "./parse-response.js";
+import { errorFrom, isRecord, type RestTime, restResult, textOf } from "./parse-response.js";
 import { encodePhpQuery } from "./php-query.js";
 import { secretsOfParams } from "./redact.js";
 
@@ -111,7 +111,7 @@ export function parseBatchResult(
     return batchSecrets;
   };
   const malformed = () =>
-    new ProtocolError("The batch answer is malformed", status, JSON.stringify(result) ?? "", {
+    new ProtocolError("The batch answer is malformed", status, textOf(result), {
       secrets: secrets(),
     });
   if (!isRecord(result)) throw malformed();
