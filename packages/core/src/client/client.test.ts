@@ -339,6 +339,37 @@ describe("OAuth", () => {
     return { ...s, tokens, refreshes };
   }
 
+  it("reports each expired_token attempt once, to onRetry, before its replay", async () => {
+    const retries: RetryEvent[] = [];
+    const errors: ErrorEvent[] = [];
+    const { clock, client, transport } = setup({
+      webhook: undefined,
+      oauth: {
+        clientEndpoint: "https://x.bitrix24.ru/rest/",
+        accessToken: secrets.access,
+        refreshToken: secrets.refresh,
+        clientId: "app.123",
+        clientSecret: secrets.client,
+      },
+      hooks: { onRetry: (e) => retries.push(e), onError: (e) => errors.push(e) },
+    });
+    transport.setDefault((exchange) =>
+      exchange.request.url.includes("/oauth/token/")
+        ? jsonResponse({ access_token: "newAccessT0ken", refresh_token: "newRefreshT0ken" })
+        : exchange.body?.auth === secrets.access
+          ? errorResponse("expired_token", 401)
+          : jsonResponse({ result: true }),
+    );
+    const calls = [client.call("profile"), client.call("profile")];
+    await clock.advance(0);
+    expect(await Promise.all(calls)).toEqual([true, true]);
+    expect(retries.map((e) => [e.error.code, e.delayMs, e.attempt])).toEqual([
+      ["expired_token", 0, 1],
+      ["expired_token", 0, 1],
+    ]);
+    expect(errors).toEqual([]);
+  });
+
   it("an abort while the shared refresh hangs rejects only that call, at once", async () => {
     const { clock, client, refreshes } = oauthSetup(() => new Promise(() => {}) as never);
     const controller = new AbortController();

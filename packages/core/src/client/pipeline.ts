@@ -205,6 +205,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
         if (error instanceof PortalMovedError && parts.followPortalMoves && !moved) {
           moved = true;
           if (moveTo(response?.headers.location, request.url)) {
+            retrying(call, attempt, 0, error);
             attempt--;
             continue;
           }
@@ -222,6 +223,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
             if (wait.signal.aborted) throw reason;
             fail(call, attempt, reason);
           });
+          retrying(call, attempt, 0, error);
           attempt--;
           continue;
         }
@@ -234,11 +236,16 @@ export function createPipeline(parts: PipelineParts): Pipeline {
           isRetryable(error) && (each.idempotent !== false || surelyNotSent(error));
         if (!repeatable || attempt >= retry.attempts) fail(call, attempt, error);
         const delayMs = backoffDelay(retry, attempt);
-        notify(hooks.onRetry, { method: call.method, attempt, delayMs, error: error as B24Error });
+        retrying(call, attempt, delayMs, error as B24Error);
         await sleep(clock, delayMs, wait.signal);
       }
     }
   };
+
+  // Every failed attempt is reported once: to onRetry when the call goes again (after a
+  // backoff, a token refresh or a portal move), to onError when it ends the call.
+  const retrying = (call: MethodCall, attempt: number, delayMs: number, error: B24Error) =>
+    notify(hooks.onRetry, { method: call.method, attempt, delayMs, error });
 
   const fail = (call: MethodCall, attempt: number, error: unknown): never => {
     if (error instanceof B24Error) notify(hooks.onError, { method: call.method, attempt, error });
