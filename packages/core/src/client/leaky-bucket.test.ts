@@ -112,24 +112,19 @@ describe("createLeakyBucket", () => {
 });
 
 describe("createLeakyBucket: priority", () => {
-  it("lets a high-priority waiter go first, alternating with normal ones, each kind in order", async () => {
+  it("lets high-priority waiters go first, each kind in order, until a normal one waited 5 s", async () => {
     const { clock, limiter } = setup({ drainPerSecond: 1, bucketSize: 1 });
     await limiter.acquire();
     const order: string[] = [];
     const take = (name: string, priority?: "high" | "normal") =>
       limiter.acquire(undefined, priority).then(() => void order.push(name));
-    const waits = [
-      take("a"),
-      take("b"),
-      take("c", "normal"),
-      take("T1", "high"),
-      take("T2", "high"),
-      take("T3", "high"),
-    ];
+    const waits = [take("a"), take("b", "normal")];
+    for (let i = 1; i <= 8; i++) waits.push(take(`T${i}`, "high"));
     await clock.advance(60_000);
     await Promise.all(waits);
-    // A due refresh goes first, but never twice in a row while one of the caller's calls waits.
-    expect(order).toEqual(["T1", "a", "T2", "b", "T3", "c"]);
+    // One grant a second from 2 s on: refreshes first until "a" has waited 5 s; then the
+    // lines take turns while a normal one has waited that long.
+    expect(order).toEqual(["T1", "T2", "T3", "a", "T4", "b", "T5", "T6", "T7", "T8"]);
   });
 
   it("an aborted high-priority waiter gives its place to the next", async () => {

@@ -24,10 +24,10 @@ export interface RateLimiter {
    *
    * `priority` (optional; a limiter may ignore it) is `"high"` for a typing refresh, which
    * is worth nothing once its indicator has lapsed, and `"normal"` (or absent) for the
-   * caller's own calls: a high-priority request should go before normal ones that wait, but
-   * not twice in a row while one of them waits, so neither kind starves — as
-   * {@link createLeakyBucket} does. A limiter that ignores it still works; typing then waits
-   * its turn behind the caller's calls.
+   * caller's own calls: a high-priority request should go before normal ones that wait,
+   * though not before one that has waited long (5 s in {@link createLeakyBucket}), so typing
+   * cannot starve the caller. A limiter that ignores it still works; typing then waits its
+   * turn behind the caller's calls.
    */
   acquire(signal?: AbortSignal, priority?: RequestPriority): Promise<void>;
   /**
@@ -70,7 +70,7 @@ interface Waiter {
  * A leaky bucket that mirrors the portal's. A fresh bucket lets a full burst of
  * `bucketSize` out at once; after that each request waits for room, first in first out —
  * except that a `"high"`-priority request (a typing refresh) goes before the normal ones
- * waiting, alternating with them while both wait (see {@link WaitQueue}).
+ * waiting, unless one of those has waited 5 s already (see {@link WaitQueue}).
  *
  * The portal counts arrivals, not departures, so network jitter can bunch requests that
  * left evenly spaced. The first time a caller has to wait, the bucket books one phantom
@@ -89,7 +89,7 @@ interface Waiter {
 export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }): RateLimiter {
   const { drainPerSecond, bucketSize, clock } = options;
   const elapsed = stopwatchOf(clock);
-  const queue = new WaitQueue<Waiter>();
+  const queue = new WaitQueue<Waiter>(elapsed);
   let level = 0;
   // Whether `level` holds the margin; it drains away with the rest once the bucket empties.
   let margin = false;

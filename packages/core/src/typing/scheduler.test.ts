@@ -7,6 +7,7 @@ import {
   B24Error,
   ConfigError,
   DialogIdError,
+  ProtocolError,
   TransportError,
 } from "../protocol/errors.js";
 import type { MethodCall } from "../protocol/methods.js";
@@ -329,16 +330,16 @@ describe("batch coalescing", () => {
     }
   });
 
-  it("keeps full batches of 50 and one send at a time when each send takes time", async () => {
+  it("keeps full batches of 50, up to 4 out at once, when each send takes time", async () => {
     const t = setup({ defaults: { ...fast, refreshMs: 2000 }, latencyMs: 100 });
     for (let i = 1; i <= 500; i++) t.scheduler.lease(`chat${i}`);
     await t.clock.advance(10_000);
     expect(t.sends.length).toBeGreaterThanOrEqual(50);
     expect(t.sends.every((s) => s.calls.length === 50)).toBe(true);
-    expect(t.maxInFlight()).toBe(1);
-    // Each round sends every dialog once: the sends of a round are 100 ms apart.
-    expect(t.sends.slice(0, 11).map((s) => s.at)).toEqual([
-      0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 2000,
+    expect(t.maxInFlight()).toBe(4);
+    // A full send waits for none out: each round goes four at a time, every dialog once.
+    expect(t.sends.slice(0, 14).map((s) => s.at)).toEqual([
+      0, 0, 0, 0, 100, 100, 100, 100, 200, 200, 2000, 2000, 2000, 2000,
     ]);
   });
 
@@ -400,7 +401,7 @@ describe("one timer", () => {
     expect(t.clock.pendingTimers).toBe(0);
   });
 
-  it("keeps one timer; the next send waits for the last unless it is out 2 s, at most 4 out, no dialog in two", async () => {
+  it("keeps one timer; full sends go at once, at most 4 out, a partial one waits, no dialog in two", async () => {
     const clock = createFakeClock({ now: 0 });
     const pending: Array<{ calls: MethodCall[]; settle: () => void }> = [];
     const send: TypingSender = (calls) =>
@@ -413,16 +414,13 @@ describe("one timer", () => {
       defaults: { ...fast, refreshMs: 20_000 },
     });
     for (let i = 1; i <= 220; i++) scheduler.lease(`chat${i}`);
-    // A lease deadline falls while the first send is out; it must not start a second send.
+    // A lease deadline falls while the sends are out; it must not start another send.
     scheduler.lease("chat999", { maxDurationMs: 1000 });
-    await clock.advance(1999);
-    expect(pending.map((p) => p.calls.length)).toEqual([50]);
-    expect(clock.pendingTimers).toBe(1);
-    // Out 2 s: presumed hung, it holds the next send no longer; one more every 2 s, up to 4.
-    await clock.advance(1);
-    expect(pending.map((p) => p.calls.length)).toEqual([50, 50]);
-    await clock.advance(10_000);
+    await clock.advance(0);
     expect(pending.map((p) => p.calls.length)).toEqual([50, 50, 50, 50]);
+    // However long they are out, no fifth send goes.
+    await clock.advance(12_000);
+    expect(pending).toHaveLength(4);
     expect(clock.pendingTimers).toBe(1); // the leases' maxDurationMs, nothing for refreshes
     const out = pending.flatMap((p) => p.calls.map(dialogOf));
     expect(new Set(out).size).toBe(out.length);
@@ -499,6 +497,20 @@ describe("a slow or hung send", () => {
     expect(t.pending[2]?.calls[0]?.params.statusMessageCode).toBe("IMBOT_AGENT_ACTION_SEARCHING");
     first.stop();
     other.stop();
+  });
+
+  it("with a short sendTimeoutMs, holds the next send a quarter of it at most", async () => {
+    const t = manual();
+    t.scheduler.lease("chat5", { sendTimeoutMs: 1_000 });
+    await t.clock.advance(10);
+    t.scheduler.lease("chat6", { sendTimeoutMs: 1_000 });
+    await t.clock.advance(239);
+    expect(t.pending).toHaveLength(1);
+    await t.clock.advance(1);
+    expect(t.pending.map((p) => [p.at, p.timeoutMs])).toEqual([
+      [0, 1_000],
+      [250, 1_000],
+    ]);
   });
 
   it("settled() waits only for the send holding the lease's own dialog", async () => {
@@ -628,6 +640,25 @@ describe("errors", () => {
     ]);
     expect(onError.mock.calls[2]?.[0]).toMatchObject({ retryable: true });
     expect(t.sends.map((s) => s.calls.length)).toEqual([2, 2, 2, 2]);
+  });
+
+  it("an answer that is no envelope (cut JSON, a proxy's page) is transient: typing goes on", async () => {
+    const onError = vi.fn();
+    const t = setup({
+      defaults: { ...fast, onError },
+      answer: () => {
+        if (t.sends.length === 1) throw new ProtocolError("The answer is not JSON", 200, '{"res');
+        if (t.sends.length === 2) throw new ProtocolError("The answer is not JSON", 404, "<html>");
+        return fulfilled;
+      },
+    });
+    t.scheduler.lease("chat5");
+    await t.clock.advance(900);
+    expect(onError.mock.calls.map(([error]) => (error as B24Error).code)).toEqual([
+      "PROTOCOL",
+      "PROTOCOL",
+    ]);
+    expect(t.timesOf("chat5")).toEqual([0, 300, 600, 900]);
   });
 
   it("a skipped call is silently sent again at the next refresh", async () => {

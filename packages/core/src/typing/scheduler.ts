@@ -5,7 +5,7 @@ import { notify } from "../async/notify.js";
 import { onAbort } from "../async/on-abort.js";
 import { BATCH_LIMIT, type BatchOutcome } from "../protocol/batch.js";
 import { type DialogIdInput, formatDialogId, toDialogId } from "../protocol/dialog-id.js";
-import { B24Error } from "../protocol/errors.js";
+import { B24Error, ProtocolError } from "../protocol/errors.js";
 import type { MethodCall } from "../protocol/methods.js";
 import { isFunction, MAX_DELAY_MS, need } from "../protocol/option-check.js";
 import { typingCall, typingScheduleKey } from "./identity.js";
@@ -92,8 +92,9 @@ interface Round {
 const EARLY_FRACTION = 0.1;
 
 // While a round is out the next waits for it, so refreshes falling due meanwhile share one
-// batch. A round out this long is presumed slow or hung and no longer holds the next one (it
-// ends by itself at its sendTimeoutMs); at most MAX_ROUNDS_IN_FLIGHT are out at once.
+// batch. A round out this long — or a quarter of its sendTimeoutMs, if that is shorter — is
+// presumed slow or hung and no longer holds the next one (it ends by itself at its
+// sendTimeoutMs); at most MAX_ROUNDS_IN_FLIGHT are out at once.
 const ROUND_STALL_MS = 2_000;
 const MAX_ROUNDS_IN_FLIGHT = 4;
 
@@ -104,11 +105,12 @@ const MAX_ROUNDS_IN_FLIGHT = 4;
  *   Its timing (`refreshMs`, `as`) is the first lease's; a later lease can only bring an
  *   unsent first event forward.
  * - The first event goes out at `initialDelayMs`, then one every `refreshMs`.
- * - Everything due goes out in sends of at most {@link BATCH_LIMIT} calls. The next send starts
- *   when the previous one settled, so refreshes falling due meanwhile share a batch — or, if
- *   that one is out longer than 2 s (slow or hung), without waiting for it: up to 4 sends are
- *   out at once, never two holding the same dialog. Each send must end within its
- *   `sendTimeoutMs`. Refreshes due within a tenth of their interval join the same send.
+ * - Everything due goes out in sends of at most {@link BATCH_LIMIT} calls. A send of fewer
+ *   waits until the one out settled, so refreshes falling due meanwhile share its batch —
+ *   unless that one is out longer than 2 s or a quarter of its `sendTimeoutMs` (slow or
+ *   hung); a full send does not wait. Up to 4 sends are out at once, never two holding the
+ *   same dialog, and each must end within its `sendTimeoutMs`. Refreshes due within a tenth
+ *   of their interval join the same send.
  * - At the portal's capacity (more dialogs than its drain × 50 commands × `refreshMs`), sends
  *   go out as fast as the rate limiter lets them, most overdue dialogs first: every dialog's
  *   refresh stretches evenly to dialogs ÷ (drain × 50) — about 30 s for 3,000 dialogs on a
@@ -117,9 +119,11 @@ const MAX_ROUNDS_IN_FLIGHT = 4;
  * - A lease ends at `maxDurationMs`, reported once through its `onError` as a `B24Error` with
  *   code `TYPING_MAX_DURATION`.
  * - A failed call is reported through `onError` (once per distinct handler of the schedule's
- *   leases). A permanent error (`retryable === false`: access, validation, auth) ends that
- *   schedule and all its leases; a transient one is retried at the next refresh. An `onError`
- *   that throws is ignored. Nothing rejects the caller.
+ *   leases). A permanent error (`retryable === false`: access, validation, auth, a moved
+ *   portal) ends that schedule and all its leases; a transient one is retried at the next
+ *   refresh, and so is an answer that is no envelope (`ProtocolError`: cut JSON, a proxy's
+ *   page), which says nothing about the dialog. An `onError` that throws is ignored. Nothing
+ *   rejects the caller.
  *
  * `defaults` are checked here (a bad value throws `ConfigError` naming it, e.g.
  * `"typing.refreshMs"`); a lease's options replace them key by key.
@@ -153,7 +157,8 @@ export function createTypingScheduler(o: {
   let timerAt = Number.POSITIVE_INFINITY;
   // The rounds on their way to the server, and when the latest of them left.
   const inFlight = new Set<Round>();
-  let lastRoundAt = Number.NEGATIVE_INFINITY;
+  // When the latest round out stops holding the next one.
+  let stalledAt = Number.NEGATIVE_INFINITY;
 
   const owner: LeaseOwner<Schedule> = { release, setStatus, settled };
 
@@ -261,7 +266,7 @@ export function createTypingScheduler(o: {
         ? Number.POSITIVE_INFINITY
         : Math.max(
             refreshes.peek()?.due ?? Number.POSITIVE_INFINITY,
-            inFlight.size > 0 ? lastRoundAt + ROUND_STALL_MS : Number.NEGATIVE_INFINITY,
+            inFlight.size > 0 ? stalledAt : Number.NEGATIVE_INFINITY,
           );
     const at = Math.min(refreshAt, deadlines.peek()?.due ?? Number.POSITIVE_INFINITY);
     if (at === timerAt) return;
@@ -298,29 +303,23 @@ export function createTypingScheduler(o: {
   }
 
   // Starts rounds of due refreshes, at most BATCH_LIMIT calls each, while the rules above let
-  // one go: none is out, or the latest left ROUND_STALL_MS ago, and fewer than the maximum are.
+  // one go: none is out, or the round is full, or the latest is presumed stalled — and fewer
+  // than the maximum are out.
   function sendDue(): void {
-    for (;;) {
+    while (!tasks.aborted && inFlight.size < MAX_ROUNDS_IN_FLIGHT) {
       const now = elapsed();
-      const held = inFlight.size > 0 && now < lastRoundAt + ROUND_STALL_MS;
-      if (tasks.aborted || held || inFlight.size >= MAX_ROUNDS_IN_FLIGHT) return;
-      const schedules = takeDue(now);
-      if (schedules.length === 0) return;
-      lastRoundAt = now;
-      const round: Round = {
-        schedules,
-        sent: sendRound(schedules).then(() => {
-          inFlight.delete(round);
-          requeue(schedules);
-          sendDue();
-          arm();
-        }),
-      };
-      inFlight.add(round);
+      const due = takeDue(now);
+      if (due.length === 0) return;
+      if (inFlight.size > 0 && now < stalledAt && due.length < BATCH_LIMIT) {
+        // A partial round waits for the one out: refreshes falling due meanwhile join it.
+        for (const schedule of due) refreshes.push(schedule);
+        return;
+      }
+      start(due, now);
     }
   }
 
-  // Takes the refreshes that may go now off the queue, each one's next event counted from now.
+  // Takes the refreshes that may go now off the queue (at most BATCH_LIMIT), unchanged.
   function takeDue(now: number): Schedule[] {
     const round: Schedule[] = [];
     for (
@@ -333,12 +332,28 @@ export function createTypingScheduler(o: {
       refreshes.pop();
       round.push(next);
     }
-    for (const schedule of round) {
+    return round;
+  }
+
+  // Sends a round, each of its schedules' next event counted from now.
+  function start(schedules: Schedule[], now: number): void {
+    for (const schedule of schedules) {
       schedule.started = true;
       schedule.sending = true;
       schedule.due = now + schedule.refreshMs;
     }
-    return round;
+    const timeoutMs = Math.min(...schedules.map((schedule) => schedule.sendTimeoutMs));
+    stalledAt = now + Math.min(ROUND_STALL_MS, timeoutMs / 4);
+    const round: Round = {
+      schedules,
+      sent: sendRound(schedules, timeoutMs).then(() => {
+        inFlight.delete(round);
+        requeue(schedules);
+        sendDue();
+        arm();
+      }),
+    };
+    inFlight.add(round);
   }
 
   // Puts a settled round's schedules back on the queue, unless their leases ended meanwhile.
@@ -349,17 +364,14 @@ export function createTypingScheduler(o: {
     }
   }
 
-  async function sendRound(round: Schedule[]): Promise<void> {
+  async function sendRound(round: Schedule[], timeoutMs: number): Promise<void> {
     let outcomes: BatchOutcome[] | undefined;
     let failure: B24Error | undefined;
     const task = tasks.link();
     try {
       outcomes = await send(
         round.map((schedule) => schedule.call),
-        {
-          signal: task.signal,
-          timeoutMs: Math.min(...round.map((schedule) => schedule.sendTimeoutMs)),
-        },
+        { signal: task.signal, timeoutMs },
       );
     } catch (error) {
       failure = asB24Error(error);
@@ -386,7 +398,10 @@ export function createTypingScheduler(o: {
       notified.push(onError);
       notify(onError, error, schedule.dialogId);
     }
-    if (!error.retryable) for (const lease of leases) lease.stop();
+    // A garbled answer is not retried by the client (the request may have run), but it is no
+    // reason to stop typing: the next refresh goes as usual.
+    const permanent = !error.retryable && !(error instanceof ProtocolError);
+    if (permanent) for (const lease of leases) lease.stop();
   }
 
   async function whileTyping<T>(
