@@ -206,7 +206,12 @@ export function createClient(options: ClientOptions): B24Client {
       throw reason;
     }
   };
-  const scheduler = createTypingScheduler({ clock, send: sendTyping, defaults: options.typing });
+  const scheduler = createTypingScheduler({
+    clock,
+    send: sendTyping,
+    defaults: options.typing,
+    refreshesTokens: oauth?.canRefresh ?? false,
+  });
 
   let closed: Promise<void> | undefined;
   const client: B24Client = {

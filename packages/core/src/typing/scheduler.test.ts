@@ -661,6 +661,28 @@ describe("errors", () => {
     expect(t.timesOf("chat5")).toEqual([0, 300, 600, 900]);
   });
 
+  it("an expired token is the end without a token refresh, and transient with one", async () => {
+    const expired = rejectFor("expired_token", 401);
+    for (const refreshesTokens of [false, true]) {
+      const clock = createFakeClock({ now: 0 });
+      const onError = vi.fn();
+      let sends = 0;
+      const send: TypingSender = async (calls) =>
+        calls.map((call) => (++sends === 1 ? expired(call) : fulfilled));
+      const scheduler = createTypingScheduler({
+        clock,
+        send,
+        defaults: { ...fast, onError },
+        refreshesTokens,
+      });
+      scheduler.lease("chat5");
+      await clock.advance(900);
+      expect(onError).toHaveBeenCalledTimes(1);
+      expect(sends).toBe(refreshesTokens ? 4 : 1);
+      scheduler.close();
+    }
+  });
+
   it("a skipped call is silently sent again at the next refresh", async () => {
     const onError = vi.fn();
     const t = setup({ defaults: { ...fast, onError }, answer: () => ({ status: "skipped" }) });

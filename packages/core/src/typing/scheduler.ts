@@ -119,8 +119,8 @@ const MAX_ROUNDS_IN_FLIGHT = 4;
  * - A lease ends at `maxDurationMs`, reported once through its `onError` as a `B24Error` with
  *   code `TYPING_MAX_DURATION`.
  * - A failed call is reported through `onError` (once per distinct handler of the schedule's
- *   leases). A permanent error (`retryable === false`: access, validation, auth, a moved
- *   portal) ends that schedule and all its leases; a transient one is retried at the next
+ *   leases). A permanent error (`retryable === false`: access, validation, auth that cannot
+ *   be refreshed, a moved portal) ends that schedule and all its leases; a transient one is retried at the next
  *   refresh, and so is an answer that is no envelope (`ProtocolError`: cut JSON, a proxy's
  *   page), which says nothing about the dialog. An `onError` that throws is ignored. Nothing
  *   rejects the caller.
@@ -143,8 +143,13 @@ export function createTypingScheduler(o: {
   clock: Clock;
   send: TypingSender;
   defaults?: TypingOptions;
+  /**
+   * Whether the sender refreshes expired OAuth tokens: then an `expired_token` (a token that
+   * expired while a batch ran) is transient — the next send refreshes it — not the end.
+   */
+  refreshesTokens?: boolean;
 }): TypingScheduler {
-  const { clock, send } = o;
+  const { clock, send, refreshesTokens = false } = o;
   // Due times and deadlines are stopwatch readings: a step of the wall clock moves none of them.
   const elapsed = stopwatchOf(clock);
   const defaults = resolveTypingOptions(DEFAULT_TYPING_OPTIONS, o.defaults);
@@ -398,9 +403,11 @@ export function createTypingScheduler(o: {
       notified.push(onError);
       notify(onError, error, schedule.dialogId);
     }
-    // A garbled answer is not retried by the client (the request may have run), but it is no
-    // reason to stop typing: the next refresh goes as usual.
-    const permanent = !error.retryable && !(error instanceof ProtocolError);
+    // A garbled answer is not retried by the client (the request may have run), and a token
+    // that expired while a batch ran is refreshed by the next send: neither is a reason to
+    // stop typing.
+    const refreshable = refreshesTokens && /^expired_token$/i.test(error.code);
+    const permanent = !error.retryable && !(error instanceof ProtocolError) && !refreshable;
     if (permanent) for (const lease of leases) lease.stop();
   }
 
