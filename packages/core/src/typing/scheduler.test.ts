@@ -330,16 +330,16 @@ describe("batch coalescing", () => {
     }
   });
 
-  it("keeps full batches of 50, up to 4 out at once, when each send takes time", async () => {
+  it("keeps full batches of 50 and one send at a time when each send takes time", async () => {
     const t = setup({ defaults: { ...fast, refreshMs: 2000 }, latencyMs: 100 });
     for (let i = 1; i <= 500; i++) t.scheduler.lease(`chat${i}`);
     await t.clock.advance(10_000);
     expect(t.sends.length).toBeGreaterThanOrEqual(50);
     expect(t.sends.every((s) => s.calls.length === 50)).toBe(true);
-    expect(t.maxInFlight()).toBe(4);
-    // A full send waits for none out: each round goes four at a time, every dialog once.
-    expect(t.sends.slice(0, 14).map((s) => s.at)).toEqual([
-      0, 0, 0, 0, 100, 100, 100, 100, 200, 200, 2000, 2000, 2000, 2000,
+    expect(t.maxInFlight()).toBe(1);
+    // Each round sends every dialog once: the sends of a round are 100 ms apart.
+    expect(t.sends.slice(0, 11).map((s) => s.at)).toEqual([
+      0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 2000,
     ]);
   });
 
@@ -401,7 +401,7 @@ describe("one timer", () => {
     expect(t.clock.pendingTimers).toBe(0);
   });
 
-  it("keeps one timer; full sends go at once, at most 4 out, a partial one waits, no dialog in two", async () => {
+  it("keeps one timer; the next send waits for the last unless it is out 2 s, at most 4 out, no dialog in two", async () => {
     const clock = createFakeClock({ now: 0 });
     const pending: Array<{ calls: MethodCall[]; settle: () => void }> = [];
     const send: TypingSender = (calls) =>
@@ -414,13 +414,16 @@ describe("one timer", () => {
       defaults: { ...fast, refreshMs: 20_000 },
     });
     for (let i = 1; i <= 220; i++) scheduler.lease(`chat${i}`);
-    // A lease deadline falls while the sends are out; it must not start another send.
+    // A lease deadline falls while the first send is out; it must not start a second send.
     scheduler.lease("chat999", { maxDurationMs: 1000 });
-    await clock.advance(0);
+    await clock.advance(1999);
+    expect(pending.map((p) => p.calls.length)).toEqual([50]);
+    expect(clock.pendingTimers).toBe(1);
+    // Out 2 s: presumed hung, it holds the next send no longer; one more every 2 s, up to 4.
+    await clock.advance(1);
+    expect(pending.map((p) => p.calls.length)).toEqual([50, 50]);
+    await clock.advance(10_000);
     expect(pending.map((p) => p.calls.length)).toEqual([50, 50, 50, 50]);
-    // However long they are out, no fifth send goes.
-    await clock.advance(12_000);
-    expect(pending).toHaveLength(4);
     expect(clock.pendingTimers).toBe(1); // the leases' maxDurationMs, nothing for refreshes
     const out = pending.flatMap((p) => p.calls.map(dialogOf));
     expect(new Set(out).size).toBe(out.length);

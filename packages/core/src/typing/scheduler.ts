@@ -105,12 +105,12 @@ const MAX_ROUNDS_IN_FLIGHT = 4;
  *   Its timing (`refreshMs`, `as`) is the first lease's; a later lease can only bring an
  *   unsent first event forward.
  * - The first event goes out at `initialDelayMs`, then one every `refreshMs`.
- * - Everything due goes out in sends of at most {@link BATCH_LIMIT} calls. A send of fewer
+ * - Everything due goes out in sends of at most {@link BATCH_LIMIT} calls. The next send
  *   waits until the one out settled, so refreshes falling due meanwhile share its batch —
  *   unless that one is out longer than 2 s or a quarter of its `sendTimeoutMs` (slow or
- *   hung); a full send does not wait. Up to 4 sends are out at once, never two holding the
- *   same dialog, and each must end within its `sendTimeoutMs`. Refreshes due within a tenth
- *   of their interval join the same send.
+ *   hung). Up to 4 sends are out at once, never two holding the same dialog, and each must
+ *   end within its `sendTimeoutMs`. Refreshes due within a tenth of their interval join the
+ *   same send.
  * - At the portal's capacity (more dialogs than its drain × 50 commands × `refreshMs`), sends
  *   go out as fast as the rate limiter lets them, most overdue dialogs first: every dialog's
  *   refresh stretches evenly to dialogs ÷ (drain × 50) — about 30 s for 3,000 dialogs on a
@@ -308,23 +308,20 @@ export function createTypingScheduler(o: {
   }
 
   // Starts rounds of due refreshes, at most BATCH_LIMIT calls each, while the rules above let
-  // one go: none is out, or the round is full, or the latest is presumed stalled — and fewer
-  // than the maximum are out.
+  // one go: none is out, or the latest is presumed stalled — and fewer than the maximum are.
+  // Waiting for the one out also clocks typing by the server's answers: when the portal is
+  // slow, requests do not pile up on the wire and reach it bunched, past its bucket.
   function sendDue(): void {
     while (!tasks.aborted && inFlight.size < MAX_ROUNDS_IN_FLIGHT) {
       const now = elapsed();
+      if (inFlight.size > 0 && now < stalledAt) return;
       const due = takeDue(now);
       if (due.length === 0) return;
-      if (inFlight.size > 0 && now < stalledAt && due.length < BATCH_LIMIT) {
-        // A partial round waits for the one out: refreshes falling due meanwhile join it.
-        for (const schedule of due) refreshes.push(schedule);
-        return;
-      }
       start(due, now);
     }
   }
 
-  // Takes the refreshes that may go now off the queue (at most BATCH_LIMIT), unchanged.
+  // Takes the refreshes that may go now off the queue, at most BATCH_LIMIT.
   function takeDue(now: number): Schedule[] {
     const round: Schedule[] = [];
     for (
