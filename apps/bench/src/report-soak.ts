@@ -64,8 +64,8 @@ export function soakSection(results: BenchResults, lines: string[]): void {
       "while the caller's own calls stream alongside (every tenth a 60-command batch), under a seeded random mix of server faults, " +
       "every access token expiring now and then, and the client's wall clock stepping an hour back and then forward; the last quarter is calm. " +
       `${scaled} It passes with no unhandled rejection or process warning, every call settled, every failed request reported exactly once ` +
-      `to the hooks (\`onRetry\` + \`onError\` = the failed requests the server saw, plus typing sends that ended at their deadline while waiting), no lapse the client did not report a failure for ` +
-      `(a lapse where a fault outlasted the margin is counted, and excused), and a flat heap (growth ≤ ${FLAT_HEAP_MIB} MiB after GC).`,
+      `to the hooks (\`onRetry\` + \`onError\` = the failed requests the server saw, plus typing sends that ended at their deadline while waiting), no lapse without a fault that outlasted the margin ` +
+      `(a failed send reported for that dialog, or the portal's bucket full — a 503 — within the line's life before it: such lapses are counted, and excused), and a flat heap (growth ≤ ${FLAT_HEAP_MIB} MiB after GC).`,
     "",
     `Reproduce: \`${soak.command}\``,
     "",
@@ -88,8 +88,8 @@ export function soakSection(results: BenchResults, lines: string[]): void {
         ["their errors (batch commands included)", counts(soak.callErrors)],
         ["typing failures reported to onError", counts(soak.typingErrors)],
         [
-          "lapsed dialogs: all / excused (a reported failure) / unexplained",
-          `${num(verdict.lapsedDialogs)} / ${num(verdict.excusedLapsedDialogs)} / ${num(verdict.unexplainedLapsedDialogs)}`,
+          "indicator lapses (dialogs): all / after a failed send / after the portal was full / unexplained",
+          `${num(verdict.lapses)} (${num(verdict.lapsedDialogs)}) / ${num(verdict.lapsesAfterFailedSend)} / ${num(verdict.lapsesAfterFullPortal)} / ${num(verdict.unexplainedLapses)}`,
         ],
         ["longest gap between two events of a dialog", seconds(verdict.maxGapMs)],
         [

@@ -1,4 +1,11 @@
 import type { TypingStat } from "@b24im/emulator";
+import type { Expiry } from "./typing-expiries.js";
+
+/** A moment something happened to one dialog, on the emulator's clock (epoch ms). */
+export interface DialogMoment {
+  dialogId: string;
+  at: number;
+}
 
 /** What the chaos soak recorded, as the judge reads it. */
 export interface SoakRecord {
@@ -8,12 +15,16 @@ export interface SoakRecord {
   senderId: number;
   /** The emulator's recipient view at the end (`typingStats()`). */
   stats: TypingStat[];
-  /** When the view was read, on the emulator's clock (epoch ms). */
+  /** Lines that went out while typing ran (the emulator's `typing.expired` events). */
+  expiries: readonly Expiry[];
+  /** When the view was read; expiries after it are the leases' own end. */
   endedAt: number;
   /** How long a line lives after an event. */
   ttlMs: number;
-  /** Dialogs whose typing `onError` was told a send failed for good: a fault outlasted the margin. */
-  reportedDialogs: ReadonlySet<string>;
+  /** Typing sends reported failed to `onError`, per dialog: a fault that outlasted the margin. */
+  reported: readonly DialogMoment[];
+  /** When the portal answered 503 `QUERY_LIMIT_EXCEEDED`: its bucket was full, and refreshes had to wait. */
+  portalFull: readonly number[];
   unhandledRejections: number;
   /** Process warnings (timer overflow, listener leaks, …), by text. */
   processWarnings: string[];
@@ -34,11 +45,15 @@ export interface SoakRecord {
 
 /** The verdict on a soak. */
 export interface SoakVerdict {
+  /** Times an indicator went out while typing ran, and in how many dialogs. */
+  lapses: number;
   lapsedDialogs: number;
-  /** Lapsed dialogs whose send was reported failed: the fault outlasted the margin. */
-  excusedLapsedDialogs: number;
-  /** Lapsed dialogs with no failure reported: the client let them lapse. Must be 0. */
-  unexplainedLapsedDialogs: number;
+  /** Lapses within a line's life of a failed send reported for that dialog. */
+  lapsesAfterFailedSend: number;
+  /** Lapses within a line's life of the portal saying its bucket was full (503). */
+  lapsesAfterFullPortal: number;
+  /** Lapses with neither, or dialogs never shown or off at the end. Must be 0. */
+  unexplainedLapses: number;
   maxGapMs: number;
   heapGrowthMiB: number;
   passed: boolean;
@@ -51,8 +66,9 @@ export const FLAT_HEAP_MIB = 10;
 /**
  * Judges a soak: it passes with no unhandled rejection, no process warning, no call left
  * unsettled, every failed request reported exactly once to the hooks (reports beyond the
- * failed requests only for sends that ended at their deadline), no lapse the client did not
- * report, and a flat heap.
+ * failed requests only for sends that ended at their deadline), no lapse without a fault
+ * that outlasted the margin — a failed send reported for that dialog, or the portal's bucket
+ * full (503) within the line's life before it — and a flat heap.
  *
  * @example
  * ```ts
@@ -61,23 +77,35 @@ export const FLAT_HEAP_MIB = 10;
  * ```
  */
 export function judgeSoak(record: SoakRecord): SoakVerdict {
-  const byDialog = new Map(
-    record.stats.filter((s) => s.senderId === record.senderId).map((s) => [s.dialogId, s]),
+  const { ttlMs, senderId } = record;
+  const typed = new Set(record.dialogs);
+  const lapses = record.expiries.filter(
+    (e) => e.senderId === senderId && typed.has(e.dialogId) && e.at < record.endedAt,
   );
-  let lapsedDialogs = 0;
-  let excused = 0;
+  const near = (times: Iterable<number>, at: number, before: number, after: number) => {
+    for (const time of times) if (time >= at - before && time <= at + after) return true;
+    return false;
+  };
+  const reportsOf = (dialog: string) =>
+    record.reported.filter((r) => r.dialogId === dialog).map((r) => r.at);
+  let afterFailedSend = 0;
+  let afterFullPortal = 0;
+  let unexplained = 0;
+  for (const lapse of lapses) {
+    if (near(reportsOf(lapse.dialogId), lapse.at, ttlMs, ttlMs)) afterFailedSend++;
+    else if (near(record.portalFull, lapse.at, ttlMs, 0)) afterFullPortal++;
+    else unexplained++;
+  }
+  // A dialog never shown, or off at the end of a calm finish, is unexplained too.
+  const byDialog = new Map(
+    record.stats.filter((s) => s.senderId === senderId).map((s) => [s.dialogId, s]),
+  );
   let maxGapMs = 0;
   for (const dialog of record.dialogs) {
     const stat = byDialog.get(dialog);
-    const aliveAtEnd = stat !== undefined && stat.lastAt + record.ttlMs >= record.endedAt;
-    const lapsed =
-      stat === undefined || stat.lapses > 0 || stat.maxGapMs >= record.ttlMs || !aliveAtEnd;
     maxGapMs = Math.max(maxGapMs, stat?.maxGapMs ?? 0);
-    if (!lapsed) continue;
-    lapsedDialogs++;
-    if (record.reportedDialogs.has(dialog)) excused++;
+    if (stat === undefined || stat.lastAt + ttlMs < record.endedAt) unexplained++;
   }
-  const unexplained = lapsedDialogs - excused;
   const heap = record.heapMiB;
   const heapGrowthMiB = heap.length < 2 ? 0 : (heap.at(-1) as number) - (heap[0] as number);
   const reasons: string[] = [];
@@ -93,13 +121,15 @@ export function judgeSoak(record: SoakRecord): SoakVerdict {
     reasons.push(
       `${hookReports} hook reports for ${failedRequests} failed requests and ${deadlineEnds} sends ended at their deadline`,
     );
-  if (unexplained > 0) reasons.push(`${unexplained} dialogs lapsed with no failure reported`);
+  if (unexplained > 0) reasons.push(`${unexplained} lapses with no fault that explains them`);
   if (heapGrowthMiB > FLAT_HEAP_MIB)
     reasons.push(`heap grew ${heapGrowthMiB.toFixed(1)} MiB (over ${FLAT_HEAP_MIB})`);
   return {
-    lapsedDialogs,
-    excusedLapsedDialogs: excused,
-    unexplainedLapsedDialogs: unexplained,
+    lapses: lapses.length,
+    lapsedDialogs: new Set(lapses.map((l) => l.dialogId)).size,
+    lapsesAfterFailedSend: afterFailedSend,
+    lapsesAfterFullPortal: afterFullPortal,
+    unexplainedLapses: unexplained,
     maxGapMs,
     heapGrowthMiB,
     passed: reasons.length === 0,

@@ -14,8 +14,9 @@ import { spawnEmulator } from "../emulator-process.js";
 import { BENCH_OAUTH_APP, benchDialogs } from "../portal-seed.js";
 import type { ChaosSoakResult } from "../results.js";
 import { failuresOf, faultSequence, SOAK_FAULTS, type SoakFault } from "../soak-faults.js";
-import { judgeSoak } from "../soak-judge.js";
+import { type DialogMoment, judgeSoak } from "../soak-judge.js";
 import { steppedClock } from "../stepped-clock.js";
+import { type ExpiryWatch, watchExpiries } from "../typing-expiries.js";
 
 /** How long the soak runs and how rough the weather is; every time is real-time ms at scale 1. */
 export interface SoakPlan {
@@ -112,12 +113,14 @@ export async function runChaosSoak(
   const watch = watchProcess();
   const timers: ReturnType<typeof setTimeout>[] = [];
   let client: B24Client | undefined;
+  let expiryWatch: ExpiryWatch | undefined;
   try {
+    expiryWatch = await watchExpiries(emulator.url);
     const tokens = await emulator.issueTokens();
     const clock = steppedClock();
     let hookReports = 0;
     const typingErrors: Record<string, number> = {};
-    const reportedDialogs = new Set<string>();
+    const reported: DialogMoment[] = [];
     // One error object per failed send, shared by its dialogs: those that ended at the deadline.
     const deadlineErrors = new Set<unknown>();
     const sendTimeoutMs = scaled(10_000);
@@ -144,7 +147,7 @@ export async function runChaosSoak(
         maxDurationMs: Number.POSITIVE_INFINITY,
         onError: (error, dialogId) => {
           count(typingErrors, error.code);
-          reportedDialogs.add(dialogId);
+          reported.push({ dialogId, at: Date.now() });
           if (error instanceof TimeoutError && error.timeoutMs === sendTimeoutMs) {
             deadlineErrors.add(error);
           }
@@ -226,6 +229,8 @@ export async function runChaosSoak(
 
     const endedAt = Date.now();
     const stats = await emulator.typingStats();
+    const expiries = [...expiryWatch.expiries];
+    expiryWatch.close();
     for (const lease of leases) lease.stop();
     // Calls still out get a call's whole time limit, retries included, to settle.
     await Promise.race([
@@ -244,9 +249,13 @@ export async function runChaosSoak(
       dialogs,
       senderId: tokens.user_id,
       stats,
+      expiries,
       endedAt,
       ttlMs,
-      reportedDialogs,
+      reported,
+      portalFull: requests
+        .filter((entry) => entry.error === "QUERY_LIMIT_EXCEEDED")
+        .map((entry) => entry.at),
       unhandledRejections: watch.rejections.length,
       processWarnings: watch.warnings,
       hookReports,
@@ -279,6 +288,7 @@ export async function runChaosSoak(
     };
   } finally {
     for (const timer of timers) clearTimeout(timer);
+    expiryWatch?.close();
     watch.stop();
     await client?.close().catch(() => undefined);
     await emulator.clearFaults().catch(() => undefined);
