@@ -1,6 +1,13 @@
 import type { ScheduledFault } from "@b24im/emulator";
 
-/** The faults the chaos soak injects, by the name the report counts them under. */
+/**
+ * The faults the chaos soak injects, by the name the report counts them under.
+ *
+ * @example
+ * ```ts
+ * await emulator.addFault(SOAK_FAULTS["503 burst"]);
+ * ```
+ */
 export const SOAK_FAULTS = {
   reset: { kind: "reset" },
   hang: { kind: "hang" },

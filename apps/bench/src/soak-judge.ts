@@ -60,7 +60,14 @@ export interface SoakVerdict {
   reasons: string[];
 }
 
-/** Growth of the heap (after GC) from the first sample to the last that still counts as flat. */
+/**
+ * Growth of the heap (after GC) from the first sample to the last that still counts as flat.
+ *
+ * @example
+ * ```ts
+ * const flat = last - first <= FLAT_HEAP_MIB;
+ * ```
+ */
 export const FLAT_HEAP_MIB = 10;
 
 /**

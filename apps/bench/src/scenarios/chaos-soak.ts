@@ -34,6 +34,14 @@ export interface SoakPlan {
   seed: number;
 }
 
+/**
+ * The soak of `pnpm bench`: real time, three minutes, a fault every 2.5 s.
+ *
+ * @example
+ * ```ts
+ * await runChaosSoak(FULL_SOAK_PLAN, console.log, "pnpm bench --only=soak");
+ * ```
+ */
 export const FULL_SOAK_PLAN: SoakPlan = {
   timeScale: 1,
   dialogs: 1_000,
@@ -45,6 +53,14 @@ export const FULL_SOAK_PLAN: SoakPlan = {
   seed: 2026,
 };
 
+/**
+ * The soak of `pnpm bench --quick` (CI): the same weather ten times faster, 18 s.
+ *
+ * @example
+ * ```ts
+ * await runChaosSoak(QUICK_SOAK_PLAN, console.log, "pnpm bench --quick --only=soak");
+ * ```
+ */
 export const QUICK_SOAK_PLAN: SoakPlan = { ...FULL_SOAK_PLAN, timeScale: 10 };
 
 const PORTAL = { ...RATE_LIMIT_PRESETS.standard, typingTtlMs: 35_000 };

@@ -52,7 +52,15 @@ export interface PipelineParts {
   webhook: WebhookTarget | undefined;
 }
 
-/** How one call goes through the pipeline. */
+/**
+ * How one call goes through the pipeline.
+ *
+ * @example
+ * ```ts
+ * const typing: RunOptions = { signal, deadlineMs: 10_000, attemptTimeoutMs: 5_000, priority: "high" };
+ * const message: RunOptions = { signal, idempotent: false };
+ * ```
+ */
 export interface RunOptions {
   /** The caller's abort: rejects the call at once with `signal.reason`. */
   signal?: AbortSignal;
