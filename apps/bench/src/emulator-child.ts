@@ -13,6 +13,7 @@ async function start(spec: EmulatorSpec): Promise<void> {
     rateLimit: spec.rateLimit,
     ...(spec.typingTtlMs === undefined ? {} : { typingTtlMs: spec.typingTtlMs }),
     ...(spec.https === undefined ? {} : { https: spec.https }),
+    ...(spec.logLimit === undefined ? {} : { logLimit: spec.logLimit }),
   });
   process.on("message", async (question: EmulatorQuestion) => {
     switch (question.op) {
@@ -25,6 +26,19 @@ async function start(spec: EmulatorSpec): Promise<void> {
         return reply({ type: "answer", id: question.id, value: null });
       case "cpu":
         return reply({ type: "answer", id: question.id, value: process.cpuUsage() });
+      case "fault":
+        emulator.faults.add(question.fault);
+        return reply({ type: "answer", id: question.id, value: null });
+      case "clearFaults":
+        emulator.faults.clear();
+        return reply({ type: "answer", id: question.id, value: null });
+      case "issueTokens":
+        return reply({ type: "answer", id: question.id, value: emulator.oauth.issueTokens() });
+      case "expireTokens":
+        emulator.oauth.expireAccessTokens();
+        return reply({ type: "answer", id: question.id, value: null });
+      case "log":
+        return reply({ type: "answer", id: question.id, value: emulator.log });
       case "close":
         await emulator.close();
         reply({ type: "answer", id: question.id, value: null });

@@ -1,4 +1,10 @@
-import type { EmulatorCounters, TypingStat } from "@b24im/emulator";
+import type {
+  EmulatorCounters,
+  OAuthTokenAnswer,
+  RequestLogEntry,
+  ScheduledFault,
+  TypingStat,
+} from "@b24im/emulator";
 import { closeChild, forkEntry, nextMessage } from "./child-process.js";
 import type {
   EmulatorAnswers,
@@ -17,6 +23,15 @@ export interface EmulatorProcess {
   reset(): Promise<void>;
   /** The server's CPU time so far, in seconds. */
   cpuSeconds(): Promise<number>;
+  /** Schedules a fault for the next matching requests (`emulator.faults.add`). */
+  addFault(fault: ScheduledFault): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** A fresh OAuth token pair of user 1 for the seed's app. */
+  issueTokens(): Promise<OAuthTokenAnswer>;
+  /** Every access token issued so far now answers `expired_token`. */
+  expireAccessTokens(): Promise<void>;
+  /** The request log, oldest first (as many entries as the spec's `logLimit`). */
+  log(): Promise<RequestLogEntry[]>;
   close(): Promise<void>;
 }
 
@@ -38,12 +53,15 @@ export async function spawnEmulator(spec: EmulatorSpec): Promise<EmulatorProcess
     return message.type === "ready" ? message : undefined;
   });
   let nextId = 1;
-  function ask<K extends EmulatorQuestion["op"]>(op: K): Promise<EmulatorAnswers[K]> {
+  function ask<K extends EmulatorQuestion["op"]>(
+    op: K,
+    extra: Omit<Extract<EmulatorQuestion, { op: K }>, "id" | "op"> | Record<string, never> = {},
+  ): Promise<EmulatorAnswers[K]> {
     const id = nextId++;
     const answer = nextMessage(child, (message: EmulatorMessage) =>
       message.type === "answer" && message.id === id ? message : undefined,
     );
-    child.send({ id, op });
+    child.send({ id, op, ...extra });
     return answer.then((message) => message.value as EmulatorAnswers[K]);
   }
   return {
@@ -53,6 +71,11 @@ export async function spawnEmulator(spec: EmulatorSpec): Promise<EmulatorProcess
     typingStats: () => ask("typingStats"),
     reset: () => ask("reset").then(() => undefined),
     cpuSeconds: () => ask("cpu").then((cpu) => (cpu.user + cpu.system) / 1e6),
+    addFault: (fault) => ask("fault", { fault }).then(() => undefined),
+    clearFaults: () => ask("clearFaults").then(() => undefined),
+    issueTokens: () => ask("issueTokens"),
+    expireAccessTokens: () => ask("expireTokens").then(() => undefined),
+    log: () => ask("log"),
     close: () => closeChild(child, () => ask("close")),
   };
 }

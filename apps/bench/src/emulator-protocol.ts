@@ -1,4 +1,11 @@
-import type { EmulatorCounters, RateLimit, TypingStat } from "@b24im/emulator";
+import type {
+  EmulatorCounters,
+  OAuthTokenAnswer,
+  RateLimit,
+  RequestLogEntry,
+  ScheduledFault,
+  TypingStat,
+} from "@b24im/emulator";
 
 /** How the bench asks its emulator child process to start (plain JSON: it crosses IPC). */
 export interface EmulatorSpec {
@@ -7,6 +14,8 @@ export interface EmulatorSpec {
   chats: number;
   typingTtlMs?: number;
   https?: { key: string; cert: string };
+  /** Requests the log keeps; default the emulator's (1,000). */
+  logLimit?: number;
 }
 
 /** A question to the emulator child; `id` pairs it with its answer. */
@@ -15,6 +24,11 @@ export type EmulatorQuestion =
   | { id: number; op: "typingStats" }
   | { id: number; op: "reset" }
   | { id: number; op: "cpu" }
+  | { id: number; op: "fault"; fault: ScheduledFault }
+  | { id: number; op: "clearFaults" }
+  | { id: number; op: "issueTokens" }
+  | { id: number; op: "expireTokens" }
+  | { id: number; op: "log" }
   | { id: number; op: "close" };
 
 /** What each question is answered with. */
@@ -24,6 +38,11 @@ export interface EmulatorAnswers {
   reset: null;
   /** The child's own CPU time so far, in microseconds. */
   cpu: { user: number; system: number };
+  fault: null;
+  clearFaults: null;
+  issueTokens: OAuthTokenAnswer;
+  expireTokens: null;
+  log: RequestLogEntry[];
   close: null;
 }
 

@@ -3,9 +3,12 @@ import type { EmulatorSeed } from "@b24im/emulator";
 /** The webhook every bench client calls through: user 1's. */
 export const BENCH_WEBHOOK_CODE = "bench4k9x2m7q1w8z";
 
+/** The OAuth application the chaos soak calls through, as user 1. */
+export const BENCH_OAUTH_APP = { clientId: "local.bench", clientSecret: "bench-s3cret-7Qx2Lw9" };
+
 /**
  * A portal with `chats` group chats (`chat1` … `chatN`) whose members are users 1 and 2,
- * and a webhook for user 1, so one webhook can type in thousands of dialogs.
+ * a webhook for user 1, so one webhook can type in thousands of dialogs, and an OAuth app.
  *
  * @example
  * ```ts
@@ -24,6 +27,7 @@ export function benchSeed(chats: number): EmulatorSeed {
       members: [1, 2],
     })),
     webhooks: [{ userId: 1, code: BENCH_WEBHOOK_CODE }],
+    oauthApps: [{ ...BENCH_OAUTH_APP, scope: "im" }],
   };
 }
 

@@ -1,11 +1,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { num, table } from "./markdown.js";
+import { soakSection, soakTarget } from "./report-soak.js";
 import type { BenchResults, CapacityProbe, ClientSpeed, RatioFigure, Target } from "./results.js";
-import { round, type Summary } from "./stats.js";
-
-function num(value: number): string {
-  return round(value).toLocaleString("en-US");
-}
+import type { Summary } from "./stats.js";
 
 function spread(summary: Summary, unit = ""): string {
   if (summary.runs <= 1) return `${num(summary.median)}${unit}`;
@@ -21,11 +19,6 @@ function verdict(target: Target | undefined): string {
 function shortfall(value: number, target: Target): string {
   const percent = Math.abs((value - target.value) / target.value) * 100;
   return `${num(value)} against ${target.op} ${num(target.value)}: ${target.op === ">=" ? "short" : "over"} by ${num(percent)} %`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
 function speedTable(clients: ClientSpeed[]): string {
@@ -249,13 +242,16 @@ function targets(
       target: memory.target,
       measured: memory.bytesPerLease.median,
     });
+  const soak = results.chaosSoak && soakTarget(results.chaosSoak);
+  if (soak) out.push(soak);
   return out;
 }
 
 function targetValue(t: { target: Target; name: string }): string {
   if (t.name.startsWith("min+gz")) return `${t.target.op} ${num(t.target.value / 1024)} KB`;
   if (t.name.startsWith("heap")) return `${t.target.op} ${num(t.target.value)} B`;
-  if (t.name.startsWith("dialogs")) return `${t.target.op} ${num(t.target.value)}`;
+  if (t.name.startsWith("dialogs") || t.name.startsWith("chaos"))
+    return `${t.target.op} ${num(t.target.value)}`;
   return `${t.target.op} ${t.target.value}×`;
 }
 
@@ -301,7 +297,7 @@ export function renderReport(
       const [key, why] =
         Object.entries(explanations).find(([prefix]) => t.name.startsWith(prefix)) ?? [];
       const amount =
-        t.name.startsWith("min+gz") || t.name.startsWith("heap")
+        t.name.startsWith("min+gz") || t.name.startsWith("heap") || t.name.startsWith("chaos")
           ? `${t.value} against ${targetValue(t)}`
           : shortfall(t.measured, t.target);
       // The same cause applies at both concurrencies: explain it once.
@@ -317,6 +313,7 @@ export function renderReport(
   callSpeedSection(results, lines);
   capacitySection(results, lines);
   otherSections(results, lines);
+  soakSection(results, lines);
   return `${lines.join("\n").trimEnd()}\n`;
 }
 

@@ -1,4 +1,5 @@
 import type { MachineInfo } from "./machine.js";
+import type { SoakVerdict } from "./soak-judge.js";
 import type { Summary } from "./stats.js";
 
 /** A target from issue 8 and whether the median met it. */
@@ -120,6 +121,38 @@ export interface CoreOpsResult {
   steps: { name: string; opsPerSecond: Summary }[];
 }
 
+/** Figure 6: typing and calls through random faults, tokens expiring and wall-clock steps. */
+export interface ChaosSoakResult {
+  command: string;
+  /** 1 = real time; otherwise every duration ran this many times faster. */
+  timeScale: number;
+  /** How long typing ran, in (scaled) ms. */
+  durationMs: number;
+  dialogs: number;
+  portal: { drainPerSecond: number; bucketSize: number; typingTtlMs: number };
+  /** Faults injected, by name. */
+  faults: Record<string, number>;
+  /** Times every access token was expired at once (`expireAccessTokens`). */
+  tokenExpiries: number;
+  /** The client's wall clock steps: when (ms into the run) and by how much. */
+  wallClockSteps: { atMs: number; byMs: number }[];
+  /** The caller's own calls meanwhile. */
+  userCalls: { sent: number; fulfilled: number; rejected: number; unsettled: number };
+  /** Codes of the caller's calls that failed, and of the typing failures `onError` got. */
+  callErrors: Record<string, number>;
+  typingErrors: Record<string, number>;
+  requests: number;
+  failedRequests: number;
+  hookReports: number;
+  /** Typing sends that ended at their deadline (reported, with or without a failed request). */
+  deadlineEnds: number;
+  unhandledRejections: number;
+  processWarnings: string[];
+  /** Heap used after a full GC, MiB, through the run. */
+  heapMiB: number[];
+  verdict: SoakVerdict;
+}
+
 /** Everything `pnpm bench` measured; written to results.json and rendered into RESULTS.md. */
 export interface BenchResults {
   startedAt: string;
@@ -131,5 +164,6 @@ export interface BenchResults {
   bundleSize?: BundleSizeResult;
   leaseMemory?: LeaseMemoryResult;
   coreOps?: CoreOpsResult;
+  chaosSoak?: ChaosSoakResult;
   failures: { figure: string; message: string }[];
 }

@@ -23,6 +23,8 @@ export { createLeakyBucket, RATE_LIMIT_PRESETS } from "./client/leaky-bucket.js"
 export type { OAuthOptions, OAuthTokens } from "./client/oauth.js";
 export type { ClientOptions } from "./client/options.js";
 export type { RetryOptions } from "./client/retry.js";
+export { surelyNotSent } from "./client/retry.js";
+export type { RequestPriority } from "./client/wait-queue.js";
 export type { BatchOutcome } from "./protocol/batch.js";
 export { BATCH_LIMIT, batchCall, parseBatchResult } from "./protocol/batch.js";
 export { buildRequest } from "./protocol/build-request.js";

@@ -1,7 +1,7 @@
 import { type B24Client, createClient, RATE_LIMIT_PRESETS } from "@b24im/core";
-import type { TypingStat } from "@b24im/emulator";
 import { createNodeTransport } from "@b24im/transport-node";
 import { baselineLimit } from "../baseline-limit.js";
+import { judgeProbe } from "../capacity-judge.js";
 import { type EmulatorProcess, spawnEmulator } from "../emulator-process.js";
 import { benchDialogs } from "../portal-seed.js";
 import type { CapacityProbe, TypingCapacityResult } from "../results.js";
@@ -28,7 +28,8 @@ export const FULL_CAPACITY_PLAN: CapacityPlan = {
   timeScale: 1,
   windowMs: 90_000,
   rampAllowanceMs: 15_000,
-  b24imLadder: [1_500, 2_000, 2_500, 3_000, 3_500],
+  // Up to where a standard portal stops: 100 commands/s × the 35 s indicator life = 3,500.
+  b24imLadder: [2_000, 2_500, 3_000, 3_250, 3_500],
   baselineLadder: [30, 32, 33, 35],
 };
 
@@ -122,55 +123,6 @@ function startProbe(
   return { strategy, dialogs, emulator, client, stop };
 }
 
-function judge(
-  probe: Probe,
-  stats: TypingStat[],
-  rejected503: number,
-  requests: number,
-  startedAt: number,
-  endedAt: number,
-  scaled: Scaled,
-): CapacityProbe {
-  const byDialog = new Map(
-    stats.filter((stat) => stat.senderId === 1).map((stat) => [stat.dialogId, stat]),
-  );
-  let lapsedDialogs = 0;
-  let maxGapMs = 0;
-  let rampMs = 0;
-  let minTypedMs = Number.POSITIVE_INFINITY;
-  for (const id of benchDialogs(probe.dialogs)) {
-    const stat = byDialog.get(id);
-    if (stat === undefined) {
-      lapsedDialogs++;
-      minTypedMs = 0;
-      continue;
-    }
-    maxGapMs = Math.max(maxGapMs, stat.maxGapMs);
-    rampMs = Math.max(rampMs, stat.firstAt - startedAt);
-    const aliveAtEnd = stat.lastAt + scaled.ttlMs >= endedAt;
-    const unbroken = stat.lapses === 0 && stat.maxGapMs < scaled.ttlMs && aliveAtEnd;
-    if (!unbroken) lapsedDialogs++;
-    minTypedMs = Math.min(minTypedMs, unbroken ? endedAt - stat.firstAt : 0);
-  }
-  const reasons: string[] = [];
-  if (rejected503 > 0) reasons.push(`${rejected503} answers 503`);
-  if (lapsedDialogs > 0) reasons.push(`${lapsedDialogs} dialogs lapsed`);
-  if (lapsedDialogs === 0 && minTypedMs < scaled.windowMs)
-    reasons.push("a dialog typed for less than the window");
-  return {
-    strategy: probe.strategy,
-    dialogs: probe.dialogs,
-    passed: reasons.length === 0,
-    rejected503,
-    lapsedDialogs,
-    maxGapMs,
-    rampMs,
-    minTypedMs: Number.isFinite(minTypedMs) ? minTypedMs : 0,
-    requests,
-    ...(reasons.length === 0 ? {} : { reason: reasons.join(", ") }),
-  };
-}
-
 async function finishProbe(
   probe: Probe,
   startedAt: number,
@@ -181,7 +133,18 @@ async function finishProbe(
   probe.stop();
   await probe.client.close();
   await probe.emulator.close();
-  return judge(probe, stats, counters.rejected503, counters.requests, startedAt, endedAt, scaled);
+  return judgeProbe({
+    strategy: probe.strategy,
+    dialogs: benchDialogs(probe.dialogs),
+    senderId: 1,
+    stats,
+    rejected503: counters.rejected503,
+    requests: counters.requests,
+    startedAt,
+    endedAt,
+    ttlMs: scaled.ttlMs,
+    windowMs: scaled.windowMs,
+  });
 }
 
 function largestPassing(probes: CapacityProbe[], strategy: CapacityProbe["strategy"]): number {

@@ -1,12 +1,14 @@
 import { TimeoutError } from "../protocol/errors.js";
 import type { HttpRequest } from "../protocol/http.js";
+import { MAX_DELAY_MS } from "../protocol/option-check.js";
 import { secretsOf } from "../protocol/redact.js";
 import { type Clock, systemClock } from "./clock.js";
 import { onAbort } from "./on-abort.js";
 
 /**
- * Waits `ms` on the clock. An abort rejects at once with the signal's `reason` and clears
- * the timer, so an abandoned wait holds nothing.
+ * Waits `ms` on the clock, at most {@link MAX_DELAY_MS} (a longer timer would fire at once).
+ * An abort rejects at once with the signal's `reason` and clears the timer, so an abandoned
+ * wait holds nothing.
  *
  * @example
  * ```ts
@@ -16,10 +18,13 @@ import { onAbort } from "./on-abort.js";
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = clock.setTimeout(() => {
-      stop?.();
-      resolve();
-    }, ms);
+    const timer = clock.setTimeout(
+      () => {
+        stop?.();
+        resolve();
+      },
+      Math.min(ms, MAX_DELAY_MS),
+    );
     const stop =
       signal &&
       onAbort(signal, () => {
@@ -175,10 +180,14 @@ export function createDeadline(
   const controller = new AbortController();
   const stop = signal && onAbort(signal, () => controller.abort(signal.reason));
   let timedOut = false;
-  const timer = clock.setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  // Cut to what timers honour: a longer one would fire at once and time every request out.
+  const timer = clock.setTimeout(
+    () => {
+      timedOut = true;
+      controller.abort();
+    },
+    Math.min(timeoutMs, MAX_DELAY_MS),
+  );
   return {
     signal: controller.signal,
     get timedOut() {

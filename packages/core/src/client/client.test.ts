@@ -27,6 +27,7 @@ import {
 import { type B24Client, createClient } from "./client.js";
 import type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent } from "./hooks.js";
 import type { ClientOptions } from "./options.js";
+import { surelyNotSent } from "./retry.js";
 
 const T0 = 1_700_000_000_000;
 const CODE = "s3cr3tWebhookC0de";
@@ -162,6 +163,74 @@ describe("retry", () => {
     expect(retries[1]?.error).toBeInstanceOf(TimeoutError);
   });
 
+  describe("idempotent: false (a call that must not run twice, e.g. im.message.add)", () => {
+    const refused = () =>
+      new TransportError("connect failed", {
+        cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), {
+          code: "ECONNREFUSED",
+        }),
+      });
+    const reset = () =>
+      new TransportError("socket hang up", {
+        cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+      });
+    const hang = () => new Promise<HttpResponse>(() => {});
+
+    it.each([
+      ["a timeout", hang, TimeoutError],
+      ["a reset mid-request", reset, TransportError],
+      ["a 502 page", () => ({ status: 502, headers: {}, body: "<html>" }), ProtocolError],
+    ] as const)(
+      "is not repeated after %s, which may have reached the server",
+      async (_, first, errorClass) => {
+        const { clock, transport, client } = setup({ timeoutMs: 1000 });
+        transport.enqueue(first);
+        const posted = settle(
+          client.call(
+            "im.message.add",
+            { DIALOG_ID: "chat5", MESSAGE: "hi" },
+            { idempotent: false },
+          ),
+        );
+        await clock.runAll();
+        const result = await posted;
+        expect(!result.ok && result.error).toBeInstanceOf(errorClass);
+        expect(transport.requests).toHaveLength(1);
+      },
+    );
+
+    it.each([
+      ["a refused connection", refused],
+      ["QUERY_LIMIT_EXCEEDED", () => errorResponse("QUERY_LIMIT_EXCEEDED", 503)],
+      ["a 429", () => errorResponse("OPERATION_TIME_LIMIT", 429)],
+    ] as const)("is repeated after %s, which surely did not reach it", async (_, first) => {
+      const { clock, transport, client } = setup();
+      transport.enqueue(first);
+      const posted = client.call("im.message.add", { MESSAGE: "hi" }, { idempotent: false });
+      await clock.advance(70_000);
+      await expect(posted).resolves.toBe(true);
+      expect(transport.requests).toHaveLength(2);
+    });
+
+    it("by default a timeout is repeated; surelyNotSent tells the two kinds apart", async () => {
+      const { clock, transport, client } = setup({ timeoutMs: 1000 });
+      transport.enqueue(hang);
+      const posted = client.call("im.message.add", { MESSAGE: "hi" });
+      await clock.advance(5_000);
+      await expect(posted).resolves.toBe(true);
+      expect(transport.requests).toHaveLength(2);
+      expect(surelyNotSent(refused())).toBe(true);
+      expect(surelyNotSent(reset())).toBe(false);
+      expect(surelyNotSent(new TimeoutError(1000))).toBe(false);
+      expect(surelyNotSent(new ClientClosedError())).toBe(true);
+      await expect(client.call("profile", {}, { idempotent: "no" as never })).rejects.toMatchObject(
+        {
+          option: "idempotent",
+        },
+      );
+    });
+  });
+
   it("retry: false sends once", async () => {
     const { clock, transport, client } = setup({ retry: false });
     transport.setDefault(new TransportError("down"));
@@ -204,6 +273,39 @@ describe("operating time", () => {
   });
 });
 
+describe("timers", () => {
+  const PLATFORM_MAX_MS = 2_147_483_647;
+
+  it("an OPERATION_TIME_LIMIT a month away holds the method at most the 10-minute window, never arming an overlong timer", async () => {
+    const clock = createFakeClock({ now: T0 });
+    // Node fires a timer over 2^31 - 1 ms after 1 ms (and warns): that is what is checked here.
+    const delays: number[] = [];
+    const recording = {
+      now: () => clock.now(),
+      setTimeout: (callback: () => void, ms: number) => {
+        delays.push(ms);
+        return clock.setTimeout(callback, ms);
+      },
+      clearTimeout: (handle: unknown) => clock.clearTimeout(handle),
+    };
+    const transport = createFakeTransport({ clock });
+    const client = createClient({ webhook: WEBHOOK, transport, clock: recording });
+    const aMonthAway = (T0 + 30 * 86_400_000) / 1000;
+    transport.enqueue(
+      jsonResponse(
+        { error: "OPERATION_TIME_LIMIT", time: { operating_reset_at: aMonthAway } },
+        429,
+      ),
+    );
+    const held = settle(client.call("crm.deal.list"));
+    await clock.advance(11 * 60_000);
+    expect(await held).toEqual({ ok: true, value: true });
+    expect(transport.requests).toHaveLength(2);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(PLATFORM_MAX_MS);
+    await client.close();
+  });
+});
+
 describe("OAuth", () => {
   const secrets = {
     access: "oldAccessT0ken",
@@ -236,6 +338,37 @@ describe("OAuth", () => {
     });
     return { ...s, tokens, refreshes };
   }
+
+  it("reports each expired_token attempt once, to onRetry, before its replay", async () => {
+    const retries: RetryEvent[] = [];
+    const errors: ErrorEvent[] = [];
+    const { clock, client, transport } = setup({
+      webhook: undefined,
+      oauth: {
+        clientEndpoint: "https://x.bitrix24.ru/rest/",
+        accessToken: secrets.access,
+        refreshToken: secrets.refresh,
+        clientId: "app.123",
+        clientSecret: secrets.client,
+      },
+      hooks: { onRetry: (e) => retries.push(e), onError: (e) => errors.push(e) },
+    });
+    transport.setDefault((exchange) =>
+      exchange.request.url.includes("/oauth/token/")
+        ? jsonResponse({ access_token: "newAccessT0ken", refresh_token: "newRefreshT0ken" })
+        : exchange.body?.auth === secrets.access
+          ? errorResponse("expired_token", 401)
+          : jsonResponse({ result: true }),
+    );
+    const calls = [client.call("profile"), client.call("profile")];
+    await clock.advance(0);
+    expect(await Promise.all(calls)).toEqual([true, true]);
+    expect(retries.map((e) => [e.error.code, e.delayMs, e.attempt])).toEqual([
+      ["expired_token", 0, 1],
+      ["expired_token", 0, 1],
+    ]);
+    expect(errors).toEqual([]);
+  });
 
   it("an abort while the shared refresh hangs rejects only that call, at once", async () => {
     const { clock, client, refreshes } = oauthSetup(() => new Promise(() => {}) as never);
@@ -355,6 +488,75 @@ describe("batch", () => {
       ["second", 2],
     ]);
     expect(await client.batch([])).toEqual([]);
+  });
+
+  it("a request that fails as a whole rejects only its own commands; the others keep their outcomes", async () => {
+    const { clock, transport, client } = setup({ retry: false });
+    transport.setDefault(batchResponder(-1));
+    // The second request (commands 50-99) meets a proxy's 502 page, and so does no other.
+    transport.enqueue(batchResponder(-1), {
+      status: 502,
+      headers: {},
+      body: "<html>Bad Gateway</html>",
+    });
+    const outcome = settle(client.batch(calls));
+    await clock.runAll();
+    const result = await outcome;
+    expect(result.ok).toBe(true);
+    const entries = result.ok ? result.value : [];
+    expect(entries).toHaveLength(120);
+    expect(transport.requests).toHaveLength(3);
+    expect(entries.slice(0, 50).every((e) => e.status === "fulfilled")).toBe(true);
+    expect(entries.slice(100).every((e) => e.status === "fulfilled")).toBe(true);
+    const failed = entries.slice(50, 100);
+    expect(new Set(failed.map((e) => e.status))).toEqual(new Set(["rejected"]));
+    const reasons = new Set(failed.map((e) => e.status === "rejected" && e.reason));
+    expect(reasons.size).toBe(1);
+    expect([...reasons][0]).toBeInstanceOf(ProtocolError);
+    expect(failed[0]?.key).toBe("50");
+  });
+
+  it("with halt, a request that fails as a whole stops the later ones; close() leaves the rest unsent", async () => {
+    const halted = setup({ retry: false });
+    halted.transport.setDefault(batchResponder(-1));
+    halted.transport.enqueue(new TransportError("connection reset"));
+    const first = settle(halted.client.batch(calls, { halt: true }));
+    await halted.clock.runAll();
+    const stopped = await first;
+    expect(halted.transport.requests).toHaveLength(1);
+    expect(stopped.ok).toBe(true);
+    const entries = stopped.ok ? stopped.value : [];
+    expect(entries).toHaveLength(120);
+    expect(entries.slice(0, 50).every((e) => e.status === "rejected")).toBe(true);
+    expect(entries.slice(50).every((e) => e.status === "skipped")).toBe(true);
+
+    // The bucket is full: the second request waits for the limiter when the client closes.
+    const closing = setup({ rateLimit: { drainPerSecond: 1, bucketSize: 1 } });
+    closing.transport.setDefault(batchResponder(-1));
+    const pending = settle(closing.client.batch(calls));
+    await closing.clock.flush();
+    await closing.client.close();
+    const closed = await pending;
+    expect(closed.ok).toBe(true);
+    const after = closed.ok ? closed.value : [];
+    expect(after).toHaveLength(120);
+    expect(closing.transport.requests).toHaveLength(1);
+    expect(after.slice(0, 50).every((e) => e.status === "fulfilled")).toBe(true);
+    expect(
+      after
+        .slice(50)
+        .every((e) => e.status === "rejected" && e.reason instanceof ClientClosedError),
+    ).toBe(true);
+  });
+
+  it("an abort rejects the whole batch with the signal's reason, like every call", async () => {
+    const { clock, transport, client } = setup({ rateLimit: { drainPerSecond: 1, bucketSize: 1 } });
+    transport.setDefault(batchResponder(-1));
+    const controller = new AbortController();
+    const pending = settle(client.batch(calls, { signal: controller.signal }));
+    await clock.flush();
+    controller.abort("enough");
+    expect(await pending).toEqual({ ok: false, error: "enough" });
   });
 });
 
@@ -558,6 +760,32 @@ describe("input checks", () => {
     expect(transport.requests).toHaveLength(0);
   });
 
+  it("rejects params that cannot be sent with ConfigError(params), from batch() as from call()", async () => {
+    const { transport, client } = setup();
+    const circular: Record<string, unknown> = { NAME: "x" };
+    circular.SELF = circular;
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 20_000; i++) deep = { X: deep };
+    const throwing = {
+      get FIELDS(): never {
+        throw new Error("getter failed");
+      },
+    };
+    const everyClient = [circular, { DEEP: deep }, throwing];
+    for (const params of [...everyClient, { WHEN: new Date(Number.NaN) }]) {
+      const error = await client
+        .batch([{ method: "crm.item.add", params }])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).option).toBe("params");
+    }
+    for (const params of everyClient) {
+      const error = await client.call("crm.item.add", params).catch((e: unknown) => e);
+      expect((error as ConfigError).option).toBe("params");
+    }
+    expect(transport.requests).toHaveLength(0);
+  });
+
   it("checks every command of a large batch before its first request goes out", async () => {
     const { transport, client } = setup();
     const calls: unknown[] = Array.from({ length: 60 }, (_, i) => ({
@@ -656,6 +884,26 @@ describe("portal moves", () => {
     transport.enqueue(moved("http://evil.example/"));
     await expect(client.call("profile")).rejects.toBeInstanceOf(PortalMovedError);
     expect(transport.requests.at(-1)?.request.url).toMatch(/^https:\/\/z\.bitrix24\.ru\//);
+  });
+
+  it("never follows an https portal to plain http, not even on a loopback host", async () => {
+    const { transport, client } = setup({
+      webhook: `https://localhost:8443/rest/1/${CODE}/`,
+      followPortalMoves: true,
+    });
+    transport.enqueue(moved(`http://127.0.0.1:8080/rest/1/${CODE}/profile`));
+    await expect(client.call("profile")).rejects.toBeInstanceOf(PortalMovedError);
+    expect(transport.requests.map((r) => r.request.url)).toEqual([
+      `https://localhost:8443/rest/1/${CODE}/profile`,
+    ]);
+    // A plain-http loopback portal (a local emulator) may still move on loopback.
+    const local = setup({
+      webhook: `http://127.0.0.1:8080/rest/1/${CODE}/`,
+      followPortalMoves: true,
+    });
+    local.transport.enqueue(moved(`http://127.0.0.1:9090/rest/1/${CODE}/profile`));
+    await expect(local.client.call("profile")).resolves.toBe(true);
+    expect(local.transport.requests.at(-1)?.request.url).toMatch(/^http:\/\/127\.0\.0\.1:9090\//);
   });
 });
 
@@ -810,10 +1058,14 @@ describe("a custom transport's own errors", () => {
         hooks: { onError: (e) => void errors.push(e), onRetry: (e) => void retries.push(e) },
       });
       transport.setDefault(libraryError);
+      // A batch resolves, its one command rejected with the failed request's error.
+      const batchError = client
+        .batch([imDialogWriting("chat5")])
+        .then(([entry]) => Promise.reject(entry?.status === "rejected" ? entry.reason : entry));
       const outcomes = [
         settle(client.call("profile")),
         settle(client.callRaw("profile")),
-        settle(client.batch([imDialogWriting("chat5")])),
+        settle(batchError),
         settle(client.writing("chat5")),
       ];
       await clock.runAll();
@@ -954,20 +1206,144 @@ describe("typing", () => {
     await client.close();
   });
 
-  it("lets a user's own call wait behind at most one queued typing batch", async () => {
+  it("lets due typing batches go before a user's own call for at most 5 s", async () => {
     // A small bucket, so that the typing batches of one round queue in the limiter.
     const { clock, transport, client } = setup({ rateLimit: { drainPerSecond: 2, bucketSize: 3 } });
     transport.setDefault(batchAnswers);
     for (let i = 1; i <= 500; i++) client.typing(`chat${i}`);
     await clock.advance(0);
-    const typingBefore = transport.requests.length;
-    expect(typingBefore).toBeLessThan(10);
     const own = client.call("profile");
     for (let t = 0; t < 10_000; t += 100) await clock.advance(100);
     await expect(own).resolves.toBe(true);
-    const ownIndex = transport.requests.findIndex((x) => x.request.url.endsWith("/profile"));
-    expect(ownIndex - typingBefore).toBeLessThanOrEqual(1);
+    const ownAt = transport.requests.find((x) => x.request.url.endsWith("/profile"))?.at ?? 0;
+    // Typing went first — the refreshes have a deadline — but the call waited 5 s at most,
+    // then its turn came at the next grant (one every 500 ms).
+    expect(ownAt - T0).toBeGreaterThan(1_000);
+    expect(ownAt - T0).toBeLessThanOrEqual(5_500);
     await client.close();
+  });
+
+  it("one hung typing request lapses no indicator: it times out in time, and other rounds go meanwhile", async () => {
+    const errors: string[] = [];
+    const { clock, transport, client } = setup({
+      typing: { onError: (error) => errors.push(error.code) },
+    });
+    // When each dialog's event was answered: what the recipients see.
+    const shown = new Map<string, number[]>();
+    let batches = 0;
+    transport.setDefault((x) => {
+      const cmd = (x.body as { cmd?: Record<string, string> }).cmd ?? {};
+      // The third batch, the first refresh of 50 dialogs, never gets an answer.
+      if (++batches === 3) return new Promise<HttpResponse>(() => {});
+      for (const command of Object.values(cmd)) {
+        const dialog = command.split("DIALOG_ID=")[1] as string;
+        shown.set(dialog, [...(shown.get(dialog) ?? []), clock.monotonic() - T0]);
+      }
+      return batchAnswers(x);
+    });
+    const leases = Array.from({ length: 60 }, (_, i) => client.typing(`chat${i + 1}`));
+    for (let t = 0; t < 120_000; t += 250) await clock.advance(250);
+    expect(batches).toBeGreaterThan(3);
+    for (let i = 1; i <= 60; i++) {
+      const times = [0, ...(shown.get(`chat${i}`) ?? []), 120_000];
+      const gaps = times.slice(1).map((at, k) => at - (times[k] as number));
+      expect(Math.max(...gaps)).toBeLessThan(30_000);
+    }
+    // The hung attempt was retried within the send's time; nothing reached onError.
+    expect(errors).toEqual([]);
+    for (const lease of leases) lease.stop();
+    await client.close();
+  });
+
+  it("a typing send that cannot get through ends at its sendTimeoutMs, reported once to onError and the hooks", async () => {
+    const typingErrors: B24Error[] = [];
+    const hookErrors: ErrorEvent[] = [];
+    const retries: RetryEvent[] = [];
+    const { clock, transport, client } = setup({
+      typing: { onError: (error) => typingErrors.push(error) },
+      hooks: { onError: (e) => hookErrors.push(e), onRetry: (e) => retries.push(e) },
+    });
+    transport.setDefault(() => new Promise<HttpResponse>(() => {}));
+    const lease = client.typing("chat5");
+    await clock.advance(9_999);
+    expect(typingErrors).toEqual([]);
+    await clock.advance(1);
+    expect(typingErrors.map((e) => [e.name, (e as TimeoutError).timeoutMs])).toEqual([
+      ["TimeoutError", 10_000],
+    ]);
+    expect(hookErrors.map((e) => e.error)).toEqual(typingErrors);
+    // Each attempt had half the send's time: the first timed out and was retried once.
+    expect(transport.requests.map((r) => [r.at - T0, r.timeoutMs])).toEqual([
+      [0, 5_000],
+      [5_250, 5_000],
+    ]);
+    expect(retries.map((e) => e.error.code)).toEqual(["TIMEOUT"]);
+    lease.stop();
+    await client.close();
+  });
+
+  it("a burst of 150 of the caller's own calls starves no indicator, and those calls keep their order", async () => {
+    const { clock, transport, client } = setup();
+    const shown = new Map<string, number[]>();
+    const own: number[] = [];
+    transport.setDefault((x) => {
+      const at = clock.monotonic() - T0;
+      const index = (x.body as { INDEX?: number } | undefined)?.INDEX;
+      if (index !== undefined) own.push(index);
+      const cmd = (x.body as { cmd?: Record<string, string> } | undefined)?.cmd ?? {};
+      for (const command of Object.values(cmd)) {
+        const dialog = command.split("DIALOG_ID=")[1] as string;
+        shown.set(dialog, [...(shown.get(dialog) ?? []), at]);
+      }
+      return batchAnswers(x);
+    });
+    const leases = Array.from({ length: 30 }, (_, i) => client.typing(`chat${i + 1}`));
+    await clock.advance(1_000);
+    // 150 calls at once: the bucket lets 49 out, the rest take 50 s at 2/s.
+    const calls = Array.from({ length: 150 }, (_, i) => client.call("profile", { INDEX: i }));
+    for (let t = 0; t < 120_000; t += 250) await clock.advance(250);
+    expect(await Promise.all(calls)).toHaveLength(150);
+    expect(own).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    for (let i = 1; i <= 30; i++) {
+      const times = [0, ...(shown.get(`chat${i}`) ?? []), 121_000];
+      const gaps = times.slice(1).map((at, k) => at - (times[k] as number));
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(21_000);
+    }
+    for (const lease of leases) lease.stop();
+    await client.close();
+  });
+
+  it("a bucket the caller keeps pinned at its limit starves neither the indicators nor the caller", async () => {
+    const { clock, transport, client } = setup();
+    const shown = new Map<string, number[]>();
+    let own = 0;
+    transport.setDefault((x) => {
+      const cmd = (x.body as { cmd?: Record<string, string> } | undefined)?.cmd;
+      if (!cmd) own++;
+      for (const command of Object.values(cmd ?? {})) {
+        const dialog = command.split("DIALOG_ID=")[1] as string;
+        shown.set(dialog, [...(shown.get(dialog) ?? []), clock.monotonic() - T0]);
+      }
+      return batchAnswers(x);
+    });
+    // Four calls a second, twice what the portal drains, for two minutes.
+    const calls: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 40; i++) calls.push(client.call("profile"));
+    const leases = Array.from({ length: 100 }, (_, i) => client.typing(`chat${i + 1}`));
+    for (let t = 0; t < 120_000; t += 250) {
+      calls.push(client.call("profile"));
+      await clock.advance(250);
+    }
+    for (let i = 1; i <= 100; i++) {
+      const times = [...(shown.get(`chat${i}`) ?? []), 120_000];
+      const gaps = times.slice(1).map((at, k) => at - (times[k] as number));
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(21_000);
+    }
+    // Typing took its share, and the caller's calls kept flowing meanwhile.
+    expect(own).toBeGreaterThan(180);
+    for (const lease of leases) lease.stop();
+    await client.close();
+    await Promise.allSettled(calls);
   });
 
   it("whileTyping returns what the job returns", async () => {

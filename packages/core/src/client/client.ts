@@ -20,13 +20,22 @@ import { createTypingScheduler, type TypingSender } from "../typing/scheduler.js
 import { createOAuthSession } from "./oauth.js";
 import { createOperatingTime } from "./operating-time.js";
 import { type ClientOptions, checkClientOptions, rateLimiterFor } from "./options.js";
-import { createPipeline } from "./pipeline.js";
+import { createPipeline, type RunOptions } from "./pipeline.js";
 import { retryPolicy } from "./retry.js";
 
 /** Per-call options. */
 export interface CallOptions {
   /** Aborting rejects the call at once with `signal.reason`, wherever it waits. */
   signal?: AbortSignal;
+  /**
+   * Whether the call may run twice; default `true`. A failed attempt is normally repeated
+   * (see `retry`) — but a timeout or a connection reset can hit a request the server already
+   * ran, and repeating `im.message.add` or `imbot.v2.Chat.Message.send` then posts the message
+   * twice. With `false` the call is repeated only when it surely did not reach the server (a
+   * refused connection, the portal's 503 `QUERY_LIMIT_EXCEEDED` or 429 refusal: see
+   * `surelyNotSent`); otherwise it rejects with that error, and whether it ran is unknown.
+   */
+  idempotent?: boolean;
 }
 
 /** Options of {@link B24Client.batch}. */
@@ -60,7 +69,14 @@ export interface B24Client {
     params?: Record<string, unknown>,
     options?: CallOptions,
   ): Promise<RestResult<T>>;
-  /** Sends any number of calls in requests of at most 50 commands, one rate-limit token each. */
+  /**
+   * Sends any number of calls in requests of at most 50 commands, one rate-limit token each,
+   * and resolves with every command's outcome in input order, also when a request fails: its
+   * commands are then `rejected` with that request's error, while the commands of the other
+   * requests keep their own outcomes (with `halt`, every later one is `skipped`). So a caller
+   * sees what ran and what did not, and can repeat only the latter. Rejects only for bad
+   * input (`ConfigError`, before anything is sent) or with the signal's reason on abort.
+   */
   batch(
     calls: Record<string, MethodCall> | MethodCall[],
     options?: BatchOptions,
@@ -108,7 +124,8 @@ export function createClient(options: ClientOptions): B24Client {
     createOAuthSession(
       options.oauth,
       (request) => pipeline.exchange(request, "oauth/token", 1),
-      clock.now,
+      // Token expiry is a wall-clock time, like the server's `expires`.
+      () => clock.now(),
       (cause) => {
         const error = new B24Error("onTokens failed", "ON_TOKENS_FAILED", false, {
           cause,
@@ -117,13 +134,14 @@ export function createClient(options: ClientOptions): B24Client {
         notify(hooks.onError, { method: "oauth/token", attempt: 1, error });
       },
     );
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const pipeline = createPipeline({
     transport: options.transport,
     clock,
     limiter: rateLimiterFor(options.rateLimit, clock),
     operating,
     retry: retryPolicy(options.retry),
-    timeoutMs: options.timeoutMs ?? 30_000,
+    timeoutMs,
     followPortalMoves: options.followPortalMoves ?? false,
     hooks,
     oauth,
@@ -134,10 +152,10 @@ export function createClient(options: ClientOptions): B24Client {
   const sendBatch = async (
     chunk: ReadonlyArray<readonly [string, MethodCall]>,
     batch: MethodCall,
-    signal?: AbortSignal,
+    run: RunOptions,
   ): Promise<BatchOutcome[]> => {
     const methods = chunk.map(([, call]) => call.method);
-    const { result } = await pipeline.run(batch, methods, signal);
+    const { result } = await pipeline.run(batch, methods, run);
     const outcomes = parseBatchResult(chunk, result, { secrets: pipeline.secrets() });
     outcomes.forEach((outcome, i) => {
       const method = methods[i] as string;
@@ -153,36 +171,63 @@ export function createClient(options: ClientOptions): B24Client {
     return outcomes;
   };
 
-  // One call goes out plainly, several as one batch; both share the queue of user calls.
-  const sendTyping: TypingSender = async (calls, signal) => {
+  // A request that fails as a whole fails each of its commands; the caller's abort ends the batch.
+  const sendOrReject = async (
+    chunk: ReadonlyArray<readonly [string, MethodCall]>,
+    batch: MethodCall,
+    run: RunOptions,
+  ): Promise<BatchOutcome[]> => {
+    try {
+      return await sendBatch(chunk, batch, run);
+    } catch (reason) {
+      if (run.signal?.aborted || !(reason instanceof B24Error)) throw reason;
+      return chunk.map((): BatchOutcome => ({ status: "rejected", reason }));
+    }
+  };
+
+  // One call goes out plainly, several as one batch; both share the limiter with user calls,
+  // ahead of them: a refresh is worth nothing once its indicator lapsed. Each attempt gets
+  // half the send's time, so one hung request leaves room for a retry.
+  const sendTyping: TypingSender = async (calls, { signal, timeoutMs: deadlineMs }) => {
+    const run: RunOptions = {
+      signal,
+      deadlineMs,
+      attemptTimeoutMs: Math.min(timeoutMs, Math.ceil(deadlineMs / 2)),
+      priority: "high",
+    };
     const [only] = calls;
     if (calls.length > 1 || !only) {
       const chunk = calls.map((call, i) => [`t${i}`, call] as const);
-      return sendBatch(chunk, batchCall(chunk, false), signal);
+      return sendBatch(chunk, batchCall(chunk, false), run);
     }
     try {
-      const { result, ...extras } = await pipeline.run(only, [only.method], signal);
+      const { result, ...extras } = await pipeline.run(only, [only.method], run);
       return [{ status: "fulfilled", value: result, ...extras }];
     } catch (reason) {
       if (reason instanceof ApiError) return [{ status: "rejected", reason }];
       throw reason;
     }
   };
-  const scheduler = createTypingScheduler({ clock, send: sendTyping, defaults: options.typing });
+  const scheduler = createTypingScheduler({
+    clock,
+    send: sendTyping,
+    defaults: options.typing,
+    refreshesTokens: oauth?.canRefresh ?? false,
+  });
 
   let closed: Promise<void> | undefined;
   const client: B24Client = {
     auth: options.oauth ? "oauth" : "webhook",
     async callRaw<T>(method: string, params: Record<string, unknown> = {}, o?: CallOptions) {
-      const { signal } = checkCallOptions(o);
+      const { signal, idempotent } = checkCallOptions(o);
       assertMethodName(method);
-      return pipeline.run<T>({ method, params }, [method], signal);
+      return pipeline.run<T>({ method, params }, [method], { signal, idempotent });
     },
     async call<T>(method: string, params?: Record<string, unknown>, o?: CallOptions) {
       return (await client.callRaw<T>(method, params, o)).result;
     },
     async batch(calls, o) {
-      const { halt = false, signal } = checkCallOptions(o);
+      const { halt = false, signal, idempotent } = checkCallOptions(o);
       if (typeof calls !== "object" || calls === null) {
         throw new ConfigError(
           "calls",
@@ -205,14 +250,14 @@ export function createClient(options: ClientOptions): B24Client {
       for (const [chunk, batch] of requests) {
         const halted = halt && outcomes.some((outcome) => outcome.status !== "fulfilled");
         if (halted) outcomes.push(...chunk.map((): BatchOutcome => ({ status: "skipped" })));
-        else outcomes.push(...(await sendBatch(chunk, batch, signal)));
+        else outcomes.push(...(await sendOrReject(chunk, batch, { signal, idempotent })));
       }
       return outcomes.map((outcome, i) => ({ key: keys[i] as string, ...outcome }));
     },
     async writing(dialogId, o) {
       const { signal } = checkCallOptions(o);
       const call = imDialogWriting(dialogId);
-      await pipeline.run(call, [call.method], signal);
+      await pipeline.run(call, [call.method], { signal });
       return true;
     },
     typing: (dialogId, o) => scheduler.lease(dialogId, o),
@@ -233,8 +278,14 @@ export function createClient(options: ClientOptions): B24Client {
 function checkCallOptions(options: BatchOptions | undefined): BatchOptions {
   if (options === undefined) return {};
   need(isObject(options), "options", "an object such as { signal }", options);
-  const { signal, halt } = options;
+  const { signal, halt, idempotent } = options;
   need(signal === undefined || isAbortSignal(signal), "signal", "an AbortSignal", signal);
   need(halt === undefined || typeof halt === "boolean", "halt", "true or false", halt);
+  need(
+    idempotent === undefined || typeof idempotent === "boolean",
+    "idempotent",
+    "true or false",
+    idempotent,
+  );
   return options;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { notify } from "../async/notify.js";
+import { AccessError } from "../protocol/errors.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { createFakeTransport, errorResponse } from "../testing/fake-transport.js";
 import { createClient } from "./client.js";
@@ -42,16 +43,34 @@ describe("notify", () => {
     }
   });
 
-  it("a throwing hook does not change a call's outcome", async () => {
-    const boom = () => {
-      throw new Error("broken logger");
+  it("a throwing hook does not change a call's outcome, whichever of the four it is", async () => {
+    const called = { onRequest: 0, onResponse: 0, onRetry: 0, onError: 0 };
+    const boom = (name: keyof typeof called) => () => {
+      called[name]++;
+      throw new Error(`broken ${name} logger`);
     };
+    const clock = createFakeClock();
+    const transport = createFakeTransport({ clock });
     const client = createClient({
       webhook: "https://x.bitrix24.ru/rest/1/code1234/",
-      transport: createFakeTransport(),
-      clock: createFakeClock(),
-      hooks: { onRequest: boom, onResponse: boom, onRetry: boom, onError: boom },
+      transport,
+      clock,
+      retry: { random: () => 0 },
+      hooks: {
+        onRequest: boom("onRequest"),
+        onResponse: boom("onResponse"),
+        onRetry: boom("onRetry"),
+        onError: boom("onError"),
+      },
     });
-    await expect(client.writing("chat5")).resolves.toBe(true);
+    // A retried call that succeeds, then one that fails for good.
+    transport.enqueue(errorResponse("QUERY_LIMIT_EXCEEDED", 503));
+    const retried = client.writing("chat5");
+    await clock.advance(5_000);
+    await expect(retried).resolves.toBe(true);
+    transport.enqueue(errorResponse("ACCESS_ERROR", 403));
+    await expect(client.writing("chat5")).rejects.toBeInstanceOf(AccessError);
+    expect(called).toEqual({ onRequest: 3, onResponse: 3, onRetry: 1, onError: 1 });
+    await client.close();
   });
 });

@@ -16,7 +16,12 @@ export interface ResponseEvent extends RequestEvent {
   durationMs: number;
 }
 
-/** What `onRetry` sees: the failed attempt's error and the backoff before the next one. */
+/**
+ * What `onRetry` sees: the failed attempt's error and the backoff before the next one. It is
+ * also called, with `delayMs: 0`, when a call goes again after its token was refreshed
+ * (`expired_token`) or its moved portal followed: every failed attempt reaches exactly one of
+ * `onRetry` and `onError`.
+ */
 export interface RetryEvent {
   method: string;
   /** The attempt that failed. */

@@ -29,6 +29,24 @@ describe("createLeakyBucket", () => {
     expect(granted.slice(50)).toEqual([1000, 1500, 2000]);
   });
 
+  it("gives a caller that always waits for its last request the full drain rate, one margin kept", async () => {
+    const { clock, granted, take } = setup();
+    await Promise.all(Array.from({ length: 50 }, () => take()));
+    // One request at a time, each sent once the previous one was granted (a typing scheduler).
+    let running = true;
+    const loop = (async () => {
+      while (running) await take();
+    })();
+    await clock.advance(60_000);
+    running = false;
+    await clock.advance(1_000);
+    await loop;
+    const inMinute = granted.slice(50).filter((at) => at <= 60_000);
+    // The first waits for the margin (a whole second), then one every 500 ms.
+    expect(inMinute.slice(0, 4)).toEqual([1000, 1500, 2000, 2500]);
+    expect(inMinute).toHaveLength(119);
+  });
+
   it("tryAcquire takes a free slot at once, and never jumps the queue", async () => {
     const { clock, limiter, granted, take } = setup({ drainPerSecond: 2, bucketSize: 2 });
     expect(limiter.tryAcquire?.()).toBe(true);
@@ -90,6 +108,37 @@ describe("createLeakyBucket", () => {
     await clock.advance(1000);
     await next;
     expect(granted[1]).toBe(1000);
+  });
+});
+
+describe("createLeakyBucket: priority", () => {
+  it("lets high-priority waiters go first, each kind in order, until a normal one waited 5 s", async () => {
+    const { clock, limiter } = setup({ drainPerSecond: 1, bucketSize: 1 });
+    await limiter.acquire();
+    const order: string[] = [];
+    const take = (name: string, priority?: "high" | "normal") =>
+      limiter.acquire(undefined, priority).then(() => void order.push(name));
+    const waits = [take("a"), take("b", "normal")];
+    for (let i = 1; i <= 8; i++) waits.push(take(`T${i}`, "high"));
+    await clock.advance(60_000);
+    await Promise.all(waits);
+    // One grant a second from 2 s on: refreshes first until "a" has waited 5 s; then the
+    // lines take turns while a normal one has waited that long.
+    expect(order).toEqual(["T1", "T2", "T3", "a", "T4", "b", "T5", "T6", "T7", "T8"]);
+  });
+
+  it("an aborted high-priority waiter gives its place to the next", async () => {
+    const { clock, limiter, granted } = setup({ drainPerSecond: 1, bucketSize: 1 });
+    await limiter.acquire();
+    const controller = new AbortController();
+    const gone = limiter.acquire(controller.signal, "high");
+    const next = limiter.acquire(undefined, "high").then(() => void granted.push(clock.now() - T0));
+    controller.abort("stop");
+    await expect(gone).rejects.toBe("stop");
+    await clock.advance(10_000);
+    await next;
+    expect(granted).toHaveLength(1);
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 

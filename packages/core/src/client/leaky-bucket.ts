@@ -1,5 +1,7 @@
-import type { Clock } from "../async/clock.js";
+import { type Clock, stopwatchOf } from "../async/clock.js";
 import { onAbort } from "../async/on-abort.js";
+import { MAX_DELAY_MS } from "../protocol/option-check.js";
+import { type RequestPriority, WaitQueue } from "./wait-queue.js";
 
 /**
  * Decides when the next request may go to the portal. The in-memory
@@ -9,7 +11,7 @@ import { onAbort } from "../async/on-abort.js";
  * @example
  * ```ts
  * const shared: RateLimiter = {
- *   acquire: (signal) => redisBucket.take(signal),
+ *   acquire: (signal, priority) => redisBucket.take(signal, priority),
  *   saturate: () => redisBucket.fill(),
  * };
  * createClient({ webhook, transport, rateLimit: shared });
@@ -19,8 +21,15 @@ export interface RateLimiter {
   /**
    * Resolves when one request may be sent, waiting in FIFO order. An abort rejects at once
    * with `signal.reason` and gives the place to the next waiter.
+   *
+   * `priority` (optional; a limiter may ignore it) is `"high"` for a typing refresh, which
+   * is worth nothing once its indicator has lapsed, and `"normal"` (or absent) for the
+   * caller's own calls: a high-priority request should go before normal ones that wait,
+   * though not before one that has waited long (5 s in {@link createLeakyBucket}), so typing
+   * cannot starve the caller. A limiter that ignores it still works; typing then waits its
+   * turn behind the caller's calls.
    */
-  acquire(signal?: AbortSignal): Promise<void>;
+  acquire(signal?: AbortSignal, priority?: RequestPriority): Promise<void>;
   /**
    * Optional fast path: takes a slot and returns `true` when one is free right now, without
    * queueing; `false` means "call `acquire`". Lets a caller skip preparing to wait.
@@ -59,12 +68,16 @@ interface Waiter {
 
 /**
  * A leaky bucket that mirrors the portal's. A fresh bucket lets a full burst of
- * `bucketSize` out at once; after that each request waits for room, FIFO.
+ * `bucketSize` out at once; after that each request waits for room, first in first out —
+ * except that a `"high"`-priority request (a typing refresh) goes before the normal ones
+ * waiting, unless one of those has waited 5 s already (see {@link WaitQueue}).
  *
  * The portal counts arrivals, not departures, so network jitter can bunch requests that
- * left evenly spaced. When the first caller has to wait, the bucket books one extra phantom
- * request: the client then keeps the portal's counter one below its limit while it runs at
- * full rate.
+ * left evenly spaced. The first time a caller has to wait, the bucket books one phantom
+ * request as a margin, and keeps it for as long as the bucket does not run empty: the
+ * client then runs at the full drain rate with the portal's counter one below its limit.
+ * The margin is booked once, not per wait — a caller that always waits for its previous
+ * request (the typing scheduler) still gets the whole rate.
  *
  * @example
  * ```ts
@@ -75,21 +88,28 @@ interface Waiter {
  */
 export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }): RateLimiter {
   const { drainPerSecond, bucketSize, clock } = options;
-  const queue: Waiter[] = [];
+  const elapsed = stopwatchOf(clock);
+  const queue = new WaitQueue<Waiter>(elapsed);
   let level = 0;
-  let updatedAt = clock.now();
+  // Whether `level` holds the margin; it drains away with the rest once the bucket empties.
+  let margin = false;
+  let updatedAt = elapsed();
   let timer: unknown;
 
   const leak = () => {
-    const now = clock.now();
-    level = Math.max(0, level - ((now - updatedAt) * drainPerSecond) / 1000);
+    const now = elapsed();
+    level -= ((now - updatedAt) * drainPerSecond) / 1000;
     updatedAt = now;
+    if (level <= 0) {
+      level = 0;
+      margin = false;
+    }
   };
   const fits = () => level + 1 <= bucketSize + EPSILON;
 
   const tryAcquire = (): boolean => {
     leak();
-    if (queue.length > 0 || !fits()) return false;
+    if (queue.size > 0 || !fits()) return false;
     level += 1;
     return true;
   };
@@ -98,21 +118,26 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
     clock.clearTimeout(timer);
     timer = undefined;
     leak();
-    while (queue.length > 0 && fits()) {
+    while (queue.size > 0 && fits()) {
       level += 1;
       queue.shift()?.resolve();
     }
-    if (queue.length > 0) {
-      timer = clock.setTimeout(pump, Math.ceil(((level + 1 - bucketSize) * 1000) / drainPerSecond));
+    if (queue.size > 0) {
+      // A very slow custom drain could ask for more than timers honour; pump re-checks anyway.
+      const waitMs = Math.ceil(((level + 1 - bucketSize) * 1000) / drainPerSecond);
+      timer = clock.setTimeout(pump, Math.min(waitMs, MAX_DELAY_MS));
     }
   };
 
   return {
     tryAcquire,
-    acquire(signal) {
+    acquire(signal, priority) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (tryAcquire()) return Promise.resolve();
-      if (queue.length === 0) level += 1;
+      if (!margin) {
+        margin = true;
+        level += 1;
+      }
       return new Promise<void>((resolve, reject) => {
         const waiter: Waiter = {
           resolve: () => {
@@ -120,13 +145,11 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
             resolve();
           },
         };
-        queue.push(waiter);
+        queue.push(waiter, priority);
         const stop =
           signal &&
           onAbort(signal, () => {
-            queue.splice(queue.indexOf(waiter), 1);
-            // The margin was booked for this wait; the next waiter books its own.
-            if (queue.length === 0) level = Math.max(0, level - 1);
+            queue.remove(waiter);
             reject(signal.reason);
             pump();
           });
@@ -136,7 +159,7 @@ export function createLeakyBucket(options: LeakyBucketOptions & { clock: Clock }
     saturate() {
       leak();
       level = Math.max(level, bucketSize);
-      if (queue.length > 0) pump();
+      if (queue.size > 0) pump();
     },
   };
 }

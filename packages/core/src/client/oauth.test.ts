@@ -201,6 +201,31 @@ describe("createOAuthSession", () => {
     expect(stored[0]).not.toHaveProperty("serverEndpoint");
   });
 
+  it("never moves an https client or OAuth server to plain http, not even on a loopback host", async () => {
+    const urls: string[] = [];
+    const session = createOAuthSession(
+      options,
+      async (request) => {
+        urls.push(request.url);
+        return jsonResponse({
+          ...tokenAnswer,
+          refresh_token: `newRefresh${urls.length}`,
+          client_endpoint: "http://127.0.0.1:8080/rest/",
+          server_endpoint: "http://127.0.0.1:8080/rest/",
+        });
+      },
+      () => 0,
+      () => {},
+    );
+    await session.refresh(session.target);
+    await session.refresh(session.target);
+    expect(session.target.clientEndpoint).toBe("https://x.bitrix24.ru/rest/");
+    expect(urls.map((url) => new URL(url).origin)).toEqual([
+      "https://oauth.bitrix.info",
+      "https://oauth.bitrix.info",
+    ]);
+  });
+
   it("reports an onTokens failure without failing the refresh", async () => {
     const reported: unknown[] = [];
     const session = createOAuthSession(

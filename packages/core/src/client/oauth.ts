@@ -141,6 +141,10 @@ function endpointOrUndefined(
   }
 }
 
+function downgrades(current: string, next: string | undefined): boolean {
+  return next !== undefined && current.startsWith("https:") && !next.startsWith("https:");
+}
+
 // The rest of the `oauth` options (oauthTarget checks the endpoint and the access token):
 // the client secret and refresh token go to `serverEndpoint`, so it must be https too.
 function checkOAuthOptions(options: OAuthOptions): void {
@@ -211,6 +215,13 @@ export function createOAuthSession(
     } catch (error) {
       if (error instanceof AuthError) refused = error;
       throw error;
+    }
+    // An https endpoint is never replaced by a plain-http one, not even on a loopback host: the
+    // tokens and the client secret would travel in clear. Dropped, like an unsafe address.
+    if (downgrades(session.target.clientEndpoint, tokens.clientEndpoint))
+      delete tokens.clientEndpoint;
+    if (downgrades(serverEndpoint ?? DEFAULT_OAUTH_SERVER, tokens.serverEndpoint)) {
+      delete tokens.serverEndpoint;
     }
     previous = spent;
     refreshToken = tokens.refreshToken;

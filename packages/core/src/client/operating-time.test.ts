@@ -52,6 +52,23 @@ describe("createOperatingTime", () => {
     expect(starts).toEqual([0, 1000, 2000, 3000, 3000]);
   });
 
+  it("caps a reset beyond the ten-minute window (plus a minute of skew) and reads a past one as now", async () => {
+    const clock = createFakeClock({ now: T0 });
+    const operating = createOperatingTime(clock);
+    const aMonth = 30 * 86_400_000;
+    operating.hold("far", T0 + aMonth);
+    operating.hold("past", T0 - 3_600_000);
+    expect(operating.busy("past")).toBe(false);
+    expect(await timeOfWait(clock, operating.wait("past"))).toBe(0);
+    expect(await timeOfWait(clock, operating.wait("far"))).toBe(660_000);
+
+    const paced = createOperatingTime(createFakeClock({ now: T0 }));
+    paced.record("m", { operating: 450, operating_reset_at: (T0 + aMonth) / 1000 });
+    paced.record("n", { operating: 450, operating_reset_at: (T0 - aMonth) / 1000 });
+    expect(paced.busy("m")).toBe(true);
+    expect(paced.busy("n")).toBe(false);
+  });
+
   it("rejects a wait at once on abort", async () => {
     const clock = createFakeClock({ now: T0 });
     const operating = createOperatingTime(clock);

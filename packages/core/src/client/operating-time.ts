@@ -1,5 +1,5 @@
 import { sleep } from "../async/abort.js";
-import type { Clock } from "../async/clock.js";
+import { type Clock, stopwatchOf } from "../async/clock.js";
 
 /** The part of an answer's `time` this policy reads (Bitrix24 units: seconds). */
 export interface OperatingTimeReport {
@@ -17,7 +17,11 @@ export interface OperatingTime {
   busy(method: string): boolean;
   /** Reads an answer's `time` for `method`. */
   record(method: string, time: OperatingTimeReport | undefined): void;
-  /** Holds `method`, and no other, until `until` (epoch ms): after `OPERATION_TIME_LIMIT`. */
+  /**
+   * Holds `method`, and no other, until `until` (epoch ms, the portal's `operating_reset_at`):
+   * after `OPERATION_TIME_LIMIT`. A time in the past holds nothing; one beyond the ten-minute
+   * window (plus a minute of clock skew) holds until the end of that window.
+   */
   hold(method: string, until: number): void;
 }
 
@@ -26,6 +30,19 @@ export interface OperatingTime {
 const SLOW_FROM_SECONDS = 384;
 const SLOW_SPACING_MS = 1000;
 const UNKNOWN_RESET_MS = 60_000;
+// The budget is counted over ten rolling minutes, so a reset never lies further ahead; a
+// minute more allows for the portal's clock running ahead of ours.
+const LATEST_RESET_MS = 600_000 + 60_000;
+
+/**
+ * How long until a reset the portal announced (epoch ms, its clock) frees the method, read
+ * plausibly against the wall clock `wallNow`: a time in the past is now, and one beyond the
+ * ten-minute window (a portal or proxy with a wrong clock) is the end of that window.
+ * Trusting it would hold a method for a month.
+ */
+function plausibleWait(resetAt: number, wallNow: number): number {
+  return Math.min(Math.max(0, resetAt - wallNow), LATEST_RESET_MS);
+}
 
 interface MethodState {
   holdUntil: number;
@@ -35,7 +52,8 @@ interface MethodState {
 
 /**
  * Tracks the operating time the portal reports per method. Near the budget it spaces that
- * method's calls; after `OPERATION_TIME_LIMIT` it holds that method until the reset time.
+ * method's calls; after `OPERATION_TIME_LIMIT` it holds that method until the reset time, read
+ * plausibly (never further than the ten-minute window ahead, never in the past).
  * Other methods are never delayed. Method names are compared case-insensitively.
  *
  * @example
@@ -46,6 +64,9 @@ interface MethodState {
  * ```
  */
 export function createOperatingTime(clock: Clock): OperatingTime {
+  // The portal's times are turned into waits on arrival; the waits run on the stopwatch, so a
+  // later step of the wall clock neither frees nor extends a hold.
+  const elapsed = stopwatchOf(clock);
   const states = new Map<string, MethodState>();
   const stateOf = (method: string): MethodState => {
     const key = method.toLowerCase();
@@ -59,7 +80,7 @@ export function createOperatingTime(clock: Clock): OperatingTime {
       const key = method.toLowerCase();
       for (;;) {
         const state = states.get(key);
-        const now = clock.now();
+        const now = elapsed();
         if (!state || now >= Math.max(state.holdUntil, state.slowUntil)) {
           states.delete(key);
           return;
@@ -74,18 +95,20 @@ export function createOperatingTime(clock: Clock): OperatingTime {
     },
     busy(method) {
       const state = states.get(method.toLowerCase());
-      return state !== undefined && clock.now() < Math.max(state.holdUntil, state.slowUntil);
+      return state !== undefined && elapsed() < Math.max(state.holdUntil, state.slowUntil);
     },
     record(method, time) {
       if (!time || typeof time.operating !== "number" || time.operating < SLOW_FROM_SECONDS) return;
       const resetAt = time.operating_reset_at;
-      const now = clock.now();
       stateOf(method).slowUntil =
-        typeof resetAt === "number" ? resetAt * 1000 : now + UNKNOWN_RESET_MS;
+        elapsed() +
+        (typeof resetAt === "number"
+          ? plausibleWait(resetAt * 1000, clock.now())
+          : UNKNOWN_RESET_MS);
     },
     hold(method, until) {
       const state = stateOf(method);
-      state.holdUntil = Math.max(state.holdUntil, until);
+      state.holdUntil = Math.max(state.holdUntil, elapsed() + plausibleWait(until, clock.now()));
     },
   };
 }

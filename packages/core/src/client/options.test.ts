@@ -38,12 +38,16 @@ describe("createClient options", () => {
     ],
     [{ webhook, transport, timeoutMs: 0 }, "timeoutMs"],
     [{ webhook, transport, timeoutMs: Number.POSITIVE_INFINITY }, "timeoutMs"],
+    // Timers clamp delays above 2^31 - 1 ms to 1 ms: 3e9 would time out after 1 ms, not 35 days.
+    [{ webhook, transport, timeoutMs: 3e9 }, "timeoutMs"],
     [{ webhook, transport, followPortalMoves: "yes" }, "followPortalMoves"],
     [{ webhook, transport, retry: true }, "retry"],
     [{ webhook, transport, retry: { attempts: 0 } }, "retry.attempts"],
     [{ webhook, transport, retry: { attempts: 2.5 } }, "retry.attempts"],
     [{ webhook, transport, retry: { baseDelayMs: -1 } }, "retry.baseDelayMs"],
     [{ webhook, transport, retry: { maxDelayMs: Number.NaN } }, "retry.maxDelayMs"],
+    [{ webhook, transport, retry: { maxDelayMs: 3e9 } }, "retry.maxDelayMs"],
+    [{ webhook, transport, retry: { baseDelayMs: 3e9 } }, "retry.baseDelayMs"],
     [{ webhook, transport, retry: { random: 0.5 } }, "retry.random"],
     [{ webhook, transport, rateLimit: "premium" }, "rateLimit"],
     [{ webhook, transport, rateLimit: { drainPerSecond: 0, bucketSize: 50 } }, "rateLimit"],
@@ -51,8 +55,16 @@ describe("createClient options", () => {
     [{ webhook, transport, clock: {} }, "clock"],
     [{ webhook, transport, hooks: { onRequest: "log" } }, "hooks"],
     [{ webhook, transport, typing: { refreshMs: -5 } }, "typing.refreshMs"],
+    [{ webhook, transport, typing: { refreshMs: 3e9 } }, "typing.refreshMs"],
   ])("rejects %j naming %s", (options, option) => {
     expect(optionOf(options)).toBe(option);
+  });
+
+  it("names the longest delay timers honour in the message of a too-long ms option", () => {
+    expect(() => createClient({ webhook, transport, timeoutMs: 3e9 })).toThrow(
+      /timeoutMs must be a number > 0 and ≤ 2147483647 \(about 24\.8 days\); got 3000000000/,
+    );
+    expect(optionOf({ webhook, transport, timeoutMs: 2_147_483_647 })).toBeUndefined();
   });
 
   it("accepts every documented form", () => {

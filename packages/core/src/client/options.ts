@@ -1,6 +1,6 @@
 import type { Clock } from "../async/clock.js";
 import type { Transport } from "../protocol/http.js";
-import { checkNumber, isFunction, isObject, need } from "../protocol/option-check.js";
+import { checkDelay, checkNumber, isFunction, isObject, need } from "../protocol/option-check.js";
 import type { TypingOptions } from "../typing/options.js";
 import type { ClientHooks } from "./hooks.js";
 import {
@@ -27,13 +27,16 @@ export interface ClientOptions {
   rateLimit?: "standard" | "enterprise" | false | LeakyBucketOptions | RateLimiter;
   /** Retries of transient failures; default 3 attempts in all. `false`: one attempt. */
   retry?: false | RetryOptions;
-  /** Per attempt, passed to the transport; default 30 000 ms. */
+  /** Per attempt, passed to the transport; default 30 000 ms, at most 2^31 − 1 (what timers honour). */
   timeoutMs?: number;
   /** Re-send the same POST once to a moved portal's new address; default `false` (throw `PortalMovedError`). */
   followPortalMoves?: boolean;
   /** Defaults for every `typing()` / `whileTyping()` lease. */
   typing?: TypingOptions;
-  /** Where time comes from; default the system clock. Inject a fake one in tests. */
+  /**
+   * Where time comes from; default the system clock. Inject a fake one in tests. Intervals are
+   * measured on its `monotonic()` (when it has one), so a step of the wall clock changes nothing.
+   */
   clock?: Clock;
   /** Observers that see redacted requests, answers, retries and errors. */
   hooks?: ClientHooks;
@@ -68,7 +71,7 @@ export function checkClientOptions(options: ClientOptions): void {
     "an object with send(), e.g. createFetchTransport()",
     transport,
   );
-  if (timeoutMs !== undefined) checkNumber("timeoutMs", timeoutMs, { min: 0, above: true });
+  if (timeoutMs !== undefined) checkDelay("timeoutMs", timeoutMs, { above: true });
   need(
     followPortalMoves === undefined || typeof followPortalMoves === "boolean",
     "followPortalMoves",
@@ -79,10 +82,11 @@ export function checkClientOptions(options: ClientOptions): void {
     clock === undefined ||
       (isObject(clock) &&
         isFunction(clock.now) &&
+        (clock.monotonic === undefined || isFunction(clock.monotonic)) &&
         isFunction(clock.setTimeout) &&
         isFunction(clock.clearTimeout)),
     "clock",
-    "an object with now(), setTimeout() and clearTimeout()",
+    "an object with now(), setTimeout(), clearTimeout() and optionally monotonic()",
     clock,
   );
   need(
@@ -98,8 +102,8 @@ export function checkClientOptions(options: ClientOptions): void {
   if (attempts !== undefined) {
     checkNumber("retry.attempts", attempts, { min: 1, max: 100, integer: true });
   }
-  if (baseDelayMs !== undefined) checkNumber("retry.baseDelayMs", baseDelayMs, { min: 0 });
-  if (maxDelayMs !== undefined) checkNumber("retry.maxDelayMs", maxDelayMs, { min: 0 });
+  if (baseDelayMs !== undefined) checkDelay("retry.baseDelayMs", baseDelayMs);
+  if (maxDelayMs !== undefined) checkDelay("retry.maxDelayMs", maxDelayMs);
   need(
     random === undefined || isFunction(random),
     "retry.random",

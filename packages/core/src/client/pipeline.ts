@@ -1,5 +1,11 @@
-import { createSignalGroup, type LinkedSignal, sleep, whenNotAborted } from "../async/abort.js";
-import type { Clock } from "../async/clock.js";
+import {
+  createDeadline,
+  createSignalGroup,
+  type LinkedSignal,
+  sleep,
+  whenNotAborted,
+} from "../async/abort.js";
+import { type Clock, stopwatchOf } from "../async/clock.js";
 import { notify } from "../async/notify.js";
 import { buildRequest } from "../protocol/build-request.js";
 import {
@@ -9,6 +15,7 @@ import {
   PortalMovedError,
   ProtocolError,
   RateLimitError,
+  TimeoutError,
   TransportError,
 } from "../protocol/errors.js";
 import type { HttpRequest, HttpResponse, Transport } from "../protocol/http.js";
@@ -26,7 +33,8 @@ import type { ClientHooks } from "./hooks.js";
 import type { RateLimiter } from "./leaky-bucket.js";
 import type { OAuthSession } from "./oauth.js";
 import type { OperatingTime } from "./operating-time.js";
-import { backoffDelay, isRetryable, type RetryPolicy } from "./retry.js";
+import { backoffDelay, isRetryable, type RetryPolicy, surelyNotSent } from "./retry.js";
+import type { RequestPriority } from "./wait-queue.js";
 
 /** What the send pipeline is built from; `createClient` fills it from its options. */
 export interface PipelineParts {
@@ -44,6 +52,32 @@ export interface PipelineParts {
   webhook: WebhookTarget | undefined;
 }
 
+/**
+ * How one call goes through the pipeline.
+ *
+ * @example
+ * ```ts
+ * const typing: RunOptions = { signal, deadlineMs: 10_000, attemptTimeoutMs: 5_000, priority: "high" };
+ * const message: RunOptions = { signal, idempotent: false };
+ * ```
+ */
+export interface RunOptions {
+  /** The caller's abort: rejects the call at once with `signal.reason`. */
+  signal?: AbortSignal;
+  /**
+   * The whole call must settle within this many ms — waits for operating time, the rate
+   * limiter and a token refresh, every attempt and backoff — or it fails with a
+   * `TimeoutError`, reported to `onError` like any final error. Default: no limit.
+   */
+  deadlineMs?: number;
+  /** Each attempt's time limit, passed to the transport; default the client's `timeoutMs`. */
+  attemptTimeoutMs?: number;
+  /** Its place among the requests waiting for the rate limiter; default `"normal"`. */
+  priority?: RequestPriority;
+  /** `false`: repeat a failed attempt only when it surely did not reach the server. */
+  idempotent?: boolean;
+}
+
 /** Sends method calls through operating time, rate limit, retries, refresh and portal moves. */
 export interface Pipeline {
   /**
@@ -54,7 +88,7 @@ export interface Pipeline {
   run<T>(
     call: MethodCall,
     methods: readonly string[],
-    signal?: AbortSignal,
+    options?: RunOptions,
   ): Promise<RestResult<T>>;
   /** Delivers a request with hooks and the timeout, nothing else (the token refresh). */
   exchange(
@@ -62,6 +96,7 @@ export interface Pipeline {
     method: string,
     attempt: number,
     signal?: AbortSignal,
+    timeoutMs?: number,
   ): Promise<HttpResponse>;
   /** Every secret value to remove from errors and hook payloads. */
   secrets(): string[];
@@ -75,11 +110,12 @@ export interface Pipeline {
  * @example
  * ```ts
  * const pipeline = createPipeline(parts);
- * const { result } = await pipeline.run({ method: "profile", params: {} }, ["profile"], signal);
+ * const { result } = await pipeline.run({ method: "profile", params: {} }, ["profile"], { signal });
  * ```
  */
 export function createPipeline(parts: PipelineParts): Pipeline {
   const { transport, clock, limiter, operating, retry, hooks, oauth } = parts;
+  const elapsed = stopwatchOf(clock);
   let webhook = parts.webhook;
   const tasks = createSignalGroup();
   const running = new Set<Promise<unknown>>();
@@ -87,38 +123,47 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   const target = (): Target => (oauth ? oauth.target : (webhook as WebhookTarget));
   const secrets = (): string[] => (oauth ? oauth.secrets() : [(webhook as WebhookTarget).secret]);
 
-  const send = async (request: HttpRequest, signal: AbortSignal | undefined) => {
+  const send = async (request: HttpRequest, signal: AbortSignal | undefined, timeoutMs: number) => {
     let response: unknown;
     try {
-      response = await transport.send(request, { signal, timeoutMs: parts.timeoutMs });
+      response = await transport.send(request, { signal, timeoutMs });
     } catch (error) {
       throw transportFailure(error, request, signal, secrets());
     }
     return checkedResponse(response, request);
   };
 
-  const exchange: Pipeline["exchange"] = async (request, method, attempt, signal) => {
+  const exchange: Pipeline["exchange"] = async (
+    request,
+    method,
+    attempt,
+    signal,
+    timeoutMs = parts.timeoutMs,
+  ) => {
     // Redacting costs a quarter of a call's CPU: only done when a hook will see the result.
-    if (!hooks.onRequest && !hooks.onResponse) return send(request, signal);
+    if (!hooks.onRequest && !hooks.onResponse) return send(request, signal, timeoutMs);
     const known = [...secrets(), ...secretsOf(request)];
     const redacted = redactRequestWith(request, known);
     notify(hooks.onRequest, { method, attempt, request: redacted });
-    const started = clock.now();
-    const response = await send(request, signal);
+    const started = elapsed();
+    const response = await send(request, signal, timeoutMs);
     notify(hooks.onResponse, {
       method,
       attempt,
       request: redacted,
       response: redactResponse(response, known),
-      durationMs: clock.now() - started,
+      durationMs: elapsed() - started,
     });
     return response;
   };
 
-  // Follows a move only to https (or http on loopback); the webhook code stays in the path.
+  // Follows a move only to https, or from plain http on loopback (a local emulator) to http on
+  // loopback: never from https to plain http, which would send the webhook code or the token
+  // in clear. The webhook code stays in the path.
   const moveTo = (location: string | undefined, from: string): boolean => {
     try {
       const origin = checkUrl("location", new URL(location ?? "", from).origin, "").origin;
+      if (new URL(from).protocol === "https:" && !origin.startsWith("https:")) return false;
       if (oauth) oauth.target = oauthTarget(`${origin}/rest/`, oauth.target.accessToken);
       else if (webhook)
         webhook = withSecret({ origin, userId: webhook.userId }, "secret", webhook.secret);
@@ -134,10 +179,14 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     signal: AbortSignal | undefined,
     // Read only when the call has to wait: most calls never create its controller.
     wait: LinkedSignal,
+    each: Pick<RunOptions, "priority" | "idempotent"> & { timeoutMs: number },
+    // Which attempt is under way, for reporting a deadline that ends the call.
+    progress: { attempt: number },
   ): Promise<RestResult<T>> => {
     let moved = false;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
+      progress.attempt = attempt;
       // No new attempt (a retry, a replay after a refresh) goes out once the client closed.
       if (tasks.aborted) throw new ClientClosedError();
       for (const method of methods) {
@@ -145,7 +194,8 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       }
       if (limiter && !limiter.tryAcquire?.()) {
         // A limiter of the caller's may not honour the signal: abort and close must not hang.
-        await whenNotAborted(limiter.acquire(wait.signal), wait.signal).catch((error: unknown) => {
+        const acquired = limiter.acquire(wait.signal, each.priority);
+        await whenNotAborted(acquired, wait.signal).catch((error: unknown) => {
           if (wait.signal.aborted) throw error;
           fail(call, attempt, limiterFailure(error, secrets()));
         });
@@ -154,7 +204,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       const request = buildRequest(call, used);
       let response: HttpResponse | undefined;
       try {
-        response = await exchange(request, call.method, attempt, signal);
+        response = await exchange(request, call.method, attempt, signal, each.timeoutMs);
         const result = parseResponse<T>(call, response, { secrets: secrets() });
         operating.record(call.method, result.time);
         return result;
@@ -163,6 +213,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
         if (error instanceof PortalMovedError && parts.followPortalMoves && !moved) {
           moved = true;
           if (moveTo(response?.headers.location, request.url)) {
+            retrying(call, attempt, 0, error);
             attempt--;
             continue;
           }
@@ -180,6 +231,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
             if (wait.signal.aborted) throw reason;
             fail(call, attempt, reason);
           });
+          retrying(call, attempt, 0, error);
           attempt--;
           continue;
         }
@@ -187,13 +239,21 @@ export function createPipeline(parts: PipelineParts): Pipeline {
           if (!/^operation_time_limit$/i.test(error.code)) limiter?.saturate();
           else if (error.retryAt) operating.hold(call.method, error.retryAt);
         }
-        if (!isRetryable(error) || attempt >= retry.attempts) fail(call, attempt, error);
+        // A call that must not run twice is repeated only when it surely did not reach the server.
+        const repeatable =
+          isRetryable(error) && (each.idempotent !== false || surelyNotSent(error));
+        if (!repeatable || attempt >= retry.attempts) fail(call, attempt, error);
         const delayMs = backoffDelay(retry, attempt);
-        notify(hooks.onRetry, { method: call.method, attempt, delayMs, error: error as B24Error });
+        retrying(call, attempt, delayMs, error as B24Error);
         await sleep(clock, delayMs, wait.signal);
       }
     }
   };
+
+  // Every failed attempt is reported once: to onRetry when the call goes again (after a
+  // backoff, a token refresh or a portal move), to onError when it ends the call.
+  const retrying = (call: MethodCall, attempt: number, delayMs: number, error: B24Error) =>
+    notify(hooks.onRetry, { method: call.method, attempt, delayMs, error });
 
   const fail = (call: MethodCall, attempt: number, error: unknown): never => {
     if (error instanceof B24Error) notify(hooks.onError, { method: call.method, attempt, error });
@@ -201,14 +261,33 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   };
 
   return {
-    run(call, methods, signal) {
+    run(call, methods, options = {}) {
+      const { deadlineMs } = options;
       if (tasks.aborted) return Promise.reject(new ClientClosedError());
-      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+      // A deadline is one more way the call's signal aborts; that end is a TimeoutError,
+      // reported like any final error.
+      const deadline =
+        deadlineMs === undefined ? undefined : createDeadline(options.signal, deadlineMs, clock);
+      const signal = deadline?.signal ?? options.signal;
       const linked = tasks.link(signal);
-      const task = attempts<never>(call, methods, signal, linked).finally(() => {
-        linked.unlink();
-        running.delete(task);
-      });
+      const progress = { attempt: 1 };
+      const each = {
+        timeoutMs: options.attemptTimeoutMs ?? parts.timeoutMs,
+        priority: options.priority,
+        idempotent: options.idempotent,
+      };
+      const task = attempts<never>(call, methods, signal, linked, each, progress)
+        .catch((error: unknown) => {
+          if (!deadline?.timedOut || options.signal?.aborted) throw error;
+          const timedOut = new TimeoutError(deadlineMs as number, { secrets: secrets() });
+          return fail(call, progress.attempt, timedOut);
+        })
+        .finally(() => {
+          deadline?.clear();
+          linked.unlink();
+          running.delete(task);
+        });
       running.add(task);
       return task;
     },

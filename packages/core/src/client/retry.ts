@@ -1,12 +1,12 @@
-import { B24Error } from "../protocol/errors.js";
+import { ApiError, B24Error, ClientClosedError, RateLimitError } from "../protocol/errors.js";
 
 /** How failed attempts are repeated. */
 export interface RetryOptions {
   /** Total attempts per call, the first included; default 3. `1` never retries. */
   attempts?: number;
-  /** The backoff cap of the first retry, in ms; default 500. Doubles with each retry. */
+  /** The backoff cap of the first retry, in ms; default 500, at most 2^31 − 1. Doubles with each retry. */
   baseDelayMs?: number;
-  /** No backoff is longer than this, in ms; default 30 000. */
+  /** No backoff is longer than this, in ms; default 30 000, at most 2^31 − 1. */
   maxDelayMs?: number;
   /** A source of numbers in [0, 1) for the jitter; default `Math.random`. Inject it in tests. */
   random?: () => number;
@@ -52,6 +52,51 @@ function definedOnly<T extends object>(value: T): Partial<T> {
  */
 export function isRetryable(error: unknown): boolean {
   return error instanceof B24Error && error.retryable;
+}
+
+// What a transport reports when the connection was never made: nothing was sent.
+const NOT_CONNECTED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+const CAUSE_DEPTH = 4;
+
+/**
+ * Whether a failed call surely did not reach the server, so that sending it again cannot
+ * make it run twice: the connection was refused or never made (`ECONNREFUSED`, DNS, a
+ * connect timeout — read from the transport's error `code`, also on its `cause`), the portal
+ * refused it before running it (`RateLimitError`: `QUERY_LIMIT_EXCEEDED`, `OVERLOAD_LIMIT`,
+ * `OPERATION_TIME_LIMIT`, or any 429), the rate limiter failed (`LIMITER_UNAVAILABLE`) or the
+ * client was closed. A timeout, a reset mid-request, a 5xx answer or anything else may have
+ * reached it: `false`. This is what `idempotent: false` calls are retried on.
+ *
+ * @example
+ * ```ts
+ * import { surelyNotSent } from "@b24im/core";
+ *
+ * try {
+ *   await client.call("im.message.add", { DIALOG_ID: "chat5", MESSAGE: text }, { idempotent: false });
+ * } catch (error) {
+ *   if (surelyNotSent(error)) queueForLater(text); // else: check the dialog before posting again
+ * }
+ * ```
+ */
+export function surelyNotSent(error: unknown): boolean {
+  if (error instanceof RateLimitError || error instanceof ClientClosedError) return true;
+  if (error instanceof ApiError) return error.status === 429;
+  if (!(error instanceof B24Error)) return false;
+  if (error.code === "LIMITER_UNAVAILABLE") return true;
+  let cause: unknown = error;
+  for (let depth = 0; depth <= CAUSE_DEPTH && cause instanceof Error; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_CONNECTED.has(code)) return true;
+    cause = cause.cause;
+  }
+  return false;
 }
 
 /**

@@ -243,6 +243,17 @@ describe("parseBatchResult", () => {
   });
 });
 
+describe("answers nested too deep to show", () => {
+  it("a malformed batch answer is a ProtocolError, not a RangeError", () => {
+    const deep = JSON.parse(`${"[".repeat(200_000)}${"]".repeat(200_000)}`);
+    const calls = [["a", { method: "profile", params: {} }]] as const;
+    expect(() => parseBatchResult(calls, deep)).toThrow(ProtocolError);
+    expect(() => parseBatchResult(calls, { result_error: { a: { error: deep } } })).toThrow(
+      ProtocolError,
+    );
+  });
+});
+
 describe("keys that name Object.prototype members", () => {
   it("are sent and read back like any other key", () => {
     const odd: Calls = [

@@ -1,7 +1,7 @@
 import { assertMethodName } from "./build-request.js";
-import { type ApiError, ConfigError, ProtocolError } from "./errors.js";
+import { type ApiError, type B24Error, ConfigError, ProtocolError } from "./errors.js";
 import type { MethodCall } from "./methods.js";
-import { errorFrom, isRecord, type RestTime, restResult } from "./parse-response.js";
+import { errorFrom, isRecord, type RestTime, restResult, textOf } from "./parse-response.js";
 import { encodePhpQuery } from "./php-query.js";
 import { secretsOfParams } from "./redact.js";
 
@@ -58,8 +58,14 @@ export function batchCall(
 }
 
 /**
- * What became of one command of a batch: its value (with its own `time`, `next`, `total`),
- * its typed error, or `skipped` when `halt` stopped the batch before it ran.
+ * What became of one command of a batch:
+ * - `fulfilled`: it ran; its value, with its own `time`, `next`, `total`;
+ * - `rejected`: it failed. `reason` is the command's own typed `ApiError`, or — when its
+ *   whole request failed (a `TransportError`, `TimeoutError`, `ProtocolError`, a
+ *   `RateLimitError` left after the retries, `ClientClosedError`) — that request's error,
+ *   shared by each of its commands. Whether such a command ran is unknown unless the error
+ *   says the request never reached the server (`surelyNotSent(reason)`);
+ * - `skipped`: it did not run: `halt` stopped the batch before it.
  *
  * @example
  * ```ts
@@ -68,15 +74,16 @@ export function batchCall(
  * }
  * ```
  */
-export type BatchOutcome<T = unknown> =
+export type BatchOutcome<T = unknown, E extends B24Error = B24Error> =
   | { status: "fulfilled"; value: T; time?: RestTime; next?: number; total?: number }
-  | { status: "rejected"; reason: ApiError }
+  | { status: "rejected"; reason: E }
   | { status: "skipped" };
 
 /**
  * Reads the `result` of a `batch` answer (`{result, result_error, result_time, result_next,
  * result_total}`, each a map by key, or a list when the keys were 0, 1, …; empty maps arrive
- * as `[]`) into one {@link BatchOutcome} per call, in the order of `calls`. A command's error
+ * as `[]`) into one {@link BatchOutcome} per call, in the order of `calls`; a rejected one's
+ * `reason` is always the command's own `ApiError`. A command's error
  * becomes the typed `ApiError` for its code and its own method; `options.status` (default
  * 200, what batch answers carry) is the status those errors report. A malformed answer
  * throws `ProtocolError`.
@@ -92,7 +99,7 @@ export function parseBatchResult(
   calls: ReadonlyArray<readonly [key: string, call: MethodCall]>,
   result: unknown,
   options: { secrets?: readonly string[]; status?: number } = {},
-): BatchOutcome[] {
+): BatchOutcome<unknown, ApiError>[] {
   const status = options.status ?? 200;
   // Any command's answer may echo any part of the batch: every error hides every secret in it.
   let batchSecrets: string[] | undefined;
@@ -104,7 +111,7 @@ export function parseBatchResult(
     return batchSecrets;
   };
   const malformed = () =>
-    new ProtocolError("The batch answer is malformed", status, JSON.stringify(result) ?? "", {
+    new ProtocolError("The batch answer is malformed", status, textOf(result), {
       secrets: secrets(),
     });
   if (!isRecord(result)) throw malformed();
@@ -121,7 +128,7 @@ export function parseBatchResult(
   const times = mapOf("result_time");
   const nexts = mapOf("result_next");
   const totals = mapOf("result_total");
-  return calls.map(([key, call]): BatchOutcome => {
+  return calls.map(([key, call]): BatchOutcome<unknown, ApiError> => {
     const failure = own(errors, key);
     if (failure !== undefined) {
       const reason = isRecord(failure) && errorFrom(failure, call.method, status, secrets());

@@ -1,8 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { thrown } from "../testing/thrown.js";
+import { buildRequest } from "./build-request.js";
+import { formatDialogId, parseDialogId } from "./dialog-id.js";
 import { ConfigError, DialogIdError } from "./errors.js";
 import { imbotChatSendTyping, imbotV2InputActionNotify, imDialogWriting } from "./methods.js";
+import { parseWebhookUrl } from "./webhook-url.js";
+
+const WEBHOOK = "https://x.bitrix24.ru/rest/1/code1234/";
+const METHODS = ["im.dialog.writing", "imbot.chat.sendTyping", "imbot.v2.Chat.InputAction.notify"];
 
 describe("imDialogWriting", () => {
   it.each([
@@ -181,8 +187,20 @@ describe("method descriptors: any input", () => {
       fc.property(descriptor, fc.oneof(options, anything), (make, input) => {
         try {
           const call = make(input);
-          expect(typeof call.method).toBe("string");
-          expect(JSON.stringify(call.params)).toBeTypeOf("string");
+          expect(METHODS).toContain(call.method);
+          // The dialog id goes out in its one canonical form, which the server's check takes.
+          const dialogId = call.params.DIALOG_ID ?? call.params.dialogId;
+          expect(formatDialogId(parseDialogId(dialogId as string))).toBe(dialogId);
+          // Every parameter is plain text or a whole number in range: nothing undefined,
+          // nested or fractional reaches the wire.
+          for (const [key, value] of Object.entries(call.params)) {
+            if (typeof value === "number")
+              expect(Number.isSafeInteger(value) && value >= 1).toBe(true);
+            else expect(typeof value === "string" && value !== "").toBe(true);
+            if (key === "duration") expect(value).toBeLessThanOrEqual(600);
+            if (value === TOKEN) expect(key).toBe("botToken");
+          }
+          expect(() => buildRequest(call, parseWebhookUrl(WEBHOOK))).not.toThrow();
         } catch (error) {
           expect([DialogIdError, ConfigError].some((type) => error instanceof type)).toBe(true);
           expect(String(error)).not.toContain(TOKEN);

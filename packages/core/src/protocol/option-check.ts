@@ -44,36 +44,77 @@ export function need(ok: unknown, option: string, fix: string, ...value: unknown
 }
 
 /**
- * Checks a number option against `min` (≥, or > when `above`), `max` (≤; default
- * `Number.MAX_SAFE_INTEGER`, so `NaN` and `Infinity` fail unless `infinite` allows the
- * latter) and, with `integer`, integrality, and returns it. A bad one throws {@link ConfigError} through {@link need}.
+ * Checks a number option against `min` (≥), `max` (≤; default `Number.MAX_SAFE_INTEGER`, so
+ * `NaN` and `Infinity` fail) and, with `integer`, integrality, and returns it. A bad one
+ * throws {@link ConfigError} through {@link need}. Options in milliseconds use
+ * {@link checkDelay}.
  *
  * @example
  * ```ts
  * checkNumber("retry.attempts", 3, { min: 1, max: 100, integer: true }); // 3
- * checkNumber("timeoutMs", 0, { min: 0, above: true }); // throws: "timeoutMs must be a number > 0; got 0"
+ * checkNumber("typing.as.botId", 0, { min: 1, integer: true }); // throws: "… must be an integer ≥ 1; got 0"
  * checkNumber("duration", 601, { min: 1, max: 600, integer: true }); // "duration must be an integer from 1 to 600; got 601"
  * ```
  */
 export function checkNumber(
   option: string,
   value: unknown,
-  o: { min: number; max?: number; above?: boolean; integer?: boolean; infinite?: boolean },
+  o: { min: number; max?: number; integer?: boolean },
 ): number {
-  const { min, max = Number.MAX_SAFE_INTEGER, above, integer, infinite } = o;
+  const { min, max = Number.MAX_SAFE_INTEGER, integer } = o;
   const ok =
     typeof value === "number" &&
-    (above ? value > min : value >= min) &&
-    (value <= max || (infinite && value === Number.POSITIVE_INFINITY)) &&
+    value >= min &&
+    value <= max &&
     (!integer || Number.isInteger(value));
   need(
     ok,
     option,
     `${integer ? "an integer" : "a number"} ${
-      max < Number.MAX_SAFE_INTEGER
-        ? `from ${min} to ${max}`
-        : `${above ? ">" : "≥"} ${min}${infinite ? " or Infinity" : ""}`
+      max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : `≥ ${min}`
     }`,
+    value,
+  );
+  return value as number;
+}
+
+/**
+ * The longest delay every runtime's timers honour: 2^31 − 1 ms, about 24.8 days. A longer
+ * `setTimeout` fires after 1 ms instead (Node also warns), so no option in milliseconds may
+ * exceed it and every delay core computes is cut to it.
+ *
+ * @example
+ * ```ts
+ * clock.setTimeout(tick, Math.min(waitMs, MAX_DELAY_MS));
+ * ```
+ */
+export const MAX_DELAY_MS = 2_147_483_647;
+
+/**
+ * Checks an option in milliseconds: a number ≥ 0 (> 0 with `above`) and at most
+ * {@link MAX_DELAY_MS}, or `Infinity` when `infinite` allows it. Returns it, or throws
+ * {@link ConfigError} through {@link need}, naming the limit.
+ *
+ * @example
+ * ```ts
+ * checkDelay("timeoutMs", 30_000, { above: true }); // 30000
+ * checkDelay("timeoutMs", 3e9, { above: true });
+ * // throws: "timeoutMs must be a number > 0 and ≤ 2147483647 (about 24.8 days); got 3000000000"
+ * ```
+ */
+export function checkDelay(
+  option: string,
+  value: unknown,
+  o: { above?: boolean; infinite?: boolean } = {},
+): number {
+  const ok =
+    typeof value === "number" &&
+    (o.above ? value > 0 : value >= 0) &&
+    (value <= MAX_DELAY_MS || (o.infinite === true && value === Number.POSITIVE_INFINITY));
+  need(
+    ok,
+    option,
+    `a number ${o.above ? "> 0" : "≥ 0"} and ≤ ${MAX_DELAY_MS} (about 24.8 days)${o.infinite ? ", or Infinity" : ""}`,
     value,
   );
   return value as number;

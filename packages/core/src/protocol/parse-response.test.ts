@@ -125,6 +125,13 @@ describe("parseResponse: error envelopes", () => {
     expect(error.description).toBe('{"toString":{}}');
   });
 
+  it("turns a description nested too deep to show into a typed error, not a RangeError", () => {
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    const body = `{"error":"ACCESS_ERROR","error_description":${deep}}`;
+    const error = thrown(AccessError, () => parseResponse(call, json(403, body)));
+    expect(error.description).toMatch(/nested too deep/);
+  });
+
   it("exactly a plain ApiError for unknown codes below 500", () => {
     expect(
       (thrown(Error, () => parseResponse(call, json(418, { error: "TEAPOT" }))) as ApiError)

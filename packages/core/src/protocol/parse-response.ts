@@ -136,7 +136,9 @@ export function errorFrom(
 
 /**
  * A JSON value the server sent, as text: a string as it is, anything else as JSON. Unlike
- * `String()`, it cannot throw: `{"toString": {}}` is valid JSON that `String()` chokes on.
+ * `String()`, it cannot throw: `{"toString": {}}` is valid JSON that `String()` chokes on,
+ * and a value nested deeper than `JSON.stringify` can recurse (which `JSON.parse` reads
+ * fine) becomes a short note instead of a `RangeError`.
  *
  * @example
  * ```ts
@@ -145,7 +147,12 @@ export function errorFrom(
  * ```
  */
 export function textOf(value: unknown): string {
-  return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value) ?? "";
+  } catch {
+    return "(a value nested too deep to show)";
+  }
 }
 
 /**

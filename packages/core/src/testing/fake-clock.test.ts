@@ -46,3 +46,21 @@ describe("createFakeClock", () => {
     await expect(clock.runAll(50)).rejects.toThrow(/re-arms/);
   });
 });
+
+describe("createFakeClock: the wall clock and the stopwatch", () => {
+  it("steps the wall clock back and forth without moving monotonic time or timers", async () => {
+    const clock = createFakeClock({ now: 5_000 });
+    const fired: number[] = [];
+    clock.setTimeout(() => fired.push(clock.monotonic()), 1_000);
+    clock.stepWallClock(-3_600_000);
+    expect(clock.now()).toBe(5_000 - 3_600_000);
+    expect(clock.monotonic()).toBe(5_000);
+    await clock.advance(1_000);
+    expect(fired).toEqual([6_000]);
+    expect(clock.now()).toBe(6_000 - 3_600_000);
+    clock.stepWallClock(7_200_000);
+    expect(clock.now()).toBe(6_000 + 3_600_000);
+    expect(clock.monotonic()).toBe(6_000);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});

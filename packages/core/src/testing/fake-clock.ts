@@ -3,11 +3,19 @@ import type { Clock, TimerHandle } from "../async/clock.js";
 /**
  * A {@link Clock} whose time moves only when a test says so. Timers run in time order (ties
  * in the order they were set); between two timers every pending promise callback runs, so
- * async code driven by the timers makes progress exactly as it would in real time.
+ * async code driven by the timers makes progress exactly as it would in real time. Its wall
+ * clock (`now()`) and its stopwatch (`monotonic()`) start equal and move together, until
+ * `stepWallClock` steps the wall clock alone, as NTP or a resumed VM does.
  */
 export interface FakeClock extends Clock {
-  /** Moves time forward by `ms`, running every timer that falls due on the way. */
+  monotonic(): number;
+  /** Moves time forward by `ms` (both readings), running every timer that falls due on the way. */
   advance(ms: number): Promise<void>;
+  /**
+   * Steps only the wall clock (`now()`) by `ms`, back (negative) or forward, leaving the
+   * stopwatch and every timer where they are.
+   */
+  stepWallClock(ms: number): void;
   /** Runs timers until none is left (time jumps to each). Throws after `limit` timers. */
   runAll(limit?: number): Promise<void>;
   /** Lets pending promise callbacks run without moving time. */
@@ -18,7 +26,10 @@ export interface FakeClock extends Clock {
 
 /** Options for {@link createFakeClock}. */
 export interface FakeClockOptions {
-  /** The starting time in epoch milliseconds; default `1_700_000_000_000` (a Tuesday in 2023). */
+  /**
+   * The starting time in epoch milliseconds; default `1_700_000_000_000` (a Tuesday in 2023).
+   * `monotonic()` starts at the same number.
+   */
   now?: number;
 }
 
@@ -46,10 +57,14 @@ const FLUSH_ROUNDS = 200;
  * const sent = client.writing("chat5");
  * await clock.advance(1000);
  * await sent; // true
+ *
+ * clock.stepWallClock(-3_600_000); // the system clock jumps back an hour: nothing above changes
  * ```
  */
 export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
-  let now = options.now ?? 1_700_000_000_000;
+  // `elapsed` is the stopwatch; the wall clock is it plus whatever steps were made.
+  let elapsed = options.now ?? 1_700_000_000_000;
+  let wallOffset = 0;
   let nextId = 1;
   const timers = new Map<number, Timer>();
 
@@ -67,27 +82,31 @@ export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
 
   const fire = async (timer: Timer): Promise<void> => {
     timers.delete(timer.id);
-    now = Math.max(now, timer.at);
+    elapsed = Math.max(elapsed, timer.at);
     timer.callback();
     await flush();
   };
 
   return {
-    now: () => now,
+    now: () => elapsed + wallOffset,
+    monotonic: () => elapsed,
     setTimeout(callback: () => void, ms: number): TimerHandle {
       const id = nextId++;
-      timers.set(id, { id, at: now + Math.max(0, ms || 0), callback });
+      timers.set(id, { id, at: elapsed + Math.max(0, ms || 0), callback });
       return id;
     },
     clearTimeout(handle: TimerHandle): void {
       timers.delete(handle as number);
     },
     async advance(ms: number): Promise<void> {
-      const target = now + ms;
+      const target = elapsed + ms;
       await flush();
       for (let timer = nextDue(target); timer; timer = nextDue(target)) await fire(timer);
-      now = target;
+      elapsed = target;
       await flush();
+    },
+    stepWallClock(ms: number): void {
+      wallOffset += ms;
     },
     async runAll(limit = 100_000): Promise<void> {
       await flush();

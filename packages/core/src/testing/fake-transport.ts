@@ -1,4 +1,4 @@
-import type { Clock } from "../async/clock.js";
+import { type Clock, stopwatchOf } from "../async/clock.js";
 import { onAbort } from "../async/on-abort.js";
 import { TimeoutError } from "../protocol/errors.js";
 import type {
@@ -15,7 +15,10 @@ export interface FakeExchange {
   body: Record<string, unknown> | undefined;
   timeoutMs: number;
   signal: AbortSignal | undefined;
-  /** The clock's time when the request arrived (0 without a clock). */
+  /**
+   * When the request arrived: the clock's `monotonic()` reading (its `now()` for a clock
+   * without one), so stepping a fake clock's wall time does not move it; 0 without a clock.
+   */
   at: number;
   /** 0 for the first request. */
   index: number;
@@ -101,6 +104,7 @@ export function errorResponse(code: string, status = 400, description = ""): Htt
  */
 export function createFakeTransport(options: FakeTransportOptions = {}): FakeTransport {
   const { clock } = options;
+  const elapsed = clock && stopwatchOf(clock);
   const requests: FakeExchange[] = [];
   const queue: FakeResponder[] = [];
   let fallback: FakeResponder = options.respond ?? jsonResponse({ result: true });
@@ -133,7 +137,7 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
         body: parseJson(request.body),
         timeoutMs,
         signal,
-        at: clock?.now() ?? 0,
+        at: elapsed?.() ?? 0,
         index: requests.length,
       };
       requests.push(exchange);

@@ -1,5 +1,6 @@
 import type { B24Error } from "../protocol/errors.js";
 import {
+  checkDelay,
   checkNumber,
   checkText,
   isAbortSignal,
@@ -53,7 +54,8 @@ export type TypingIdentity = "user" | BotTypingIdentity | BotV2TypingIdentity;
 /**
  * How `typing()` and `whileTyping()` keep the indicator alive. Set them per client
  * (`createClient({ typing })`) and per lease; a lease's values replace the client's key by
- * key. Values are honoured as given; only the defaults encode Bitrix24's timings.
+ * key. Values are honoured as given; only the defaults encode Bitrix24's timings. Every time
+ * is in milliseconds, at most 2^31 − 1 (about 24.8 days, what timers honour).
  *
  * @example
  * ```ts
@@ -71,6 +73,15 @@ export interface TypingOptions {
   initialDelayMs?: number;
   /** A lease ends by itself after this long (reported through `onError`); default 300 000, `Infinity` for never. */
   maxDurationMs?: number;
+  /**
+   * How long one send of typing events may take, from the moment it leaves the schedule:
+   * waiting for the rate limiter, every attempt (each gets at most half of it, so a hung one
+   * leaves room for a retry) and the backoff between them. Past it the send fails with a
+   * `TimeoutError` (reported through `onError`) and the event goes at the next refresh.
+   * Default: what the indicator's 35 s life leaves after `refreshMs` and a 5 s margin,
+   * between 1 000 and 10 000 (10 000 with the default 20 s refresh).
+   */
+  sendTimeoutMs?: number;
   /** Who is typing; default `"user"`. */
   as?: TypingIdentity;
   /** Receives typing failures and the `maxDurationMs` stop; typing never throws them at the caller. */
@@ -92,6 +103,8 @@ export interface ResolvedTypingOptions {
   readonly refreshMs: number;
   readonly initialDelayMs: number;
   readonly maxDurationMs: number;
+  /** `undefined`: derived from `refreshMs` (see `defaultSendTimeoutMs`). */
+  readonly sendTimeoutMs: number | undefined;
   readonly as: TypingIdentity;
   readonly onError: ((error: B24Error, dialogId: string) => void) | undefined;
   readonly signal: AbortSignal | undefined;
@@ -110,6 +123,7 @@ export const DEFAULT_TYPING_OPTIONS: ResolvedTypingOptions = Object.freeze({
   refreshMs: 20_000,
   initialDelayMs: 0,
   maxDurationMs: 300_000,
+  sendTimeoutMs: undefined,
   as: "user",
   onError: undefined,
   signal: undefined,
@@ -117,10 +131,10 @@ export const DEFAULT_TYPING_OPTIONS: ResolvedTypingOptions = Object.freeze({
 
 // What each option must be; `as` is checked by `checkIdentity`.
 const CHECKS: Record<string, (option: string, value: unknown) => unknown> = {
-  refreshMs: (option, value) => checkNumber(option, value, { min: 0, above: true }),
-  initialDelayMs: (option, value) => checkNumber(option, value, { min: 0 }),
-  maxDurationMs: (option, value) =>
-    checkNumber(option, value, { min: 0, above: true, infinite: true }),
+  refreshMs: (option, value) => checkDelay(option, value, { above: true }),
+  initialDelayMs: (option, value) => checkDelay(option, value),
+  maxDurationMs: (option, value) => checkDelay(option, value, { above: true, infinite: true }),
+  sendTimeoutMs: (option, value) => checkDelay(option, value, { above: true }),
   as: (_, value) => checkIdentity(value),
   onError: (option, value) => need(isFunction(value), option, "a function", value),
   signal: (option, value) => need(isAbortSignal(value), option, "an AbortSignal", value),

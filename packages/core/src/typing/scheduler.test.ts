@@ -7,6 +7,7 @@ import {
   B24Error,
   ConfigError,
   DialogIdError,
+  ProtocolError,
   TransportError,
 } from "../protocol/errors.js";
 import type { MethodCall } from "../protocol/methods.js";
@@ -18,6 +19,7 @@ interface Send {
   at: number;
   calls: MethodCall[];
   signal: AbortSignal;
+  timeoutMs: number;
 }
 
 const fulfilled: BatchOutcome = { status: "fulfilled", value: true };
@@ -38,8 +40,8 @@ function setup(
   const sends: Send[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const send: TypingSender = async (calls, signal) => {
-    sends.push({ at: clock.now(), calls, signal });
+  const send: TypingSender = async (calls, { signal, timeoutMs }) => {
+    sends.push({ at: clock.now(), calls, signal, timeoutMs });
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
@@ -129,17 +131,19 @@ describe("one lease", () => {
     expect(t.timesOf("chat6")).toEqual([50, 550]);
   });
 
-  it("waits past the platform timer limit (2^31 - 1 ms) without firing early", async () => {
+  it("takes delays up to the platform timer limit (2^31 - 1 ms) and fires neither early nor late", async () => {
     const t = setup();
+    const longest = 2_147_483_647;
     t.scheduler.lease("chat5", {
-      refreshMs: 3_000_000_000,
-      initialDelayMs: 3_000_000_000,
+      refreshMs: longest,
+      initialDelayMs: longest,
       maxDurationMs: Infinity,
     });
-    await t.clock.advance(2_999_999_999);
+    await t.clock.advance(longest - 1);
     expect(t.sends).toEqual([]);
     await t.clock.advance(1);
-    expect(t.timesOf("chat5")).toEqual([3_000_000_000]);
+    expect(t.timesOf("chat5")).toEqual([longest]);
+    expect(() => t.scheduler.lease("chat6", { refreshMs: longest + 1 })).toThrow(ConfigError);
   });
 });
 
@@ -397,7 +401,7 @@ describe("one timer", () => {
     expect(t.clock.pendingTimers).toBe(0);
   });
 
-  it("keeps one timer, and starts the next send only after the previous one settled", async () => {
+  it("keeps one timer; the next send waits for the last unless it is out 2 s, at most 4 out, no dialog in two", async () => {
     const clock = createFakeClock({ now: 0 });
     const pending: Array<{ calls: MethodCall[]; settle: () => void }> = [];
     const send: TypingSender = (calls) =>
@@ -409,27 +413,129 @@ describe("one timer", () => {
       send,
       defaults: { ...fast, refreshMs: 20_000 },
     });
-    for (let i = 1; i <= 120; i++) scheduler.lease(`chat${i}`);
+    for (let i = 1; i <= 220; i++) scheduler.lease(`chat${i}`);
     // A lease deadline falls while the first send is out; it must not start a second send.
     scheduler.lease("chat999", { maxDurationMs: 1000 });
-    await clock.advance(5000);
-    // However long the first send is out, it is the only one: a caller's own request queued
-    // behind typing waits for at most this one.
+    await clock.advance(1999);
     expect(pending.map((p) => p.calls.length)).toEqual([50]);
     expect(clock.pendingTimers).toBe(1);
+    // Out 2 s: presumed hung, it holds the next send no longer; one more every 2 s, up to 4.
+    await clock.advance(1);
+    expect(pending.map((p) => p.calls.length)).toEqual([50, 50]);
+    await clock.advance(10_000);
+    expect(pending.map((p) => p.calls.length)).toEqual([50, 50, 50, 50]);
+    expect(clock.pendingTimers).toBe(1); // the leases' maxDurationMs, nothing for refreshes
+    const out = pending.flatMap((p) => p.calls.map(dialogOf));
+    expect(new Set(out).size).toBe(out.length);
+    // Each settled send lets the next one out.
     for (let settled = 0; settled < pending.length; settled++) {
-      expect(pending).toHaveLength(settled + 1);
       pending[settled]?.settle();
       await clock.flush();
     }
-    expect(pending.every((p) => p.calls.length <= 50)).toBe(true);
+    expect(pending.map((p) => p.calls.length)).toEqual([50, 50, 50, 50, 21]);
     const sent = new Set(pending.flatMap((p) => p.calls.map(dialogOf)));
-    expect(Array.from({ length: 120 }, (_, i) => sent.has(`chat${i + 1}`)).every(Boolean)).toBe(
+    expect(Array.from({ length: 220 }, (_, i) => sent.has(`chat${i + 1}`)).every(Boolean)).toBe(
       true,
     );
     expect(clock.pendingTimers).toBe(1);
     scheduler.close();
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe("a slow or hung send", () => {
+  // A sender whose sends settle only when the test says so.
+  function manual() {
+    const clock = createFakeClock({ now: 0 });
+    const pending: Array<{ at: number; calls: MethodCall[]; timeoutMs: number; settle(): void }> =
+      [];
+    const send: TypingSender = (calls, { timeoutMs }) =>
+      new Promise((resolve) =>
+        pending.push({
+          at: clock.now(),
+          calls,
+          timeoutMs,
+          settle: () => resolve(calls.map(() => fulfilled)),
+        }),
+      );
+    const scheduler = createTypingScheduler({ clock, send, defaults: fast });
+    const dialogsOf = (i: number) => pending[i]?.calls.map(dialogOf);
+    return { clock, pending, scheduler, dialogsOf };
+  }
+
+  it("gives each send a time limit that fits the indicator's life: derived from refreshMs, or sendTimeoutMs", async () => {
+    const t = setup();
+    t.scheduler.lease("chat1", { refreshMs: 20_000 });
+    await t.clock.advance(0);
+    t.scheduler.lease("chat2", { refreshMs: 27_000 });
+    await t.clock.advance(0);
+    t.scheduler.lease("chat3", { refreshMs: 300, sendTimeoutMs: 1234 });
+    await t.clock.advance(0);
+    expect(t.sends.map((s) => s.timeoutMs)).toEqual([10_000, 3_000, 1234]);
+    // A round holding several dialogs takes the shortest of their limits (chat3's joins them all).
+    await t.clock.advance(27_000);
+    const shared = t.sends.filter((s) => s.calls.length > 1);
+    expect(shared.length).toBeGreaterThan(0);
+    expect(shared.every((s) => s.timeoutMs === 1234)).toBe(true);
+  });
+
+  it("holds other dialogs' events at most 2 s, and never sends a dialog that is still out", async () => {
+    const t = manual();
+    const bot = { botId: 7, v2: true as const };
+    const first = t.scheduler.lease("chat5", { as: bot });
+    await t.clock.advance(100);
+    const other = t.scheduler.lease("chat6");
+    first.setStatus("IMBOT_AGENT_ACTION_SEARCHING");
+    await t.clock.advance(1899);
+    expect(t.pending).toHaveLength(1);
+    await t.clock.advance(1);
+    // chat6 goes at 2 s; chat5's new status waits for chat5's own send, however long it is out.
+    expect(t.pending.map((p) => p.at)).toEqual([0, 2000]);
+    expect(t.dialogsOf(1)).toEqual(["chat6"]);
+    await t.clock.advance(10_000);
+    expect(t.pending.filter((p) => p.calls.some((c) => dialogOf(c) === "chat5"))).toHaveLength(1);
+    t.pending[0]?.settle();
+    await t.clock.flush();
+    expect(t.dialogsOf(2)).toEqual(["chat5"]);
+    expect(t.pending[2]?.calls[0]?.params.statusMessageCode).toBe("IMBOT_AGENT_ACTION_SEARCHING");
+    first.stop();
+    other.stop();
+  });
+
+  it("with a short sendTimeoutMs, holds the next send a quarter of it at most", async () => {
+    const t = manual();
+    t.scheduler.lease("chat5", { sendTimeoutMs: 1_000 });
+    await t.clock.advance(10);
+    t.scheduler.lease("chat6", { sendTimeoutMs: 1_000 });
+    await t.clock.advance(239);
+    expect(t.pending).toHaveLength(1);
+    await t.clock.advance(1);
+    expect(t.pending.map((p) => [p.at, p.timeoutMs])).toEqual([
+      [0, 1_000],
+      [250, 1_000],
+    ]);
+  });
+
+  it("settled() waits only for the send holding the lease's own dialog", async () => {
+    const t = manual();
+    const hung = t.scheduler.lease("chat5");
+    await t.clock.advance(100);
+    const quick = t.scheduler.lease("chat6");
+    await t.clock.advance(2000);
+    expect(t.pending).toHaveLength(2);
+    hung.stop();
+    quick.stop();
+    let hungSettled = false;
+    void hung.settled().then(() => {
+      hungSettled = true;
+    });
+    t.pending[1]?.settle();
+    await quick.settled();
+    await t.clock.flush();
+    expect(hungSettled).toBe(false);
+    t.pending[0]?.settle();
+    await t.clock.flush();
+    expect(hungSettled).toBe(true);
   });
 });
 
@@ -537,6 +643,47 @@ describe("errors", () => {
     ]);
     expect(onError.mock.calls[2]?.[0]).toMatchObject({ retryable: true });
     expect(t.sends.map((s) => s.calls.length)).toEqual([2, 2, 2, 2]);
+  });
+
+  it("an answer that is no envelope (cut JSON, a proxy's page) is transient: typing goes on", async () => {
+    const onError = vi.fn();
+    const t = setup({
+      defaults: { ...fast, onError },
+      answer: () => {
+        if (t.sends.length === 1) throw new ProtocolError("The answer is not JSON", 200, '{"res');
+        if (t.sends.length === 2) throw new ProtocolError("The answer is not JSON", 404, "<html>");
+        return fulfilled;
+      },
+    });
+    t.scheduler.lease("chat5");
+    await t.clock.advance(900);
+    expect(onError.mock.calls.map(([error]) => (error as B24Error).code)).toEqual([
+      "PROTOCOL",
+      "PROTOCOL",
+    ]);
+    expect(t.timesOf("chat5")).toEqual([0, 300, 600, 900]);
+  });
+
+  it("an expired token is the end without a token refresh, and transient with one", async () => {
+    const expired = rejectFor("expired_token", 401);
+    for (const refreshesTokens of [false, true]) {
+      const clock = createFakeClock({ now: 0 });
+      const onError = vi.fn();
+      let sends = 0;
+      const send: TypingSender = async (calls) =>
+        calls.map((call) => (++sends === 1 ? expired(call) : fulfilled));
+      const scheduler = createTypingScheduler({
+        clock,
+        send,
+        defaults: { ...fast, onError },
+        refreshesTokens,
+      });
+      scheduler.lease("chat5");
+      await clock.advance(900);
+      expect(onError).toHaveBeenCalledTimes(1);
+      expect(sends).toBe(refreshesTokens ? 4 : 1);
+      scheduler.close();
+    }
   });
 
   it("a skipped call is silently sent again at the next refresh", async () => {

@@ -1,13 +1,13 @@
 import { createSignalGroup } from "../async/abort.js";
-import type { Clock, TimerHandle } from "../async/clock.js";
+import { type Clock, stopwatchOf, type TimerHandle } from "../async/clock.js";
 import { type DueEntry, DueQueue } from "../async/due-queue.js";
 import { notify } from "../async/notify.js";
 import { onAbort } from "../async/on-abort.js";
 import { BATCH_LIMIT, type BatchOutcome } from "../protocol/batch.js";
 import { type DialogIdInput, formatDialogId, toDialogId } from "../protocol/dialog-id.js";
-import { B24Error } from "../protocol/errors.js";
+import { B24Error, ProtocolError } from "../protocol/errors.js";
 import type { MethodCall } from "../protocol/methods.js";
-import { isFunction, need } from "../protocol/option-check.js";
+import { isFunction, MAX_DELAY_MS, need } from "../protocol/option-check.js";
 import { typingCall, typingScheduleKey } from "./identity.js";
 import { Lease, type LeaseOwner, type TypingLease } from "./lease.js";
 import {
@@ -17,19 +17,25 @@ import {
   type TypingIdentity,
   type TypingOptions,
 } from "./options.js";
+import { defaultSendTimeoutMs } from "./timing.js";
 
 /**
  * Sends one round of typing calls — at most {@link BATCH_LIMIT}, as one `batch` request —
  * through the client's rate limiter and retry policy, and answers one outcome per call in
  * the same order. A rejection counts as that error for every call. `signal` aborts when the
- * scheduler closes.
+ * scheduler closes; the send must settle within `timeoutMs` (the round's `sendTimeoutMs`),
+ * waits included, rejecting with a `TimeoutError` past it.
  *
  * @example
  * ```ts
- * const send: TypingSender = (calls, signal) => client.batchOutcomes(calls, { signal });
+ * const send: TypingSender = (calls, { signal, timeoutMs }) =>
+ *   batchOutcomes(calls, { signal, deadlineMs: timeoutMs });
  * ```
  */
-export type TypingSender = (calls: MethodCall[], signal: AbortSignal) => Promise<BatchOutcome[]>;
+export type TypingSender = (
+  calls: MethodCall[],
+  options: { signal: AbortSignal; timeoutMs: number },
+) => Promise<BatchOutcome[]>;
 
 /**
  * Keeps typing indicators alive for many dialogs with one timer and as few requests as the
@@ -63,9 +69,19 @@ interface Schedule extends DueEntry {
   identity: TypingIdentity;
   call: MethodCall;
   readonly refreshMs: number;
+  readonly sendTimeoutMs: number;
   /** Whether the first event went out; until then the schedule is never sent early. */
   started: boolean;
+  /** Whether a round holding it is out; it is then off the queue, so never sent twice at once. */
+  sending: boolean;
   readonly leases: Lease<Schedule>[];
+}
+
+/** Typing events on their way to the server. */
+interface Round {
+  readonly schedules: Schedule[];
+  /** Settles (never rejects) once the send did and its outcomes were reported. */
+  readonly sent: Promise<void>;
 }
 
 // A refresh may go out this fraction of its interval early to share a batch with refreshes
@@ -75,8 +91,12 @@ interface Schedule extends DueEntry {
 // early: a lease stopped before `initialDelayMs` must send nothing.
 const EARLY_FRACTION = 0.1;
 
-// Timers longer than 2^31 - 1 ms fire at once on most platforms; a longer wait is re-armed.
-const MAX_TIMER_MS = 2_147_483_647;
+// While a round is out the next waits for it, so refreshes falling due meanwhile share one
+// batch. A round out this long — or a quarter of its sendTimeoutMs, if that is shorter — is
+// presumed slow or hung and no longer holds the next one (it ends by itself at its
+// sendTimeoutMs); at most MAX_ROUNDS_IN_FLIGHT are out at once.
+const ROUND_STALL_MS = 2_000;
+const MAX_ROUNDS_IN_FLIGHT = 4;
 
 /**
  * Makes the typing scheduler a client runs `typing()` and `whileTyping()` on.
@@ -85,16 +105,25 @@ const MAX_TIMER_MS = 2_147_483_647;
  *   Its timing (`refreshMs`, `as`) is the first lease's; a later lease can only bring an
  *   unsent first event forward.
  * - The first event goes out at `initialDelayMs`, then one every `refreshMs`.
- * - Everything due goes out in sends of at most {@link BATCH_LIMIT} calls, one send at a time
- *   (the next starts when the previous settled), so a caller's own request waits behind at
- *   most one typing send. Refreshes due within a tenth of their interval join the same send.
+ * - Everything due goes out in sends of at most {@link BATCH_LIMIT} calls. The next send
+ *   waits until the one out settled, so refreshes falling due meanwhile share its batch —
+ *   unless that one is out longer than 2 s or a quarter of its `sendTimeoutMs` (slow or
+ *   hung). Up to 4 sends are out at once, never two holding the same dialog, and each must
+ *   end within its `sendTimeoutMs`. Refreshes due within a tenth of their interval join the
+ *   same send.
+ * - At the portal's capacity (more dialogs than its drain × 50 commands × `refreshMs`), sends
+ *   go out as fast as the rate limiter lets them, most overdue dialogs first: every dialog's
+ *   refresh stretches evenly to dialogs ÷ (drain × 50) — about 30 s for 3,000 dialogs on a
+ *   standard portal (2 requests/s), still inside the indicator's 35 s life.
  * - One pending timer for the whole scheduler, however many leases are open.
  * - A lease ends at `maxDurationMs`, reported once through its `onError` as a `B24Error` with
  *   code `TYPING_MAX_DURATION`.
  * - A failed call is reported through `onError` (once per distinct handler of the schedule's
- *   leases). A permanent error (`retryable === false`: access, validation, auth) ends that
- *   schedule and all its leases; a transient one is retried at the next refresh. An `onError`
- *   that throws is ignored. Nothing rejects the caller.
+ *   leases). A permanent error (`retryable === false`: access, validation, auth that cannot
+ *   be refreshed, a moved portal) ends that schedule and all its leases; a transient one is retried at the next
+ *   refresh, and so is an answer that is no envelope (`ProtocolError`: cut JSON, a proxy's
+ *   page), which says nothing about the dialog. An `onError` that throws is ignored. Nothing
+ *   rejects the caller.
  *
  * `defaults` are checked here (a bad value throws `ConfigError` naming it, e.g.
  * `"typing.refreshMs"`); a lease's options replace them key by key.
@@ -114,8 +143,15 @@ export function createTypingScheduler(o: {
   clock: Clock;
   send: TypingSender;
   defaults?: TypingOptions;
+  /**
+   * Whether the sender refreshes expired OAuth tokens: then an `expired_token` (a token that
+   * expired while a batch ran) is transient — the next send refreshes it — not the end.
+   */
+  refreshesTokens?: boolean;
 }): TypingScheduler {
-  const { clock, send } = o;
+  const { clock, send, refreshesTokens = false } = o;
+  // Due times and deadlines are stopwatch readings: a step of the wall clock moves none of them.
+  const elapsed = stopwatchOf(clock);
   const defaults = resolveTypingOptions(DEFAULT_TYPING_OPTIONS, o.defaults);
   const schedulesByKey = new Map<string, Schedule>();
   const refreshes = new DueQueue<Schedule>();
@@ -124,9 +160,10 @@ export function createTypingScheduler(o: {
   const tasks = createSignalGroup();
   let timer: TimerHandle | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
-  let sending = false;
-  // The rounds on their way to the server, with the promise that settles with each.
-  const inFlight = new Set<{ readonly round: Schedule[]; readonly sent: Promise<void> }>();
+  // The rounds on their way to the server, and when the latest of them left.
+  const inFlight = new Set<Round>();
+  // When the latest round out stops holding the next one.
+  let stalledAt = Number.NEGATIVE_INFINITY;
 
   const owner: LeaseOwner<Schedule> = { release, setStatus, settled };
 
@@ -138,11 +175,12 @@ export function createTypingScheduler(o: {
     const { statusMessageCode: _old, ...rest } = identity;
     schedule.identity = statusMessageCode === undefined ? rest : { ...rest, statusMessageCode };
     schedule.call = typingCall(schedule.dialogId, schedule.identity, schedule.refreshMs);
-    // Shown at once: a started schedule's next event becomes due now. An unsent first event
-    // keeps its initialDelayMs and simply carries the new status.
+    // Shown at once: a started schedule's next event becomes due now (a round still out with
+    // the old status goes first). An unsent first event keeps its initialDelayMs and simply
+    // carries the new status.
     if (schedule.started) {
-      schedule.due = clock.now();
-      refreshes.push(schedule);
+      schedule.due = elapsed();
+      if (!schedule.sending) refreshes.push(schedule);
       arm();
     }
   }
@@ -150,7 +188,7 @@ export function createTypingScheduler(o: {
   function settled(lease: Lease<Schedule>): Promise<void> {
     const key = typingScheduleKey(lease.dialogId, lease.options.as);
     const sends = [...inFlight]
-      .filter(({ round }) => round.some((schedule) => schedule.key === key))
+      .filter(({ schedules }) => schedules.some((schedule) => schedule.key === key))
       .map(({ sent }) => sent);
     return Promise.all(sends).then(() => undefined);
   }
@@ -178,7 +216,7 @@ export function createTypingScheduler(o: {
     const resolved = resolveTypingOptions(defaults, options);
     const signal = resolved.signal;
     if (tasks.aborted || signal?.aborted) return new Lease(dialogId, resolved, undefined);
-    const now = clock.now();
+    const now = elapsed();
     const lease = new Lease(dialogId, resolved, owner);
     join(lease, now);
     if (resolved.maxDurationMs !== Number.POSITIVE_INFINITY) {
@@ -203,7 +241,9 @@ export function createTypingScheduler(o: {
         identity: as,
         call: typingCall(lease.dialogId, as, refreshMs),
         refreshMs,
+        sendTimeoutMs: lease.options.sendTimeoutMs ?? defaultSendTimeoutMs(refreshMs),
         started: false,
+        sending: false,
         due: firstEventAt,
         queueIndex: -1,
         // Made with its first lease: an array grown from empty reserves room for 17.
@@ -221,27 +261,32 @@ export function createTypingScheduler(o: {
     lease.schedule = schedule;
   }
 
-  // Keeps the one timer pointed at the next thing to do: the first refresh due (unless a send
-  // is under way; the send loop picks refreshes up itself) or the first lease deadline.
+  // Keeps the one timer pointed at the next thing to do: the first refresh due — while a round
+  // is out, no sooner than that round is presumed stalled (its settling starts the next) — or
+  // the first lease deadline.
   function arm(): void {
     if (tasks.aborted) return;
-    const refreshAt = sending
-      ? Number.POSITIVE_INFINITY
-      : (refreshes.peek()?.due ?? Number.POSITIVE_INFINITY);
+    const refreshAt =
+      inFlight.size >= MAX_ROUNDS_IN_FLIGHT
+        ? Number.POSITIVE_INFINITY
+        : Math.max(
+            refreshes.peek()?.due ?? Number.POSITIVE_INFINITY,
+            inFlight.size > 0 ? stalledAt : Number.NEGATIVE_INFINITY,
+          );
     const at = Math.min(refreshAt, deadlines.peek()?.due ?? Number.POSITIVE_INFINITY);
     if (at === timerAt) return;
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
     timerAt = at;
     if (at === Number.POSITIVE_INFINITY) return;
-    timer = clock.setTimeout(onTimer, Math.min(Math.max(0, at - clock.now()), MAX_TIMER_MS));
+    timer = clock.setTimeout(onTimer, Math.min(Math.max(0, at - elapsed()), MAX_DELAY_MS));
   }
 
   function onTimer(): void {
     timer = undefined;
     timerAt = Number.POSITIVE_INFINITY;
-    expireLeases(clock.now());
-    if (!sending) void sendDue();
+    expireLeases(elapsed());
+    sendDue();
     arm();
   }
 
@@ -262,31 +307,21 @@ export function createTypingScheduler(o: {
     }
   }
 
-  // The single send loop: while refreshes are due, send them in rounds of at most BATCH_LIMIT,
-  // each after the previous settled.
-  async function sendDue(): Promise<void> {
-    sending = true;
-    try {
-      for (;;) {
-        if (tasks.aborted) return;
-        const round = takeDue(clock.now());
-        if (round.length === 0) return;
-        const sent = sendRound(round);
-        const entry = { round, sent };
-        inFlight.add(entry);
-        try {
-          await sent;
-        } finally {
-          inFlight.delete(entry);
-        }
-      }
-    } finally {
-      sending = false;
-      arm();
+  // Starts rounds of due refreshes, at most BATCH_LIMIT calls each, while the rules above let
+  // one go: none is out, or the latest is presumed stalled — and fewer than the maximum are.
+  // Waiting for the one out also clocks typing by the server's answers: when the portal is
+  // slow, requests do not pile up on the wire and reach it bunched, past its bucket.
+  function sendDue(): void {
+    while (!tasks.aborted && inFlight.size < MAX_ROUNDS_IN_FLIGHT) {
+      const now = elapsed();
+      if (inFlight.size > 0 && now < stalledAt) return;
+      const due = takeDue(now);
+      if (due.length === 0) return;
+      start(due, now);
     }
   }
 
-  // Takes the refreshes that may go now and queues each one's next event, counted from now.
+  // Takes the refreshes that may go now off the queue, at most BATCH_LIMIT.
   function takeDue(now: number): Schedule[] {
     const round: Schedule[] = [];
     for (
@@ -299,22 +334,46 @@ export function createTypingScheduler(o: {
       refreshes.pop();
       round.push(next);
     }
-    for (const schedule of round) {
-      schedule.started = true;
-      schedule.due = now + schedule.refreshMs;
-      refreshes.push(schedule);
-    }
     return round;
   }
 
-  async function sendRound(round: Schedule[]): Promise<void> {
+  // Sends a round, each of its schedules' next event counted from now.
+  function start(schedules: Schedule[], now: number): void {
+    for (const schedule of schedules) {
+      schedule.started = true;
+      schedule.sending = true;
+      schedule.due = now + schedule.refreshMs;
+    }
+    const timeoutMs = Math.min(...schedules.map((schedule) => schedule.sendTimeoutMs));
+    stalledAt = now + Math.min(ROUND_STALL_MS, timeoutMs / 4);
+    const round: Round = {
+      schedules,
+      sent: sendRound(schedules, timeoutMs).then(() => {
+        inFlight.delete(round);
+        requeue(schedules);
+        sendDue();
+        arm();
+      }),
+    };
+    inFlight.add(round);
+  }
+
+  // Puts a settled round's schedules back on the queue, unless their leases ended meanwhile.
+  function requeue(round: Schedule[]): void {
+    for (const schedule of round) {
+      schedule.sending = false;
+      if (!tasks.aborted && schedulesByKey.get(schedule.key) === schedule) refreshes.push(schedule);
+    }
+  }
+
+  async function sendRound(round: Schedule[], timeoutMs: number): Promise<void> {
     let outcomes: BatchOutcome[] | undefined;
     let failure: B24Error | undefined;
     const task = tasks.link();
     try {
       outcomes = await send(
         round.map((schedule) => schedule.call),
-        task.signal,
+        { signal: task.signal, timeoutMs },
       );
     } catch (error) {
       failure = asB24Error(error);
@@ -341,7 +400,12 @@ export function createTypingScheduler(o: {
       notified.push(onError);
       notify(onError, error, schedule.dialogId);
     }
-    if (!error.retryable) for (const lease of leases) lease.stop();
+    // A garbled answer is not retried by the client (the request may have run), and a token
+    // that expired while a batch ran is refreshed by the next send: neither is a reason to
+    // stop typing.
+    const refreshable = refreshesTokens && /^expired_token$/i.test(error.code);
+    const permanent = !error.retryable && !(error instanceof ProtocolError) && !refreshable;
+    if (permanent) for (const lease of leases) lease.stop();
   }
 
   async function whileTyping<T>(
