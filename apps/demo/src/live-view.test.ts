@@ -31,7 +31,7 @@ describe("renderRow", () => {
   const thinking: DialogRow = {
     ...general,
     phase: "thinking",
-    status: "Agent is searching for information…",
+    status: "Agent is searching…",
     since: 1000,
     statuses: 2,
     refreshes: 1,
@@ -40,7 +40,7 @@ describe("renderRow", () => {
 
   it("shows a spinner, what recipients read, how long the line is up, refreshes and requests", () => {
     expect(renderRow(thinking, 6200, { frame: 0 })).toBe(
-      "General (chat1) ⠋ Agent is searching for information… · up 5.2 s · 1 refresh · 4 requests",
+      "General (chat1) ⠋ Agent is searching… · up 5.2 s · 1 refresh · 4 requests",
     );
     expect(renderRow(thinking, 6200, { frame: 1 })).toContain("⠙ Agent is searching");
     expect(renderRow(thinking, 6200)).toContain("• Agent is searching");

@@ -29,7 +29,7 @@ const QUOTE_LENGTH = 200;
  * Joins the scene, the agent and the bot's client into the live view. Each question, pick-up
  * and answer becomes a log line; each request the bot sends updates the counts of the
  * dialogs it carried; and after each typing event the portal answered, the dialog's line
- * shows what recipients now read there ("Agent is searching for information…"), taken from
+ * shows what recipients now read there ("Agent is searching…"), taken from
  * the portal itself rather than from what the bot meant to show.
  *
  * @example

@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // What recipients read for each short status (the emulator's English texts of the docs).
 const TEXTS: Record<string, string> = {
   THINKING: "Agent is thinking…",
-  SEARCHING: "Agent is searching for information…",
+  SEARCHING: "Agent is searching…",
   CHECKING: "Agent is checking data…",
   READING_DOCS: "Agent is studying documents…",
   COMPOSING: "Agent is composing an answer…",

@@ -62,6 +62,7 @@ export {
   imDialogWriting,
 } from "./protocol/methods.js";
 export {
+  checkDelay,
   checkNumber,
   checkText,
   isAbortSignal,

@@ -1,19 +1,26 @@
-import { type Clock, isAbortSignal, isObject, need, type RateLimiter } from "@b24im/core";
+import {
+  type Clock,
+  isAbortSignal,
+  need,
+  type RateLimiter,
+  type RequestPriority,
+} from "@b24im/core";
 import {
   checkLimiterOptions,
   type LimiterSettings,
   type RedisRateLimiterOptions,
 } from "./options.js";
-import { type AcquireOptions, createReservationQueue } from "./queue/reservation-queue.js";
+import { createReservationQueue } from "./queue/reservation-queue.js";
 import { createRedisBucket } from "./redis/bucket-store.js";
 
 /**
- * Core's `RateLimiter`, whose `acquire` also takes {@link AcquireOptions} (a priority).
+ * Core's `RateLimiter`, over Redis: `acquire`'s `priority` lets core's typing refreshes go
+ * before this process's other waiting calls.
  *
  * @example
  * ```ts
  * const limiter: RedisRateLimiter = createRedisRateLimiter({ redis, key });
- * await limiter.acquire(signal, { priority: "high" });
+ * await limiter.acquire(signal, "high");
  * ```
  */
 export interface RedisRateLimiter extends RateLimiter {
@@ -23,7 +30,7 @@ export interface RedisRateLimiter extends RateLimiter {
    * `RateLimitError` (`LIMITER_MAX_WAIT`) when the wait would exceed `maxWaitMs`; with a
    * retryable `B24Error` (`LIMITER_UNAVAILABLE`) when Redis could not decide.
    */
-  acquire(signal?: AbortSignal, options?: AcquireOptions): Promise<void>;
+  acquire(signal?: AbortSignal, priority?: RequestPriority): Promise<void>;
   /** The portal answered `QUERY_LIMIT_EXCEEDED`: every process's bucket is full now. */
   saturate(): void;
 }
@@ -87,24 +94,21 @@ export function limiterFrom(settings: LimiterSettings, clock: Clock): RedisRateL
     ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
   });
   return {
-    acquire(signal, o) {
+    acquire(signal, priority) {
       try {
-        checkAcquire(signal, o);
+        checkAcquire(signal, priority);
       } catch (error) {
         return Promise.reject(error);
       }
-      return queue.acquire(signal, o);
+      return queue.acquire(signal, priority);
     },
     saturate: () => queue.saturate(),
   };
 }
 
 // Core passes a real signal; a caller of its own may pass anything.
-function checkAcquire(signal: unknown, o: unknown): void {
+function checkAcquire(signal: unknown, priority: unknown): void {
   need(signal === undefined || isAbortSignal(signal), "signal", "an AbortSignal", signal);
-  if (o === undefined) return;
-  need(isObject(o), "options", 'an object such as { priority: "high" }', o);
-  const { priority } = o as AcquireOptions;
   need(
     priority === undefined || priority === "high" || priority === "normal",
     "priority",

@@ -2,4 +2,3 @@ export type { IoredisLike, RedisClientLike, RedisLike } from "./adapters/index.j
 export { createRedisRateLimiter, type RedisRateLimiter } from "./create-limiter.js";
 export { LIMITER_MAX_WAIT, LIMITER_UNAVAILABLE } from "./errors.js";
 export type { RedisRateLimiterOptions } from "./options.js";
-export type { AcquireOptions } from "./queue/reservation-queue.js";

@@ -2,7 +2,6 @@ import { ConfigError } from "@b24im/core";
 import { describe, expect, it } from "vitest";
 import { createRedisRateLimiter } from "./create-limiter.js";
 import { checkLimiterOptions } from "./options.js";
-import type { AcquireOptions } from "./queue/reservation-queue.js";
 
 // Stand-ins of the two clients' shapes: the option checks look at nothing else.
 const nodeRedis = { evalSha: async () => [], eval: async () => [], isOpen: true };
@@ -110,13 +109,13 @@ describe("acquire's arguments", () => {
     const limiter = createRedisRateLimiter({ redis, key: KEY });
     const notSignal = { aborted: false } as unknown as AbortSignal;
     await expect(limiter.acquire(notSignal)).rejects.toMatchObject({ option: "signal" });
-    const urgent = { priority: "urgent" } as unknown as AcquireOptions;
+    const urgent = "urgent" as unknown as "high";
     await expect(limiter.acquire(undefined, urgent)).rejects.toMatchObject({
       option: "priority",
       message: 'priority must be "high" or "normal"; got a string',
     });
     expect(asked).toBe(0);
-    await expect(limiter.acquire(undefined, { priority: "high" })).resolves.toBeUndefined();
+    await expect(limiter.acquire(undefined, "high")).resolves.toBeUndefined();
     expect(asked).toBe(1);
   });
 });

@@ -39,7 +39,7 @@ const FETCH_MODE_DATA = {
     firstName: "John",
     lastName: "Smith",
     bot: false,
-    idle: false,
+    idle: false as const,
     departments: [1, 5],
     type: "employee",
   },

@@ -1,7 +1,7 @@
 import {
   type B24Error,
   ConfigError,
-  checkNumber,
+  checkDelay,
   imbotV2InputActionNotify,
   isAbortSignal,
   isFunction,
@@ -217,7 +217,7 @@ function checkThinkOptions(options: ThinkOptions | undefined): ThinkOptions {
     throw new ConfigError("options", "think options must be an object such as { status }");
   }
   if (options.maxDurationMs !== undefined) {
-    checkNumber("maxDurationMs", options.maxDurationMs, { min: 0, above: true, infinite: true });
+    checkDelay("maxDurationMs", options.maxDurationMs, { above: true, infinite: true });
   }
   return options;
 }

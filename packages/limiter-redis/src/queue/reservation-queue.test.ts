@@ -139,7 +139,7 @@ describe("the reservation queue", () => {
     const order: string[] = [];
     const first = queue.acquire().then(() => order.push("first"));
     const normal = queue.acquire().then(() => order.push("normal"));
-    const high = queue.acquire(undefined, { priority: "high" }).then(() => order.push("high"));
+    const high = queue.acquire(undefined, "high").then(() => order.push("high"));
     for (let i = 0; i < 3; i++) {
       await clock.flush();
       fake.answer(granted(0));

@@ -1,22 +1,6 @@
-import { type Clock, onAbort, type TimerHandle } from "@b24im/core";
+import { type Clock, onAbort, type RequestPriority, type TimerHandle } from "@b24im/core";
 import { maxWaitExceeded } from "../errors.js";
 import type { BucketStore, Reservation, TakeOutcome } from "../redis/bucket-store.js";
-
-/**
- * Options of one `acquire`.
- *
- * @example
- * ```ts
- * await limiter.acquire(signal, { priority: "high" }); // a typing refresh before user calls
- * ```
- */
-export interface AcquireOptions {
-  /**
-   * `"high"` goes before every `"normal"` (the default) waiter of this process, still in
-   * FIFO order among its own. The fleet's order between processes does not change.
-   */
-  priority?: "high" | "normal";
-}
 
 type State = "queued" | "reserving" | "waiting" | "done";
 
@@ -36,7 +20,12 @@ interface Waiter {
 
 /** The local side of the limiter: what `createRedisRateLimiter` returns, minus option checks. */
 export interface ReservationQueue {
-  acquire(signal?: AbortSignal, options?: AcquireOptions): Promise<void>;
+  /**
+   * `priority` `"high"` (core's typing refreshes) goes before every `"normal"` waiter of this
+   * process, still in FIFO order among its own; the fleet's order between processes does not
+   * change.
+   */
+  acquire(signal?: AbortSignal, priority?: RequestPriority): Promise<void>;
   saturate(): void;
 }
 
@@ -162,10 +151,10 @@ export function createReservationQueue(o: {
   };
 
   return {
-    acquire(signal, options) {
+    acquire(signal, priority) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       return new Promise<void>((resolve, reject) => {
-        const lane = options?.priority === "high" ? high : normal;
+        const lane = priority === "high" ? high : normal;
         const waiter: Waiter = {
           state: "queued",
           lane,
