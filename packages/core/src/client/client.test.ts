@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   AccessError,
   AuthError,
@@ -695,7 +695,7 @@ describe("close", () => {
         fc.integer({ min: 0, max: 300 }),
         fc.constantFrom("standard" as const, false as const),
         async (steps, answers, latencyMs, rateLimit) => {
-          const { clock, transport, client } = setup({ rateLimit });
+          const { clock, transport, client } = setup({ rateLimit, typing: { onError: () => {} } });
           const respond = (responder: HttpResponse | Error) => () =>
             new Promise<HttpResponse | Error>((resolve) =>
               clock.setTimeout(() => resolve(responder), latencyMs),
@@ -1344,6 +1344,30 @@ describe("typing", () => {
     for (const lease of leases) lease.stop();
     await client.close();
     await Promise.allSettled(calls);
+  });
+
+  it("a typing failure is never silent: without onError it warns once, redacted, and shows on the lease", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const { clock, transport, client } = setup();
+      transport.setDefault((x) =>
+        errorResponse("NO_AUTH_FOUND", 401, `wrong webhook ${x.request.url}`),
+      );
+      const lease = client.typing("chat1");
+      const answer = client.whileTyping("chat2", async () => {
+        await clock.advance(60_000);
+        return "done";
+      });
+      expect(await answer).toBe("done");
+      expect(lease.active).toBe(false);
+      expect(lease.error?.code).toBe("NO_AUTH_FOUND");
+      const lines = warn.mock.calls.map((args) => String(args[0]));
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/typing in chat1 failed: AuthError NO_AUTH_FOUND/);
+      expect(lines.join("\n")).not.toContain(CODE);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("whileTyping returns what the job returns", async () => {

@@ -1,4 +1,5 @@
 import type { DueEntry } from "../async/due-queue.js";
+import type { B24Error } from "../protocol/errors.js";
 import { checkText, need } from "../protocol/option-check.js";
 import type { ResolvedTypingOptions } from "./options.js";
 
@@ -48,6 +49,13 @@ export interface TypingLease {
    * still in flight could otherwise land after the message and show the indicator again.
    */
   settled(): Promise<void>;
+  /** True until the lease ends: `stop()`, its signal, `maxDurationMs`, `close()`, or a permanent error. */
+  readonly active: boolean;
+  /**
+   * Why the lease ended by itself, if it did: the permanent error the server answered (access,
+   * validation, auth), or `TYPING_MAX_DURATION`. `undefined` while active and after `stop()`.
+   */
+  readonly error: B24Error | undefined;
   [Symbol.dispose](): void;
 }
 
@@ -89,6 +97,7 @@ export class Lease<S> implements TypingLease, DueEntry {
   stopListening: (() => void) | undefined = undefined;
 
   #open: boolean;
+  #error: B24Error | undefined;
 
   constructor(
     readonly dialogId: string,
@@ -98,10 +107,25 @@ export class Lease<S> implements TypingLease, DueEntry {
     this.#open = owner !== undefined;
   }
 
+  get active(): boolean {
+    return this.#open;
+  }
+
+  get error(): B24Error | undefined {
+    return this.#error;
+  }
+
   stop(): void {
     if (!this.#open) return;
     this.#open = false;
     this.owner?.release(this);
+  }
+
+  /** Ends the lease because of `error` (the scheduler's doing): it shows on `error`. */
+  end(error: B24Error): void {
+    if (!this.#open) return;
+    this.#error = error;
+    this.stop();
   }
 
   setStatus(statusMessageCode: string | undefined): void {

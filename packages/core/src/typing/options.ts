@@ -84,7 +84,13 @@ export interface TypingOptions {
   sendTimeoutMs?: number;
   /** Who is typing; default `"user"`. */
   as?: TypingIdentity;
-  /** Receives typing failures and the `maxDurationMs` stop; typing never throws them at the caller. */
+  /**
+   * Receives typing failures and the `maxDurationMs` stop; typing never throws them at the
+   * caller. Without it a lease's failures are not silent: each lease warns once per error
+   * code on the console (at most three leases per code, then one line saying more were left
+   * out), with the error's redacted message. Pass a function to handle them yourself (one
+   * that does nothing silences them).
+   */
   onError?: (error: B24Error, dialogId: string) => void;
   /** Aborting it ends the lease (and aborts the job `whileTyping` runs). */
   signal?: AbortSignal;

@@ -12,6 +12,7 @@ import {
 } from "../protocol/errors.js";
 import type { MethodCall } from "../protocol/methods.js";
 import { createFakeClock } from "../testing/fake-clock.js";
+import { createDefaultReporter } from "./default-reporter.js";
 import type { TypingOptions } from "./options.js";
 import { createTypingScheduler, type TypingSender } from "./scheduler.js";
 
@@ -51,12 +52,20 @@ function setup(
       inFlight--;
     }
   };
-  const scheduler = createTypingScheduler({ clock, send, defaults: o.defaults });
+  const reported: Array<{ dialogId: string; code: string }> = [];
+  const scheduler = createTypingScheduler({
+    clock,
+    send,
+    defaults: o.defaults,
+    report: (lease, error) => void reported.push({ dialogId: lease.dialogId, code: error.code }),
+  });
   const dialogsOf = (s: Send) => s.calls.map((call) => dialogOf(call));
   return {
     clock,
     sends,
     scheduler,
+    /** What the default reporter would have warned about (leases without onError). */
+    reported,
     maxInFlight: () => maxInFlight,
     /** When events for `dialogId` went out. */
     timesOf: (dialogId: string) =>
@@ -205,6 +214,84 @@ describe("shared schedules", () => {
       ]),
     );
     expect(t.sends[0]?.calls).toHaveLength(4);
+  });
+});
+
+describe("failures of leases without onError", () => {
+  it("are reported once per lease and code; a permanent one ends the lease and shows on it", async () => {
+    const t = setup({ answer: rejectFor("ACCESS_ERROR", 403) });
+    const lease = t.scheduler.lease("chat5", fast);
+    const watched = t.scheduler.lease("chat6", { ...fast, onError: () => {} });
+    expect(lease.active).toBe(true);
+    await t.clock.advance(1_000);
+    expect(t.reported).toEqual([{ dialogId: "chat5", code: "ACCESS_ERROR" }]);
+    expect(lease.active).toBe(false);
+    expect(lease.error?.code).toBe("ACCESS_ERROR");
+    expect(watched.error?.code).toBe("ACCESS_ERROR");
+    const stopped = t.scheduler.lease("chat7", fast);
+    stopped.stop();
+    expect(stopped.active).toBe(false);
+    expect(stopped.error).toBeUndefined();
+  });
+
+  it("a transient failure warns once per code however often it repeats", async () => {
+    const clock = createFakeClock({ now: 0 });
+    const lines: string[] = [];
+    let sends = 0;
+    const scheduler = createTypingScheduler({
+      clock,
+      send: async (calls) => {
+        sends++;
+        return calls.map(rejectFor("QUERY_LIMIT_EXCEEDED", 503));
+      },
+      defaults: fast,
+      report: createDefaultReporter((line) => lines.push(line)),
+    });
+    const lease = scheduler.lease("chat5");
+    await clock.advance(3_000);
+    expect(sends).toBeGreaterThan(5);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/typing in chat5 failed: RateLimitError QUERY_LIMIT_EXCEEDED/);
+    expect(lease.active).toBe(true);
+    lease.stop();
+  });
+});
+
+describe("createDefaultReporter", () => {
+  it("warns once per lease and code, three leases per code, then one line for the rest", () => {
+    const lines: string[] = [];
+    const report = createDefaultReporter((line) => lines.push(line));
+    const error = apiErrorFrom({
+      code: "ACCESS_ERROR",
+      status: 403,
+      method: "im.dialog.writing",
+      description: "https://x.bitrix24.ru/rest/1/s3cr3tC0de/ refused",
+    });
+    const leases = Array.from({ length: 10 }, (_, i) => ({ dialogId: `chat${i + 1}` }));
+    for (const lease of leases) {
+      report(lease, error);
+      report(lease, error);
+    }
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(
+      /^b24im: typing in chat1 failed: AccessError ACCESS_ERROR: .* pass typing\.onError/,
+    );
+    expect(lines[3]).toMatch(
+      /ACCESS_ERROR in more dialogs too; further warnings for it are left out/,
+    );
+    expect(lines.join("\n")).not.toContain("s3cr3tC0de");
+    report(leases[0] as { dialogId: string }, new B24Error("gone", "TYPING_MAX_DURATION", false));
+    expect(lines).toHaveLength(5);
+  });
+
+  it("warns on the console by default", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      createDefaultReporter()({ dialogId: "chat5" }, new B24Error("x", "SOME_CODE", false));
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 
@@ -412,6 +499,7 @@ describe("one timer", () => {
       clock,
       send,
       defaults: { ...fast, refreshMs: 20_000 },
+      report: () => {},
     });
     for (let i = 1; i <= 220; i++) scheduler.lease(`chat${i}`);
     // A lease deadline falls while the first send is out; it must not start a second send.
@@ -458,7 +546,7 @@ describe("a slow or hung send", () => {
           settle: () => resolve(calls.map(() => fulfilled)),
         }),
       );
-    const scheduler = createTypingScheduler({ clock, send, defaults: fast });
+    const scheduler = createTypingScheduler({ clock, send, defaults: fast, report: () => {} });
     const dialogsOf = (i: number) => pending[i]?.calls.map(dialogOf);
     return { clock, pending, scheduler, dialogsOf };
   }

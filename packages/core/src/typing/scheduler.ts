@@ -8,6 +8,7 @@ import { type DialogIdInput, formatDialogId, toDialogId } from "../protocol/dial
 import { B24Error, ProtocolError } from "../protocol/errors.js";
 import type { MethodCall } from "../protocol/methods.js";
 import { isFunction, MAX_DELAY_MS, need } from "../protocol/option-check.js";
+import { createDefaultReporter, type TypingReporter } from "./default-reporter.js";
 import { typingCall, typingScheduleKey } from "./identity.js";
 import { Lease, type LeaseOwner, type TypingLease } from "./lease.js";
 import {
@@ -148,8 +149,11 @@ export function createTypingScheduler(o: {
    * expired while a batch ran) is transient — the next send refreshes it — not the end.
    */
   refreshesTokens?: boolean;
+  /** What reports a failure of a lease without `onError`; default a console warning. */
+  report?: TypingReporter;
 }): TypingScheduler {
   const { clock, send, refreshesTokens = false } = o;
+  const report = o.report ?? createDefaultReporter();
   // Due times and deadlines are stopwatch readings: a step of the wall clock moves none of them.
   const elapsed = stopwatchOf(clock);
   const defaults = resolveTypingOptions(DEFAULT_TYPING_OPTIONS, o.defaults);
@@ -296,14 +300,15 @@ export function createTypingScheduler(o: {
       lease !== undefined && lease.due <= now;
       lease = deadlines.peek()
     ) {
-      lease.stop();
       const { maxDurationMs, onError } = lease.options;
       const error = new B24Error(
         `Typing in ${lease.dialogId} stopped after maxDurationMs (${maxDurationMs} ms); stop the lease sooner or raise typing.maxDurationMs`,
         "TYPING_MAX_DURATION",
         false,
       );
+      lease.end(error);
       if (onError !== undefined) notify(onError, error, lease.dialogId);
+      else report(lease, error);
     }
   }
 
@@ -396,16 +401,18 @@ export function createTypingScheduler(o: {
     const notified: Array<NonNullable<ResolvedTypingOptions["onError"]>> = [];
     for (const lease of leases) {
       const onError = lease.options.onError;
-      if (onError === undefined || notified.includes(onError)) continue;
-      notified.push(onError);
-      notify(onError, error, schedule.dialogId);
+      if (onError === undefined) report(lease, error);
+      else if (!notified.includes(onError)) {
+        notified.push(onError);
+        notify(onError, error, schedule.dialogId);
+      }
     }
     // A garbled answer is not retried by the client (the request may have run), and a token
     // that expired while a batch ran is refreshed by the next send: neither is a reason to
     // stop typing.
     const refreshable = refreshesTokens && /^expired_token$/i.test(error.code);
     const permanent = !error.retryable && !(error instanceof ProtocolError) && !refreshable;
-    if (permanent) for (const lease of leases) lease.stop();
+    if (permanent) for (const lease of leases) lease.end(error);
   }
 
   async function whileTyping<T>(
