@@ -24,7 +24,7 @@ const WORK_DIR = join(ROOT, ".readme-examples");
 const TIMEOUT_MS = 20_000;
 const ALIVE_MS = 8_000;
 const WEBHOOK_PORT = 3000;
-const EXACT_OPTIONAL_PROPERTY_TYPES = false;
+const EXACT_OPTIONAL_PROPERTY_TYPES = true;
 
 interface Example {
   name: string;

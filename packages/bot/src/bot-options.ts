@@ -23,28 +23,28 @@ export interface BotOptions {
   /** The bot's id (`imbot.v2.Bot.register` answers it). */
   botId: number;
   /** Required when the client uses a webhook (every `imbot.v2` call then sends it); not with OAuth. */
-  botToken?: string;
+  botToken?: string | undefined;
   /** Webhook mode: the only top-level `auth[application_token]` accepted. Without it every event gets 401. */
-  applicationToken?: string;
+  applicationToken?: string | undefined;
   /**
    * Receives what went wrong: a handler's throw (with its event), a failed poll, a failed
    * typing event. Default: one line on `console.error`. Never given a secret by the bot.
    */
-  onError?: (error: unknown, event?: BotEvent) => void;
+  onError?: ((error: unknown, event?: BotEvent) => void) | undefined;
   /** Most events handled at once (each dialog's events still run in order). Default 8. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** FETCH mode: events asked for per poll, 1–1000. Default 100. */
-  pollLimit?: number;
+  pollLimit?: number | undefined;
   /** FETCH mode: the pause after a poll that brought nothing new, in ms. Default 10 000 (the platform asks for 5–30 s). */
-  idlePauseMs?: number;
+  idlePauseMs?: number | undefined;
   /**
    * How often `ctx.think()` refreshes the indicator, in ms; each event asks the platform to
    * show it 15 s longer than that. Default 60 000 (a 75 s indicator): a third of the requests
    * `im.dialog.writing` needs. Shorter shows a crashed process's stale line for less time.
    */
-  thinkRefreshMs?: number;
+  thinkRefreshMs?: number | undefined;
   /** Where timers come from; inject a fake clock in tests. Default core's `systemClock`. */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /**

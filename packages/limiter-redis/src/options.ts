@@ -24,19 +24,23 @@ export interface RedisRateLimiterOptions {
    */
   key: string;
   /** The portal's limit: default `"standard"` (2/s, bucket 50); `"enterprise"` is 5/s, 250. */
-  rateLimit?: "standard" | "enterprise" | { drainPerSecond: number; bucketSize: number };
+  rateLimit?:
+    | "standard"
+    | "enterprise"
+    | { drainPerSecond: number; bucketSize: number }
+    | undefined;
   /**
    * Room kept free in the bucket, in ms of drain, for requests that arrive closer together
    * than they were sent (network jitter). Default: `max(100, 1000 / drainPerSecond)`, at
    * most `(bucketSize - 1)` requests' drain.
    */
-  safetyMarginMs?: number;
+  safetyMarginMs?: number | undefined;
   /**
    * The longest a call may wait for its turn; a longer wait fails at once with
    * `RateLimitError` (`LIMITER_MAX_WAIT`), unsent. Default: no limit but the call's own
    * signal (its abort, or the client's close).
    */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
 }
 
 /** The options, checked, in the units the limiter works in. */

@@ -28,14 +28,14 @@ export interface FetchTransportOptions {
    * The fetch to use; default: the global `fetch` at the time of each call. Pass one to add
    * instrumentation, a polyfill, or a test double.
    */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /**
    * The largest answer read, in bytes (after any decompression); default 64 MiB. A bigger
    * answer — announced by `Content-Length` or counted as it arrives — is not read past the
    * limit: its body is cancelled and the call rejects with a `ProtocolError` that is not
    * retryable and names this option.
    */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
 }
 
 /**

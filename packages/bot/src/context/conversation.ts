@@ -34,9 +34,9 @@ export const THINK_REFRESH_MS = 60_000;
  */
 export interface ThinkOptions {
   /** What recipients read first; default `"THINKING"` ("Agent is thinking…"). */
-  status?: AgentStatus;
+  status?: AgentStatus | undefined;
   /** The indicator stops by itself after this long and the job's signal aborts; default 300 000. */
-  maxDurationMs?: number;
+  maxDurationMs?: number | undefined;
 }
 
 /**
@@ -48,7 +48,7 @@ export interface ThinkOptions {
  * ```
  */
 export interface ReplyOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

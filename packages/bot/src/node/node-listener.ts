@@ -6,8 +6,8 @@ import { MAX_WEBHOOK_BODY_BYTES, type WebhookOptions } from "../webhook/webhook-
  * so that this entry needs no `@types/node`.
  */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
-  method?: string;
-  url?: string;
+  method?: string | undefined;
+  url?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
 }
 

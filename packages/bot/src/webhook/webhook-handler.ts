@@ -19,7 +19,7 @@ export interface WebhookOptions {
    * `(work) => void work` on a server that stays up). Without it the answer waits until the
    * handlers settled. The promise never rejects.
    */
-  waitUntil?: (work: Promise<void>) => void;
+  waitUntil?: ((work: Promise<void>) => void) | undefined;
 }
 
 /**

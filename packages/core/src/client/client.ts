@@ -26,7 +26,7 @@ import { retryPolicy } from "./retry.js";
 /** Per-call options. */
 export interface CallOptions {
   /** Aborting rejects the call at once with `signal.reason`, wherever it waits. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Whether the call may run twice; default `true`. A failed attempt is normally repeated
    * (see `retry`) — but a timeout or a connection reset can hit a request the server already
@@ -35,13 +35,13 @@ export interface CallOptions {
    * refused connection, the portal's 503 `QUERY_LIMIT_EXCEEDED` or 429 refusal: see
    * `surelyNotSent`); otherwise it rejects with that error, and whether it ran is unknown.
    */
-  idempotent?: boolean;
+  idempotent?: boolean | undefined;
 }
 
 /** Options of {@link B24Client.batch}. */
 export interface BatchOptions extends CallOptions {
   /** Stop at the first failing command; every later one (in later requests too) is `"skipped"`. */
-  halt?: boolean;
+  halt?: boolean | undefined;
 }
 
 /** One command's outcome in a {@link BatchResult}, with the key it was given (array input: its index). */

@@ -24,13 +24,13 @@ export interface OAuthTokens {
 export interface OAuthOptions {
   clientEndpoint: string;
   accessToken: string;
-  refreshToken?: string;
-  clientId?: string;
-  clientSecret?: string;
+  refreshToken?: string | undefined;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
   /** Where to refresh; default `https://oauth.bitrix.info/rest/` (its `/rest/` is dropped). */
-  serverEndpoint?: string;
+  serverEndpoint?: string | undefined;
   /** Receives each new pair once, before the waiting calls are replayed. */
-  onTokens?: (tokens: OAuthTokens) => void | Promise<void>;
+  onTokens?: ((tokens: OAuthTokens) => void | Promise<void>) | undefined;
 }
 
 const DEFAULT_OAUTH_SERVER = "https://oauth.bitrix.info";
@@ -49,7 +49,7 @@ const TOKEN_METHOD = "oauth/token";
  * ```
  */
 export function refreshRequest(o: {
-  serverEndpoint?: string;
+  serverEndpoint?: string | undefined;
   clientId: string;
   clientSecret: string;
   refreshToken: string;

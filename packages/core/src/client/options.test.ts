@@ -60,6 +60,17 @@ describe("createClient options", () => {
     expect(optionOf(options)).toBe(option);
   });
 
+  it("a webhook read from an unset variable fails with what to set (the type accepts undefined)", () => {
+    const fromEnvironment: ClientOptions = { webhook: undefined, transport };
+    expect(() => createClient(fromEnvironment)).toThrow(
+      expect.objectContaining({
+        option: "webhook",
+        message: expect.stringMatching(/undefined.*set that variable/),
+      }),
+    );
+    expect(() => createClient(fromEnvironment)).toThrow(/process\.env\.B24_WEBHOOK_URL/);
+  });
+
   it("names the longest delay timers honour in the message of a too-long ms option", () => {
     expect(() => createClient({ webhook, transport, timeoutMs: 3e9 })).toThrow(
       /timeoutMs must be a number > 0 and ≤ 2147483647 \(about 24\.8 days\); got 3000000000/,

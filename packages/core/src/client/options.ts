@@ -15,31 +15,31 @@ import type { RetryOptions } from "./retry.js";
 /** The options of `createClient`. Exactly one of `webhook` and `oauth` is required. */
 export interface ClientOptions {
   /** The inbound webhook URL, `https://PORTAL/rest/USER_ID/CODE/`. */
-  webhook?: string;
+  webhook?: string | undefined;
   /** An OAuth application's tokens; with `refreshToken`, `clientId` and `clientSecret` it refreshes itself. */
-  oauth?: OAuthOptions;
+  oauth?: OAuthOptions | undefined;
   /** Sends the requests, e.g. `createFetchTransport()`. */
   transport: Transport;
   /**
    * The portal's request rate limit to stay under; default `"standard"` (2/s, bucket 50),
    * which is safe on every plan. `false` turns the limiter off; a {@link RateLimiter} replaces it.
    */
-  rateLimit?: "standard" | "enterprise" | false | LeakyBucketOptions | RateLimiter;
+  rateLimit?: "standard" | "enterprise" | false | LeakyBucketOptions | RateLimiter | undefined;
   /** Retries of transient failures; default 3 attempts in all. `false`: one attempt. */
-  retry?: false | RetryOptions;
+  retry?: false | RetryOptions | undefined;
   /** Per attempt, passed to the transport; default 30 000 ms, at most 2^31 − 1 (what timers honour). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Re-send the same POST once to a moved portal's new address; default `false` (throw `PortalMovedError`). */
-  followPortalMoves?: boolean;
+  followPortalMoves?: boolean | undefined;
   /** Defaults for every `typing()` / `whileTyping()` lease. */
-  typing?: TypingOptions;
+  typing?: TypingOptions | undefined;
   /**
    * Where time comes from; default the system clock. Inject a fake one in tests. Intervals are
    * measured on its `monotonic()` (when it has one), so a step of the wall clock changes nothing.
    */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Observers that see redacted requests, answers, retries and errors. */
-  hooks?: ClientHooks;
+  hooks?: ClientHooks | undefined;
 }
 
 /**
@@ -55,9 +55,14 @@ export function checkClientOptions(options: ClientOptions): void {
   need(isObject(options), "options", "an object: createClient({ webhook, transport })", options);
   const { webhook, oauth, transport, retry, hooks, clock, timeoutMs, followPortalMoves } = options;
   need(
-    (webhook === undefined) !== (oauth === undefined),
+    webhook !== undefined || oauth !== undefined,
     "webhook",
-    "given, or oauth: one of them",
+    "your inbound webhook URL, https://PORTAL/rest/USER_ID/CODE/ (or pass oauth instead); it is undefined — if you read it from process.env.B24_WEBHOOK_URL, set that variable",
+  );
+  need(
+    webhook === undefined || oauth === undefined,
+    "webhook",
+    "left out when oauth is given: pass one of them",
   );
   need(
     oauth === undefined || isObject(oauth),

@@ -3,13 +3,13 @@ import { ApiError, B24Error, ClientClosedError, RateLimitError } from "../protoc
 /** How failed attempts are repeated. */
 export interface RetryOptions {
   /** Total attempts per call, the first included; default 3. `1` never retries. */
-  attempts?: number;
+  attempts?: number | undefined;
   /** The backoff cap of the first retry, in ms; default 500, at most 2^31 − 1. Doubles with each retry. */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** No backoff is longer than this, in ms; default 30 000, at most 2^31 − 1. */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** A source of numbers in [0, 1) for the jitter; default `Math.random`. Inject it in tests. */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 /** {@link RetryOptions} with every default filled in. */

@@ -20,7 +20,7 @@ import {
  */
 export interface BotTypingIdentity {
   botId: number;
-  clientId?: string;
+  clientId?: string | undefined;
 }
 
 /**
@@ -35,9 +35,9 @@ export interface BotTypingIdentity {
  */
 export interface BotV2TypingIdentity {
   botId: number;
-  botToken?: string;
+  botToken?: string | undefined;
   v2: true;
-  statusMessageCode?: string;
+  statusMessageCode?: string | undefined;
 }
 
 /**
@@ -68,11 +68,11 @@ export type TypingIdentity = "user" | BotTypingIdentity | BotV2TypingIdentity;
  */
 export interface TypingOptions {
   /** Time between events after the first; default 20 000 (the indicator lives about 35 s). */
-  refreshMs?: number;
+  refreshMs?: number | undefined;
   /** Time before the first event; default 0. A lease stopped sooner sends nothing. */
-  initialDelayMs?: number;
+  initialDelayMs?: number | undefined;
   /** A lease ends by itself after this long (reported through `onError`); default 300 000, `Infinity` for never. */
-  maxDurationMs?: number;
+  maxDurationMs?: number | undefined;
   /**
    * How long one send of typing events may take, from the moment it leaves the schedule:
    * waiting for the rate limiter, every attempt (each gets at most half of it, so a hung one
@@ -81,9 +81,9 @@ export interface TypingOptions {
    * Default: what the indicator's 35 s life leaves after `refreshMs` and a 5 s margin,
    * between 1 000 and 10 000 (10 000 with the default 20 s refresh).
    */
-  sendTimeoutMs?: number;
+  sendTimeoutMs?: number | undefined;
   /** Who is typing; default `"user"`. */
-  as?: TypingIdentity;
+  as?: TypingIdentity | undefined;
   /**
    * Receives typing failures and the `maxDurationMs` stop; typing never throws them at the
    * caller. Without it a lease's failures are not silent: each lease warns once per error
@@ -91,9 +91,9 @@ export interface TypingOptions {
    * out), with the error's redacted message. Pass a function to handle them yourself (one
    * that does nothing silences them).
    */
-  onError?: (error: B24Error, dialogId: string) => void;
+  onError?: ((error: B24Error, dialogId: string) => void) | undefined;
   /** Aborting it ends the lease (and aborts the job `whileTyping` runs). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
