@@ -6,6 +6,7 @@ import { explanations } from "./explanations.js";
 import { machineInfo } from "./machine.js";
 import { writeReport } from "./report.js";
 import type { BenchResults } from "./results.js";
+import { runBotEvents } from "./scenarios/bot-events.js";
 import { runBundleSize } from "./scenarios/bundle-size.js";
 import { FULL_SPEED_PLAN, QUICK_SPEED_PLAN, runCallSpeed } from "./scenarios/call-speed.js";
 import { FULL_SOAK_PLAN, QUICK_SOAK_PLAN, runChaosSoak } from "./scenarios/chaos-soak.js";
@@ -17,7 +18,7 @@ import {
   runTypingCapacity,
 } from "./scenarios/typing-capacity.js";
 
-const FIGURES = ["speed", "capacity", "size", "memory", "core", "soak"] as const;
+const FIGURES = ["speed", "capacity", "size", "memory", "core", "soak", "bot"] as const;
 type Figure = (typeof FIGURES)[number];
 
 const USAGE = `Usage: pnpm bench [--quick] [--only=${FIGURES.join(",")}] [--out=DIR]
@@ -88,6 +89,13 @@ async function main(): Promise<number> {
   const log = (line: string) => console.log(line);
   const { quick } = options;
   const steps: Record<Figure, () => Promise<void>> = {
+    bot: async () => {
+      results.botEvents = await runBotEvents(
+        quick ? 2 : 5,
+        quick ? 100 : 1_000,
+        commandFor("bot", quick),
+      );
+    },
     core: async () => {
       results.coreOps = runCoreOps(quick ? 2 : 5, quick ? 100 : 1_000, commandFor("core", quick));
     },
@@ -126,7 +134,7 @@ async function main(): Promise<number> {
     },
   };
   // Quick and CPU-light first; the long ones never overlap, so none steals another's CPU.
-  const order: Figure[] = ["core", "size", "memory", "speed", "capacity", "soak"];
+  const order: Figure[] = ["core", "bot", "size", "memory", "speed", "capacity", "soak"];
   for (const figure of order.filter((f) => options.only.includes(f))) {
     const figureStarted = Date.now();
     log(`${figure}…`);

@@ -1,4 +1,4 @@
-import { round } from "./stats.js";
+import { round, type Summary } from "./stats.js";
 
 /**
  * A number as the report shows it: rounded to three significant digits, with thousands
@@ -24,4 +24,18 @@ export function num(value: number): string {
 export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/**
+ * A summary as the report shows it: the median, and the range of the runs when there were
+ * several.
+ *
+ * @example
+ * ```ts
+ * spread({ median: 412_000, min: 243_000, max: 435_000, runs: 3 }, "/s"); // "412,000/s (243,000–435,000)"
+ * ```
+ */
+export function spread(summary: Summary, unit = ""): string {
+  if (summary.runs <= 1) return `${num(summary.median)}${unit}`;
+  return `${num(summary.median)}${unit} (${num(summary.min)}–${num(summary.max)})`;
 }

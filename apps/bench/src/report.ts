@@ -1,14 +1,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { num, table } from "./markdown.js";
+import { num, spread, table } from "./markdown.js";
+import { botSection } from "./report-bot.js";
 import { soakSection, soakTarget } from "./report-soak.js";
 import type { BenchResults, CapacityProbe, ClientSpeed, RatioFigure, Target } from "./results.js";
-import type { Summary } from "./stats.js";
-
-function spread(summary: Summary, unit = ""): string {
-  if (summary.runs <= 1) return `${num(summary.median)}${unit}`;
-  return `${num(summary.median)}${unit} (${num(summary.min)}–${num(summary.max)})`;
-}
 
 function verdict(target: Target | undefined): string {
   if (target === undefined) return "";
@@ -314,6 +309,7 @@ export function renderReport(
   capacitySection(results, lines);
   otherSections(results, lines);
   soakSection(results, lines);
+  botSection(results, lines);
   return `${lines.join("\n").trimEnd()}\n`;
 }
 

@@ -153,6 +153,17 @@ export interface ChaosSoakResult {
   verdict: SoakVerdict;
 }
 
+/** Figure 7: events per second through `@b24im/bot`, beside a naive decode. */
+export interface BotEventsResult {
+  command: string;
+  /** `bot.handle(event)`: dispatch of a decoded event to a handler that returns at once. */
+  handle: Summary;
+  /** `bot.fetch(request)`: read, decode, verify, type and dispatch one webhook POST. */
+  fetch: Summary;
+  /** `Object.fromEntries(new URLSearchParams(body))` of the same body: flat, unverified, untyped. */
+  naiveDecode: Summary;
+}
+
 /** Everything `pnpm bench` measured; written to results.json and rendered into RESULTS.md. */
 export interface BenchResults {
   startedAt: string;
@@ -165,5 +176,6 @@ export interface BenchResults {
   leaseMemory?: LeaseMemoryResult;
   coreOps?: CoreOpsResult;
   chaosSoak?: ChaosSoakResult;
+  botEvents?: BotEventsResult;
   failures: { figure: string; message: string }[];
 }

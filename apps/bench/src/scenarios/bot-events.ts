@@ -2,18 +2,8 @@ import { performance } from "node:perf_hooks";
 import { type BotEvent, createBot } from "@b24im/bot";
 import { createClient } from "@b24im/core";
 import { createFakeTransport } from "@b24im/core/testing";
+import type { BotEventsResult } from "../results.js";
 import { type Summary, summarize } from "../stats.js";
-
-/** Figure 6: events per second through `@b24im/bot`, beside a naive decode. */
-export interface BotEventsResult {
-  command: string;
-  /** `bot.handle(event)`: dispatch of a decoded event to a handler that returns at once. */
-  handle: Summary;
-  /** `bot.fetch(request)`: read, decode, verify, type and dispatch one webhook POST. */
-  fetch: Summary;
-  /** `Object.fromEntries(new URLSearchParams(body))` of the same body: flat, unverified, untyped. */
-  naiveDecode: Summary;
-}
 
 const APPLICATION_TOKEN = "bench0application0token0123456789";
 
@@ -81,7 +71,7 @@ async function eventsPerSecond(op: () => Promise<unknown>, durationMs: number): 
 let sink: unknown;
 
 /**
- * Figure 6: how many events a bot takes per second on one core, with no network: through
+ * Figure 7: how many events a bot takes per second on one core, with no network: through
  * `bot.handle` (a decoded event) and through `bot.fetch` (a webhook POST: read, decode,
  * verify in constant time, type the all-string scalars, dispatch), beside a naive
  * `URLSearchParams` decode of the same body, which does none of the rest.
