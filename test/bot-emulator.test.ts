@@ -154,4 +154,39 @@ describe("a bot on the emulator, end to end", () => {
     expect(emulator.deliveries.map((d) => d.status)).toEqual([401]);
     expect(ran).toBe(false);
   });
+
+  it("an answer that times out after the portal posted it is not sent a second time", async () => {
+    const impatient = createClient({
+      webhook: emulator.webhookUrl(),
+      transport: createNodeTransport(),
+      timeoutMs: 300,
+    });
+    try {
+      const botId = await register("fetch");
+      const errors: unknown[] = [];
+      const bot = createBot({
+        client: impatient,
+        botId,
+        botToken: BOT_TOKEN,
+        idlePauseMs: 100,
+        onError: (error) => void errors.push(error),
+      }).on("message", (ctx) => ctx.reply("Only once, please."));
+      // The portal posts the message, but answers only after the client gave up waiting.
+      emulator.faults.add({ kind: "delay", ms: 800, method: "imbot.v2.Chat.Message.send" });
+      const polling = bot.start();
+      emulator.say({ from: 1, dialogId: String(botId), text: "hello" });
+      for (let waited = 0; errors.length === 0 && waited < 5_000; waited += 50) await sleep(50);
+      await sleep(1_500);
+      await bot.stop();
+      await polling;
+      expect(errors.map((error) => (error as { code?: string }).code)).toEqual(["TIMEOUT"]);
+      const posted = emulator
+        .state()
+        .dialogs.find((d) => d.id === `1-${botId}`)
+        ?.messages.filter((m) => m.authorId === botId);
+      expect(posted?.map((m) => m.text)).toEqual(["Only once, please."]);
+    } finally {
+      await impatient.close();
+    }
+  }, 30_000);
 });

@@ -149,7 +149,8 @@ export function createConversation(
       const result = await runtime.client.call<{ id?: unknown }>(
         "imbot.v2.Chat.Message.send",
         { ...botParams(runtime), dialogId, fields: { message: text } },
-        { signal },
+        // Sent again only when it surely did not reach the portal: never a second answer.
+        { signal, idempotent: false },
       );
       shown = undefined;
       return Number(result?.id);
