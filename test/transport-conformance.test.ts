@@ -399,13 +399,23 @@ describe.each(transports)("$name conformance", ({ name, create }) => {
         expected: ([outcome]) => expect(outcome).toBeInstanceOf(TimeoutError),
       },
       {
-        // Alone: a call in flight beside it would make close() wait for the network after
-        // rejecting it, whatever the transport (core's close() rejects waiting calls first).
         name: "a call waiting for the rate limiter",
         options: { rateLimit: { drainPerSecond: 0.01, bucketSize: 1 } },
         before: 1,
         calls: 1,
         expected: ([outcome]) => expect(outcome).toBeInstanceOf(ClientClosedError),
+      },
+      {
+        // close() rejects the waiting call first, then waits for the network: the rejection
+        // settles with close(), not while the answer and the transport's close are awaited.
+        name: "a call in flight and one waiting for the rate limiter",
+        fault: { kind: "delay", ms: 200 },
+        options: { rateLimit: { drainPerSecond: 0.01, bucketSize: 1 } },
+        calls: 2,
+        expected: ([first, second]) => {
+          expect(first).toBe(true);
+          expect(second).toBeInstanceOf(ClientClosedError);
+        },
       },
       {
         name: "a hung request",

@@ -621,6 +621,38 @@ describe("aborts", () => {
 });
 
 describe("close", () => {
+  it("the documented pattern leaves no unhandled rejection, with a call out and one waiting", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const fake = createFakeTransport();
+      // The call out is answered, and the transport closes, only a few real macrotasks later.
+      fake.setDefault(
+        () =>
+          new Promise((resolve) => setTimeout(() => resolve(jsonResponse({ result: true })), 20)),
+      );
+      const transport = {
+        send: fake.send,
+        close: () => new Promise<void>((r) => setTimeout(r, 20)),
+      };
+      const client = createClient({
+        webhook: WEBHOOK,
+        transport,
+        rateLimit: { drainPerSecond: 1, bucketSize: 1 },
+      });
+      const out = client.writing("chat1");
+      const waiting = client.writing("chat2"); // waits for the limiter: rejected by close()
+      await client.close();
+      await expect(out).resolves.toBe(true);
+      await expect(waiting).rejects.toBeInstanceOf(ClientClosedError);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it("rejects unsent calls, lets sent ones settle, closes the transport once", async () => {
     const { clock, transport, client } = setup();
     transport.setDefault(

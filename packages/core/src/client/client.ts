@@ -263,11 +263,18 @@ export function createClient(options: ClientOptions): B24Client {
     typing: (dialogId, o) => scheduler.lease(dialogId, o),
     whileTyping: (dialogId, job, o) => scheduler.whileTyping(dialogId, job, o),
     close() {
-      closed ??= (async () => {
-        scheduler.close(new ClientClosedError());
-        await pipeline.close();
-        await options.transport.close?.();
-      })();
+      if (closed === undefined) {
+        let finished!: () => void;
+        const done = new Promise<void>((resolve) => {
+          finished = resolve;
+        });
+        closed = (async () => {
+          scheduler.close(new ClientClosedError());
+          await pipeline.close(done);
+          await options.transport.close?.();
+        })();
+        void closed.then(finished, finished);
+      }
       return closed;
     },
   };

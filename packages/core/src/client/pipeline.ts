@@ -100,8 +100,13 @@ export interface Pipeline {
   ): Promise<HttpResponse>;
   /** Every secret value to remove from errors and hook payloads. */
   secrets(): string[];
-  /** Rejects calls not yet sent, then waits until every call has settled. */
-  close(): Promise<void>;
+  /**
+   * Rejects calls not yet sent, then waits until every call has settled. The calls it
+   * rejects settle only once `after` has settled (the client's whole `close()`), so that
+   * `const p = client.writing(…); await client.close(); await p.catch(…)` leaves no
+   * unhandled rejection while the transport closes.
+   */
+  close(after?: Promise<unknown>): Promise<void>;
 }
 
 /**
@@ -260,6 +265,9 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     throw error;
   };
 
+  // Set by close(): when the calls it rejected may reject.
+  let closedAfter: Promise<void> | undefined;
+
   return {
     run(call, methods, options = {}) {
       const { deadlineMs } = options;
@@ -289,13 +297,21 @@ export function createPipeline(parts: PipelineParts): Pipeline {
           running.delete(task);
         });
       running.add(task);
-      return task;
+      return task.catch((error: unknown) =>
+        closedAfter !== undefined && error instanceof ClientClosedError
+          ? closedAfter.then(() => Promise.reject(error))
+          : Promise.reject(error),
+      );
     },
     exchange,
     secrets,
-    async close() {
-      tasks.abortAll(new ClientClosedError());
-      while (running.size > 0) await Promise.allSettled(running);
+    async close(after) {
+      const done = (async () => {
+        tasks.abortAll(new ClientClosedError());
+        while (running.size > 0) await Promise.allSettled(running);
+      })();
+      closedAfter = (after ?? done).then(ignore, ignore);
+      await done;
     },
   };
 }
@@ -349,3 +365,5 @@ function checkedResponse(response: unknown, request: HttpRequest): HttpResponse 
     { secrets: secretsOf(request) },
   );
 }
+
+function ignore(): void {}
