@@ -7,5 +7,12 @@ declare module "vitest" {
     webhookUrl: string;
     /** Webhook URL of an emulator that answers every request 302 (a moved portal). */
     movedWebhookUrl: string;
+    /** What a Bitrix24 frame knows of its app's OAuth: an expired token, and the next one. */
+    frame: {
+      clientEndpoint: string;
+      domain: string;
+      staleAccessToken: string;
+      freshAccessToken: string;
+    };
   }
 }

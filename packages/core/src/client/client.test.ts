@@ -339,6 +339,79 @@ describe("OAuth", () => {
     return { ...s, tokens, refreshes };
   }
 
+  describe("with a refresh of your own (a Bitrix24 frame's BX24.refreshAuth)", () => {
+    function frameSetup(refresh: () => Promise<unknown>) {
+      const s = setup({
+        webhook: undefined,
+        oauth: {
+          clientEndpoint: "https://x.bitrix24.ru/rest/",
+          accessToken: secrets.access,
+          refresh: refresh as () => Promise<{ accessToken: string }>,
+        },
+      });
+      s.transport.setDefault((exchange) =>
+        exchange.body?.auth === secrets.access
+          ? errorResponse("expired_token", 401, "The access token provided has expired.")
+          : jsonResponse({ result: exchange.body?.auth }),
+      );
+      return s;
+    }
+
+    it("asks it once for 20 calls that hit expired_token, and replays them with its token", async () => {
+      let asked = 0;
+      const { clock, client, transport } = frameSetup(async () => {
+        asked++;
+        return { accessToken: "frameFreshT0ken" };
+      });
+      const calls = Array.from({ length: 20 }, () => client.call("profile"));
+      await clock.runAll();
+      expect(await Promise.all(calls)).toEqual(Array(20).fill("frameFreshT0ken"));
+      expect(asked).toBe(1);
+      expect(transport.requests.some((r) => r.request.url.includes("/oauth/token/"))).toBe(false);
+    });
+
+    it("a refresh that fails rejects the waiting calls with AuthError, secret-free; the next expiry asks again", async () => {
+      let asked = 0;
+      const { clock, client } = frameSetup(async () => {
+        asked++;
+        if (asked === 1) throw new Error(`frame closed while holding ${secrets.access}`);
+        return asked === 2 ? {} : { accessToken: "frameFreshT0ken" };
+      });
+      for (const expected of ["OAUTH_REFRESH_FAILED", "OAUTH_REFRESH_FAILED"]) {
+        const call = settle(client.call("profile"));
+        await clock.runAll();
+        const outcome = await call;
+        const error = (outcome as { error: AuthError }).error;
+        expect(error).toBeInstanceOf(AuthError);
+        expect(error.code).toBe(expected);
+        expect(
+          `${JSON.stringify(error)} ${error.stack} ${inspect(error, { showHidden: true })}`,
+        ).not.toContain(secrets.access);
+      }
+      const third = client.call("profile");
+      await clock.runAll();
+      expect(await third).toBe("frameFreshT0ken");
+      expect(asked).toBe(3);
+    });
+
+    it("is one way to refresh: not beside refreshToken and clientSecret, and a function", () => {
+      const oauth = { clientEndpoint: "https://x.bitrix24.ru/rest/", accessToken: "t" };
+      for (const bad of [
+        {
+          ...oauth,
+          refresh: async () => ({ accessToken: "x" }),
+          refreshToken: "r",
+          clientSecret: "s",
+        },
+        { ...oauth, refresh: "BX24.refreshAuth" },
+      ]) {
+        expect(() =>
+          createClient({ oauth: bad as never, transport: createFakeTransport() }),
+        ).toThrow(expect.objectContaining({ option: "oauth.refresh" }));
+      }
+    });
+  });
+
   it("reports each expired_token attempt once, to onRetry, before its replay", async () => {
     const retries: RetryEvent[] = [];
     const errors: ErrorEvent[] = [];

@@ -1,6 +1,6 @@
-import { AuthError, ConfigError, ProtocolError } from "../protocol/errors.js";
+import { AuthError, ConfigError, describeThrown, ProtocolError } from "../protocol/errors.js";
 import type { HttpRequest, HttpResponse } from "../protocol/http.js";
-import { checkText, isFunction, need } from "../protocol/option-check.js";
+import { checkText, isFunction, isObject, need } from "../protocol/option-check.js";
 import { textOf } from "../protocol/parse-response.js";
 import { checkEndpoint, type OAuthTarget, oauthTarget } from "../protocol/target.js";
 
@@ -31,6 +31,17 @@ export interface OAuthOptions {
   serverEndpoint?: string | undefined;
   /** Receives each new pair once, before the waiting calls are replayed. */
   onTokens?: ((tokens: OAuthTokens) => void | Promise<void>) | undefined;
+  /**
+   * Your own way to a fresh access token, used instead of the OAuth server (then no
+   * `refreshToken`, `clientId` or `clientSecret`): in an app inside a Bitrix24 frame, ask the
+   * frame (`BX24.refreshAuth`); on a server, your token store. Called once however many calls
+   * hit `expired_token`; they are replayed with the token it resolves with. If it throws or
+   * answers no token, they reject with `AuthError` (code `OAUTH_REFRESH_FAILED`), and the next
+   * `expired_token` asks again.
+   */
+  refresh?:
+    | (() => Promise<{ accessToken: string; clientEndpoint?: string | undefined }>)
+    | undefined;
 }
 
 const DEFAULT_OAUTH_SERVER = "https://oauth.bitrix.info";
@@ -159,6 +170,17 @@ function checkOAuthOptions(options: OAuthOptions): void {
     "a function that stores the new tokens",
     options.onTokens,
   );
+  need(
+    options.refresh === undefined || isFunction(options.refresh),
+    "oauth.refresh",
+    "a function that resolves with { accessToken }",
+    options.refresh,
+  );
+  need(
+    options.refresh === undefined || (options.refreshToken ?? options.clientSecret) === undefined,
+    "oauth.refresh",
+    "left out when refreshToken and clientSecret are given: one way to refresh, not two",
+  );
 }
 
 /** The client's OAuth state: the current target and the single-flight refresh. */
@@ -202,7 +224,37 @@ export function createOAuthSession(
   let flight: Promise<void> | undefined;
   let refused: unknown;
 
+  // Your own refresh (a Bitrix24 frame's, a token store's): a new access token, no refresh token.
+  const refreshThrough = async (refresh: NonNullable<OAuthOptions["refresh"]>): Promise<void> => {
+    const spent = session.target.accessToken;
+    let fresh: unknown;
+    try {
+      fresh = await refresh();
+    } catch (error) {
+      throw refreshFailed(
+        `oauth.refresh failed: ${describeThrown(error)}`,
+        session.secrets(),
+        error,
+      );
+    }
+    const { accessToken, clientEndpoint } = (isObject(fresh) ? fresh : {}) as Record<
+      string,
+      unknown
+    >;
+    if (typeof accessToken !== "string" || accessToken === "") {
+      throw refreshFailed("oauth.refresh resolved with no accessToken", session.secrets());
+    }
+    const endpoint =
+      typeof clientEndpoint === "string" &&
+      !downgrades(session.target.clientEndpoint, clientEndpoint)
+        ? clientEndpoint
+        : session.target.clientEndpoint;
+    session.target = oauthTarget(endpoint, accessToken);
+    previous = [spent];
+  };
+
   const refreshOnce = async (): Promise<void> => {
+    if (options.refresh) return refreshThrough(options.refresh);
     if (!refreshToken || !clientId || !clientSecret)
       throw new ConfigError("oauth", "Cannot refresh");
     const spent = [session.target.accessToken, refreshToken];
@@ -239,7 +291,7 @@ export function createOAuthSession(
 
   const session: OAuthSession = {
     target: oauthTarget(options.clientEndpoint, options.accessToken),
-    canRefresh: Boolean(refreshToken && clientId && clientSecret),
+    canRefresh: Boolean(options.refresh || (refreshToken && clientId && clientSecret)),
     refresh(stale) {
       if (refused) return Promise.reject(refused);
       if (stale !== session.target) return Promise.resolve();
@@ -254,4 +306,16 @@ export function createOAuthSession(
       ),
   };
   return session;
+}
+
+// A refresh of the caller's that failed: the calls waiting for it cannot be replayed.
+function refreshFailed(message: string, secrets: readonly string[], cause?: unknown): AuthError {
+  return new AuthError({
+    code: "OAUTH_REFRESH_FAILED",
+    status: 401,
+    method: "oauth.refresh",
+    description: message,
+    secrets,
+    cause,
+  });
 }

@@ -12,6 +12,7 @@ import {
   ApiError,
   B24Error,
   ClientClosedError,
+  describeThrown,
   PortalMovedError,
   ProtocolError,
   RateLimitError,
@@ -344,13 +345,6 @@ function limiterFailure(error: unknown, known: readonly string[]): unknown {
     true,
     { cause: error, secrets: known },
   );
-}
-
-// The text of something thrown; B24Error's constructor redacts it.
-function describeThrown(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  if (typeof error === "string") return error;
-  return `a thrown ${error === null ? "null" : typeof error} that is no Error`;
 }
 
 // A transport of the caller's may hand back anything; the parser needs an HttpResponse.

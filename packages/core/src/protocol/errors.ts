@@ -196,6 +196,8 @@ export interface ApiErrorDetails {
   description: string;
   /** Known secrets to remove from the description. */
   secrets?: readonly string[];
+  /** What went wrong underneath, kept as a redacted copy (as every b24im error keeps it). */
+  cause?: unknown;
 }
 
 /**
@@ -224,6 +226,7 @@ export class ApiError extends B24Error {
     const code = redactText(details.code, details.secrets);
     super(`${code}${text} (${details.method}, HTTP ${details.status})`, code, retryable, {
       secrets: details.secrets,
+      cause: details.cause,
     });
     this.status = details.status;
     this.method = details.method;
@@ -505,4 +508,20 @@ export function apiErrorFrom(details: ApiErrorDetails & { retryAt?: number }): A
   }
   if (known) return new known(details);
   return new ApiError(details);
+}
+
+/**
+ * The text of something thrown, for a message of ours (which redacts it): an error's name and
+ * message, a string as it is, or what kind of value it was.
+ *
+ * @example
+ * ```ts
+ * describeThrown(new TypeError("fetch failed")); // "TypeError: fetch failed"
+ * describeThrown(null); // "a thrown null that is no Error"
+ * ```
+ */
+export function describeThrown(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  if (typeof error === "string") return error;
+  return `a thrown ${error === null ? "null" : typeof error} that is no Error`;
 }
