@@ -155,7 +155,7 @@ describe("a bot on the emulator, end to end", () => {
     expect(ran).toBe(false);
   });
 
-  it("an answer that times out after the portal posted it is not sent a second time", async () => {
+  it("an answer sent onlyOnce that times out after the portal posted it is not sent again", async () => {
     const impatient = createClient({
       webhook: emulator.webhookUrl(),
       transport: createNodeTransport(),
@@ -170,7 +170,7 @@ describe("a bot on the emulator, end to end", () => {
         botToken: BOT_TOKEN,
         idlePauseMs: 100,
         onError: (error) => void errors.push(error),
-      }).on("message", (ctx) => ctx.reply("Only once, please."));
+      }).on("message", (ctx) => ctx.reply("Only once, please.", { onlyOnce: true }));
       // The portal posts the message, but answers only after the client gave up waiting.
       emulator.faults.add({ kind: "delay", ms: 800, method: "imbot.v2.Chat.Message.send" });
       const polling = bot.start();

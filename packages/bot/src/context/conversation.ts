@@ -49,6 +49,15 @@ export interface ThinkOptions {
  */
 export interface ReplyOptions {
   signal?: AbortSignal | undefined;
+  /**
+   * Never post this answer twice: send it again only after a failure that surely did not
+   * reach the portal (a refused connection, a 503 or 429 refusal), and reject after a
+   * timeout, a reset or a proxy error page, which may have come after the portal posted it.
+   * Default `false`: an answer is retried like any call — it is not lost to a passing
+   * failure, and in the rare case that such a failure came after the portal posted it, it
+   * appears twice.
+   */
+  onlyOnce?: boolean | undefined;
 }
 
 /**
@@ -144,13 +153,12 @@ export function createConversation(
         `a non-empty string of at most ${MAX_MESSAGE_LENGTH} characters (the platform's limit; split a longer answer)`,
         text,
       );
-      const signal = checkReplyOptions(options);
+      const { signal, onlyOnce = false } = checkReplyOptions(options);
       await endIndicator();
       const result = await runtime.client.call<{ id?: unknown }>(
         "imbot.v2.Chat.Message.send",
         { ...botParams(runtime), dialogId, fields: { message: text } },
-        // Sent again only when it surely did not reach the portal: never a second answer.
-        { signal, idempotent: false },
+        { signal, idempotent: !onlyOnce },
       );
       shown = undefined;
       return Number(result?.id);
@@ -200,8 +208,8 @@ export function createConversation(
   };
 }
 
-function checkReplyOptions(options: ReplyOptions | undefined): AbortSignal | undefined {
-  if (options === undefined) return undefined;
+function checkReplyOptions(options: ReplyOptions | undefined): ReplyOptions {
+  if (options === undefined) return {};
   need(isObject(options), "options", "an object such as { signal }", options);
   need(
     options.signal === undefined || isAbortSignal(options.signal),
@@ -209,7 +217,13 @@ function checkReplyOptions(options: ReplyOptions | undefined): AbortSignal | und
     "an AbortSignal",
     options.signal,
   );
-  return options.signal;
+  need(
+    options.onlyOnce === undefined || typeof options.onlyOnce === "boolean",
+    "onlyOnce",
+    "true or false",
+    options.onlyOnce,
+  );
+  return options;
 }
 
 function checkThinkOptions(options: ThinkOptions | undefined): ThinkOptions {
