@@ -1,12 +1,4 @@
-import {
-  ConfigError,
-  isAbortSignal,
-  isFunction,
-  isObject,
-  need,
-  onAbort,
-  systemClock,
-} from "@b24im/core";
+import { ConfigError, isFunction, isObject, need, onAbort, systemClock } from "@b24im/core";
 import { type BotOptions, checkBotOptions } from "./bot-options.js";
 import type { BotRuntime } from "./bot-runtime.js";
 import type { CommandContext, EventContext, MessageContext } from "./context/contexts.js";
@@ -15,6 +7,7 @@ import { createDispatcher, type Handler } from "./dispatch/dispatcher.js";
 import { type BotEventName, EVENT_TYPES } from "./events/event-names.js";
 import type { BotEvent } from "./events/types.js";
 import { createPoller, type Poller } from "./polling/poller.js";
+import { checkSignalOptions } from "./signal-options.js";
 import { createWebhookHandler, type WebhookOptions } from "./webhook/webhook-handler.js";
 
 /**
@@ -131,7 +124,7 @@ export function createBot(options: BotOptions): Bot {
       return bot;
     },
     start(startOptions) {
-      const signal = checkStartOptions(startOptions);
+      const { signal } = checkSignalOptions(startOptions);
       if (poller === undefined) {
         const current = createPoller(runtime, dispatcher, {
           limit: options.pollLimit ?? DEFAULT_POLL_LIMIT,
@@ -167,18 +160,6 @@ export function createBot(options: BotOptions): Bot {
     },
   };
   return bot;
-}
-
-function checkStartOptions(options: { signal?: AbortSignal } | undefined): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  need(isObject(options), "options", "an object such as { signal }", options);
-  need(
-    options.signal === undefined || isAbortSignal(options.signal),
-    "signal",
-    "an AbortSignal",
-    options.signal,
-  );
-  return options.signal;
 }
 
 // Never silent by default: a handler's throw or a failing poll shows up in the log.

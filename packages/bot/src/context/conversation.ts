@@ -3,7 +3,6 @@ import {
   ConfigError,
   checkDelay,
   imbotV2InputActionNotify,
-  isAbortSignal,
   isFunction,
   isObject,
   need,
@@ -11,6 +10,7 @@ import {
 } from "@b24im/core";
 import { type BotRuntime, botParams } from "../bot-runtime.js";
 import type { BotEvent } from "../events/types.js";
+import { checkSignalOptions } from "../signal-options.js";
 import { type AgentStatus, statusMessageCode } from "./agent-status.js";
 
 /** The longest message the platform takes (`imbot.v2.Chat.Message.send`). */
@@ -208,15 +208,8 @@ export function createConversation(
   };
 }
 
-function checkReplyOptions(options: ReplyOptions | undefined): ReplyOptions {
-  if (options === undefined) return {};
-  need(isObject(options), "options", "an object such as { signal }", options);
-  need(
-    options.signal === undefined || isAbortSignal(options.signal),
-    "signal",
-    "an AbortSignal",
-    options.signal,
-  );
+function checkReplyOptions(given: ReplyOptions | undefined): ReplyOptions {
+  const options = checkSignalOptions(given);
   need(
     options.onlyOnce === undefined || typeof options.onlyOnce === "boolean",
     "onlyOnce",
