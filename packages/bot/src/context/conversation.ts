@@ -13,7 +13,15 @@ import type { BotEvent } from "../events/types.js";
 import { checkSignalOptions } from "../signal-options.js";
 import { type AgentStatus, statusMessageCode } from "./agent-status.js";
 
-/** The longest message the platform takes (`imbot.v2.Chat.Message.send`). */
+/**
+ * The longest message the platform takes (`imbot.v2.Chat.Message.send`).
+ *
+ * @example
+ * ```ts
+ * const parts = answer.match(new RegExp(`[\\s\\S]{1,${MAX_MESSAGE_LENGTH}}`, "g")) ?? [];
+ * for (const part of parts) await ctx.reply(part);
+ * ```
+ */
 export const MAX_MESSAGE_LENGTH = 20_000;
 
 /**
@@ -21,6 +29,11 @@ export const MAX_MESSAGE_LENGTH = 20_000;
  * lasts the `duration` its event asks for, so a minute between events (each asking for 75 s)
  * keeps it up with a third of the requests `im.dialog.writing` needs; a crashed process
  * leaves it up for at most that.
+ *
+ * @example
+ * ```ts
+ * createBot({ client, botId, botToken, thinkRefreshMs: THINK_REFRESH_MS / 2 });
+ * ```
  */
 export const THINK_REFRESH_MS = 60_000;
 

@@ -4,6 +4,11 @@ import { MAX_WEBHOOK_BODY_BYTES, type WebhookOptions } from "../webhook/webhook-
 /**
  * The parts of Node's `IncomingMessage` (and Express's `req`) the listener reads: typed here
  * so that this entry needs no `@types/node`.
+ *
+ * @example
+ * ```ts
+ * const request: NodeRequestLike = incomingMessage; // from node:http
+ * ```
  */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
   method?: string | undefined;
@@ -11,13 +16,27 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** The parts of Node's `ServerResponse` (and Express's `res`) the listener writes. */
+/**
+ * The parts of Node's `ServerResponse` (and Express's `res`) the listener writes.
+ *
+ * @example
+ * ```ts
+ * const response: NodeResponseLike = serverResponse; // from node:http
+ * ```
+ */
 export interface NodeResponseLike {
   writeHead(status: number, headers: Record<string, string>): unknown;
   end(body?: Uint8Array | string): unknown;
 }
 
-/** What the listener needs of a bot: its WHATWG `fetch` handler. */
+/**
+ * What the listener needs of a bot: its WHATWG `fetch` handler.
+ *
+ * @example
+ * ```ts
+ * const handler: FetchHandler = createBot({ client, botId, botToken, applicationToken });
+ * ```
+ */
 export interface FetchHandler {
   fetch(request: Request, options?: WebhookOptions): Promise<Response>;
 }

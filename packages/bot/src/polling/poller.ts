@@ -4,7 +4,14 @@ import type { Dispatcher } from "../dispatch/dispatcher.js";
 import type { BotEvent } from "../events/types.js";
 import { createAckTracker } from "./ack-tracker.js";
 
-/** How FETCH mode polls. */
+/**
+ * How FETCH mode polls.
+ *
+ * @example
+ * ```ts
+ * const options: PollingOptions = { limit: 100, idlePauseMs: 10_000 };
+ * ```
+ */
 export interface PollingOptions {
   /** Events asked for per poll, 1–1000. */
   limit: number;

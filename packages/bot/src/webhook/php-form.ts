@@ -1,7 +1,21 @@
-/** A decoded form: text leaves in nested records and arrays, as PHP's `$_POST` would hold it. */
+/**
+ * A decoded form: text leaves in nested records and arrays, as PHP's `$_POST` would hold it.
+ *
+ * @example
+ * ```ts
+ * const value: FormValue = { message: { text: "Hi" }, departments: ["1", "5"] };
+ * ```
+ */
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };
 
-/** Limits against hostile bodies; the platform's events stay far below them. */
+/**
+ * Limits against hostile bodies; the platform's events stay far below them.
+ *
+ * @example
+ * ```ts
+ * decodePhpForm(body, { maxPairs: 1_000, maxDepth: 8 });
+ * ```
+ */
 export interface FormLimits {
   /** Most `key=value` pairs read; later ones are ignored. */
   maxPairs: number;

@@ -1,6 +1,14 @@
 import { joinBytes } from "./bytes.js";
 
-/** A body as text, or the status that refuses it: 413 too large, 400 broken off. */
+/**
+ * A body as text, or the status that refuses it: 413 too large, 400 broken off.
+ *
+ * @example
+ * ```ts
+ * const body: BodyText = await readBody(request, MAX_WEBHOOK_BODY_BYTES);
+ * if ("refused" in body) return new Response(null, { status: body.refused });
+ * ```
+ */
 export type BodyText = { text: string } | { refused: 400 | 413 };
 
 /**

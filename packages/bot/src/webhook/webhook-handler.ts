@@ -25,6 +25,11 @@ export interface WebhookOptions {
 /**
  * The largest body a webhook event is read up to, in bytes; a bigger one gets 413. The
  * platform's events are a few kilobytes (a message is at most 20 000 characters).
+ *
+ * @example
+ * ```ts
+ * if (Number(request.headers.get("content-length")) > MAX_WEBHOOK_BODY_BYTES) console.warn("too large");
+ * ```
  */
 export const MAX_WEBHOOK_BODY_BYTES = 1_048_576;
 
