@@ -8,7 +8,16 @@ const MAX_COMMANDS = 50;
 const REFERENCE = /\$result\[([^\]]+)\]((?:\[[^\]]*\])*)/g;
 const WHOLE_REFERENCE = new RegExp(`^${REFERENCE.source}$`);
 
-/** The `result` of a batch answer; empty maps are `[]` as PHP's `json_encode` writes them. */
+/**
+ * The `result` of a batch answer; empty maps are `[]` as PHP's `json_encode` writes them.
+ *
+ * @example
+ * ```ts
+ * const envelope: BatchEnvelope = (await runBatch({ cmd: ["server.time"] }, caller, runner)).result;
+ * envelope.result; // ["2026-01-01T00:00:00+00:00"]: keys 0..n-1 make a list, as in PHP
+ * envelope.result_error; // []
+ * ```
+ */
 export interface BatchEnvelope {
   result: Record<string, unknown> | unknown[];
   result_error: Record<string, unknown> | unknown[];

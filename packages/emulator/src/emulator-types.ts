@@ -6,14 +6,30 @@ import type { EmulatorSeed } from "./seed.js";
 import type { DialogState, TypingStat } from "./typing-view.js";
 import type { WebhookDelivery } from "./webhook-delivery.js";
 
-/** The request-rate limit: off, the cloud tariffs, or a custom leaky bucket. */
+/**
+ * The request-rate limit: off, the cloud tariffs, or a custom leaky bucket.
+ *
+ * @example
+ * ```ts
+ * const rateLimit: RateLimit = "standard"; // 2/s, bucket 50: as strict as a cloud portal
+ * const emulator = await startEmulator({ rateLimit });
+ * ```
+ */
 export type RateLimit =
   | false
   | "standard"
   | "enterprise"
   | { drainPerSecond: number; bucketSize: number };
 
-/** How to start the emulator; every field is optional. */
+/**
+ * How to start the emulator; every field is optional.
+ *
+ * @example
+ * ```ts
+ * const options: EmulatorOptions = { port: 8080, rateLimit: "standard", typingTtlMs: 5_000 };
+ * const emulator = await startEmulator(options);
+ * ```
+ */
 export interface EmulatorOptions {
   /** Interface to bind; default `"127.0.0.1"`. */
   host?: string;
@@ -52,7 +68,15 @@ export interface EmulatorOptions {
   now?: () => number;
 }
 
-/** Counts of REST and OAuth requests (not the page, state or event stream). */
+/**
+ * Counts of REST and OAuth requests (not the page, state or event stream).
+ *
+ * @example
+ * ```ts
+ * const { ok, rejected503 }: EmulatorCounters = emulator.counters;
+ * console.log(`${ok} answered, ${rejected503} refused by the rate limit`);
+ * ```
+ */
 export interface EmulatorCounters {
   requests: number;
   /** Answered 2xx. */
@@ -63,7 +87,15 @@ export interface EmulatorCounters {
   errors: number;
 }
 
-/** The JSON of `GET /_emulator/state`. */
+/**
+ * The JSON of `GET /_emulator/state`.
+ *
+ * @example
+ * ```ts
+ * const state: EmulatorState = await (await fetch(`${emulator.url}/_emulator/state`)).json();
+ * state.dialogs.find((dialog) => dialog.id === "chat1")?.typing; // who is typing there now
+ * ```
+ */
 export interface EmulatorState {
   /** The emulator's clock when the state was taken (ms since the epoch). */
   now: number;
@@ -73,7 +105,17 @@ export interface EmulatorState {
   counters: EmulatorCounters;
 }
 
-/** A running emulator. */
+/**
+ * A running emulator.
+ *
+ * @example
+ * ```ts
+ * const emulator: Emulator = await startEmulator();
+ * const client = createClient({ webhook: emulator.webhookUrl(), transport: createFetchTransport() });
+ * await client.writing("chat1");
+ * await emulator.close();
+ * ```
+ */
 export interface Emulator {
   /** Its base address, e.g. `"http://127.0.0.1:40123"`. */
   readonly url: string;

@@ -1,4 +1,12 @@
-/** A misbehaviour the emulator can be told to show. */
+/**
+ * A misbehaviour the emulator can be told to show.
+ *
+ * @example
+ * ```ts
+ * const fault: Fault = { kind: "status", status: 503, error: "QUERY_LIMIT_EXCEEDED" };
+ * emulator.faults.add(fault);
+ * ```
+ */
 export type Fault =
   /** Destroy the socket without answering. */
   | { kind: "reset" }
@@ -15,7 +23,15 @@ export type Fault =
   /** Answer 401 `expired_token`; an OAuth token used is expired for good. */
   | { kind: "expireToken" };
 
-/** A fault with how often and for which method to show it. */
+/**
+ * A fault with how often and for which method to show it.
+ *
+ * @example
+ * ```ts
+ * const flaky: ScheduledFault = { kind: "reset", times: 2, method: "im.dialog.writing" };
+ * emulator.faults.add(flaky);
+ * ```
+ */
 export type ScheduledFault = Fault & {
   /** How many matching requests get it; default 1. */
   times?: number;
@@ -23,7 +39,16 @@ export type ScheduledFault = Fault & {
   method?: string;
 };
 
-/** Scheduling of faults. */
+/**
+ * Scheduling of faults.
+ *
+ * @example
+ * ```ts
+ * emulator.faults.add({ kind: "html", status: 502 });
+ * emulator.faults.add({ kind: "delay", ms: 2_000, method: "oauth.token" });
+ * emulator.faults.clear(); // the next test starts with a healthy portal
+ * ```
+ */
 export interface Faults {
   /** Schedules a fault for the next `times` (default 1) matching requests. */
   add(fault: ScheduledFault): void;

@@ -1,6 +1,14 @@
 import type { ServerResponse } from "node:http";
 
-/** The CORS headers the portal sends with every answer. */
+/**
+ * The CORS headers the portal sends with every answer.
+ *
+ * @example
+ * ```ts
+ * res.writeHead(204, { ...CORS_HEADERS, "access-control-max-age": "86400" }); // a preflight
+ * res.end();
+ * ```
+ */
 export const CORS_HEADERS = {
   "access-control-allow-origin": "*",
   "access-control-allow-headers": "origin, content-type, accept",

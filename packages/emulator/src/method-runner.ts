@@ -9,12 +9,38 @@ import { methodNotFoundError, RestError } from "./rest-error.js";
 import { restTime, type TimeEnvelope } from "./time-envelope.js";
 import type { TypingView } from "./typing-view.js";
 
-/** A method call's result or error, with its `time`. */
+/**
+ * A method call's result or error, with its `time`.
+ *
+ * @example
+ * ```ts
+ * const outcome: MethodOutcome = await runner.run("profile", {}, caller);
+ * if (outcome.ok) sendJson(res, 200, { result: outcome.result, time: outcome.time });
+ * else console.log(outcome.error.status, outcome.error.code); // e.g. 429 OPERATION_TIME_LIMIT
+ * ```
+ */
 export type MethodOutcome =
   | { ok: true; result: unknown; time: TimeEnvelope }
   | { ok: false; error: RestError; time: TimeEnvelope };
 
-/** What running methods needs from the emulator. */
+/**
+ * What running methods needs from the emulator.
+ *
+ * @example
+ * ```ts
+ * const deps: MethodRunnerDeps = {
+ *   portal,
+ *   view,
+ *   bots,
+ *   operating: new OperatingTime(480),
+ *   typingTtlMs: 35_000,
+ *   processingMs: new Map([["im.dialog.writing", 20]]), // as if each call took 20 ms of server time
+ *   now: Date.now,
+ *   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+ * };
+ * const runner = new MethodRunner(deps);
+ * ```
+ */
 export interface MethodRunnerDeps {
   portal: PortalModel;
   view: TypingView;

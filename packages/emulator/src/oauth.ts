@@ -5,7 +5,18 @@ import type { PortalModel } from "./portal-model.js";
 import { textParam } from "./request-params.js";
 import { RestError, wrongAuthError } from "./rest-error.js";
 
-/** The answer of `/oauth/token/` (and of `emulator.oauth.issueTokens`). */
+/**
+ * The answer of `/oauth/token/` (and of `emulator.oauth.issueTokens`).
+ *
+ * @example
+ * ```ts
+ * const answer: OAuthTokenAnswer = emulator.oauth.issueTokens({ userId: 2 });
+ * const client = createClient({
+ *   transport,
+ *   oauth: { clientEndpoint: answer.client_endpoint, accessToken: answer.access_token },
+ * });
+ * ```
+ */
 export interface OAuthTokenAnswer {
   access_token: string;
   refresh_token: string;
@@ -21,7 +32,15 @@ export interface OAuthTokenAnswer {
   user_id: number;
 }
 
-/** Issuing and expiring tokens from tests. */
+/**
+ * Issuing and expiring tokens from tests.
+ *
+ * @example
+ * ```ts
+ * const tokens = emulator.oauth.issueTokens();
+ * emulator.oauth.expireAccessTokens(); // calls with tokens.access_token now answer 401 expired_token
+ * ```
+ */
 export interface OAuthControl {
   /** New tokens for `userId` (default 1) of app `clientId` (default the first seeded app). */
   issueTokens(options?: { userId?: number; clientId?: string }): OAuthTokenAnswer;

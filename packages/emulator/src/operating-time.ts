@@ -6,7 +6,16 @@ interface MinuteBuckets {
   seconds: Float64Array;
 }
 
-/** What a credential has spent on a method in the rolling ten-minute window. */
+/**
+ * What a credential has spent on a method in the rolling ten-minute window.
+ *
+ * @example
+ * ```ts
+ * const key = `${caller.credential}\nim.dialog.writing`;
+ * const { seconds, resetAt }: OperatingUsage = operating.usage(key, Date.now());
+ * if (seconds >= operating.budgetSeconds) console.log(`blocked until ${new Date(resetAt * 1000)}`);
+ * ```
+ */
 export interface OperatingUsage {
   /** Seconds of server time summed over the window. */
   seconds: number;

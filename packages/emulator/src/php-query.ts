@@ -1,4 +1,12 @@
-/** Parameters as PHP would see them: nested maps keyed by string. */
+/**
+ * Parameters as PHP would see them: nested maps keyed by string.
+ *
+ * @example
+ * ```ts
+ * const params: Params = parsePhpQuery("DIALOG_ID=chat1&FIELDS[TITLE]=Hi");
+ * // { DIALOG_ID: "chat1", FIELDS: { TITLE: "Hi" } }
+ * ```
+ */
 export type Params = Record<string, unknown>;
 
 // Keys that would reach Object.prototype if a caller tried prototype pollution.

@@ -1,7 +1,16 @@
 import { RestError } from "./rest-error.js";
 import type { EmulatorSeed, SeedBot, SeedOAuthApp, SeedUser } from "./seed.js";
 
-/** A dialog as recipients see it: a chat, or the private dialog of two users. */
+/**
+ * A dialog as recipients see it: a chat, or the private dialog of two users.
+ *
+ * @example
+ * ```ts
+ * const dialog: Dialog = portal.dialogFor(1, "2");
+ * dialog.kind; // "private"
+ * dialog.id; // "1-2"
+ * ```
+ */
 export interface Dialog {
   /** `chatN`, `sgN` for a workgroup's chat, or `A-B` (A < B) for a private dialog. */
   readonly id: string;
@@ -15,7 +24,15 @@ export interface Dialog {
   readonly workgroupId?: number;
 }
 
-/** The server's own check of a dialog id. */
+/**
+ * The server's own check of a dialog id.
+ *
+ * @example
+ * ```ts
+ * DIALOG_ID_PATTERN.test("chat1"); // true
+ * DIALOG_ID_PATTERN.test("user1"); // false: the portal answers DIALOG_ID_EMPTY
+ * ```
+ */
 export const DIALOG_ID_PATTERN = /^([0-9]+|(chat|sg|crm)[0-9]+)$/i;
 
 function accessError(): RestError {

@@ -1,4 +1,12 @@
-/** One request as the emulator saw it; the webhook code is never recorded. */
+/**
+ * One request as the emulator saw it; the webhook code is never recorded.
+ *
+ * @example
+ * ```ts
+ * const last: RequestLogEntry | undefined = emulator.log.at(-1);
+ * last?.path; // "/rest/1/[REDACTED]/im.dialog.writing"
+ * ```
+ */
 export interface RequestLogEntry {
   /** When the request arrived (ms since the epoch, from the emulator's clock). */
   at: number;

@@ -11,7 +11,15 @@ import { readParams } from "./request-params.js";
 import { methodNotFoundError, RestError, wrongAuthError } from "./rest-error.js";
 import type { TimeEnvelope } from "./time-envelope.js";
 
-/** A parsed `/rest/…` path: the method and, for webhooks, the user and code. */
+/**
+ * A parsed `/rest/…` path: the method and, for webhooks, the user and code.
+ *
+ * @example
+ * ```ts
+ * const route: RestRoute | undefined = parseRestPath("/rest/1/abc/profile");
+ * // { method: "profile", webhook: { userId: 1, code: "abc" } }
+ * ```
+ */
 export interface RestRoute {
   method: string;
   webhook?: { userId: number; code: string };

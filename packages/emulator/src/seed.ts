@@ -1,4 +1,11 @@
-/** A portal user. Private dialog with this user is dialog id `"<id>"`. */
+/**
+ * A portal user. Private dialog with this user is dialog id `"<id>"`.
+ *
+ * @example
+ * ```ts
+ * const user: SeedUser = { id: 6, name: "Fedor", lastName: "Orlov" };
+ * ```
+ */
 export interface SeedUser {
   id: number;
   name: string;
@@ -6,14 +13,28 @@ export interface SeedUser {
   admin?: boolean;
 }
 
-/** A group chat, dialog id `"chat<id>"`. Members may include bot ids. */
+/**
+ * A group chat, dialog id `"chat<id>"`. Members may include bot ids.
+ *
+ * @example
+ * ```ts
+ * const chat: SeedChat = { id: 4, title: "Support", members: [1, 2, 100] }; // dialog "chat4"
+ * ```
+ */
 export interface SeedChat {
   id: number;
   title: string;
   members: number[];
 }
 
-/** A workgroup whose chat (one of `chats`) is dialog id `"sg<id>"`. */
+/**
+ * A workgroup whose chat (one of `chats`) is dialog id `"sg<id>"`.
+ *
+ * @example
+ * ```ts
+ * const group: SeedWorkgroup = { id: 2, name: "Support", chatId: 4 }; // chat 4 is now dialog "sg2"
+ * ```
+ */
 export interface SeedWorkgroup {
   id: number;
   name: string;
@@ -69,13 +90,29 @@ export interface SeedBot {
   workPosition?: string;
 }
 
-/** An inbound webhook: `/rest/<userId>/<code>/`. */
+/**
+ * An inbound webhook: `/rest/<userId>/<code>/`.
+ *
+ * @example
+ * ```ts
+ * const hook: SeedWebhook = { userId: 2, code: "p5n8r2c6y9b1j4ds" };
+ * const emulator = await startEmulator({ seed: { ...defaultSeed(), webhooks: [hook] } });
+ * emulator.webhookUrl(2); // `${emulator.url}/rest/2/p5n8r2c6y9b1j4ds/`
+ * ```
+ */
 export interface SeedWebhook {
   userId: number;
   code: string;
 }
 
-/** An OAuth application allowed to refresh tokens at `/oauth/token/`. */
+/**
+ * An OAuth application allowed to refresh tokens at `/oauth/token/`.
+ *
+ * @example
+ * ```ts
+ * const app: SeedOAuthApp = { clientId: "local.support", clientSecret: "support-secret", scope: "im" };
+ * ```
+ */
 export interface SeedOAuthApp {
   clientId: string;
   clientSecret: string;
@@ -83,7 +120,19 @@ export interface SeedOAuthApp {
   scope?: string;
 }
 
-/** The portal the emulator pretends to be: a plain JSON-able object. */
+/**
+ * The portal the emulator pretends to be: a plain JSON-able object.
+ *
+ * @example
+ * ```ts
+ * const seed: EmulatorSeed = {
+ *   users: [{ id: 1, name: "Anna" }, { id: 2, name: "Boris" }],
+ *   chats: [{ id: 1, title: "General", members: [1, 2] }],
+ *   webhooks: [{ userId: 1, code: "h7x2k9q4w1m8v3zt" }],
+ * };
+ * const emulator = await startEmulator({ seed });
+ * ```
+ */
 export interface EmulatorSeed {
   /** `member_id` of token answers; default `"b24im-emulator"`. */
   memberId?: string;

@@ -1,4 +1,14 @@
-/** A decoded JSON answer of the emulator (for tests). */
+/**
+ * A decoded JSON answer of the emulator (for tests).
+ *
+ * @example
+ * ```ts
+ * const url = `${emulator.webhookUrl()}im.dialog.writing`;
+ * const answer: JsonAnswer = await postJson(url, { DIALOG_ID: "chat1" });
+ * answer.status; // 200
+ * answer.body.result; // true
+ * ```
+ */
 export interface JsonAnswer {
   status: number;
   headers: Headers;

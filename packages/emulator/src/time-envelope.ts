@@ -1,4 +1,13 @@
-/** The `time` object of every REST answer. */
+/**
+ * The `time` object of every REST answer.
+ *
+ * @example
+ * ```ts
+ * const answer = await fetch(`${emulator.webhookUrl()}server.time`, { method: "POST" });
+ * const { time } = (await answer.json()) as { time: TimeEnvelope };
+ * time.operating; // server seconds this method used in the last ten minutes
+ * ```
+ */
 export interface TimeEnvelope {
   start: number;
   finish: number;

@@ -2,7 +2,16 @@ import { EventEmitter } from "node:events";
 import type { Dialog, PortalModel } from "./portal-model.js";
 import { typingText } from "./status-texts.js";
 
-/** A "… is typing" line a recipient currently sees. */
+/**
+ * A "… is typing" line a recipient currently sees.
+ *
+ * @example
+ * ```ts
+ * const chat1 = emulator.state().dialogs.find((dialog) => dialog.id === "chat1");
+ * const [line]: TypingLine[] = chat1?.typing ?? [];
+ * line?.text; // "Anna Admin is typing…"
+ * ```
+ */
 export interface TypingLine {
   senderId: number;
   senderName: string;
@@ -16,7 +25,16 @@ export interface TypingLine {
   text: string;
 }
 
-/** A message of a dialog. */
+/**
+ * A message of a dialog.
+ *
+ * @example
+ * ```ts
+ * const chat1 = emulator.state().dialogs.find((dialog) => dialog.id === "chat1");
+ * const messages: ViewMessage[] = chat1?.messages ?? [];
+ * messages.map((message) => `${message.authorName}: ${message.text}`);
+ * ```
+ */
 export interface ViewMessage {
   id: number;
   authorId: number;
@@ -27,7 +45,17 @@ export interface ViewMessage {
   system?: boolean;
 }
 
-/** A dialog as `GET /_emulator/state` shows it. */
+/**
+ * A dialog as `GET /_emulator/state` shows it.
+ *
+ * @example
+ * ```ts
+ * const dialogs: DialogState[] = emulator.state().dialogs;
+ * const chat1 = dialogs.find((dialog) => dialog.id === "chat1");
+ * chat1?.members.map((member) => member.name);
+ * // ["Anna Admin", "Boris Petrov", "Clara Ivanova", "Demo Bot"]
+ * ```
+ */
 export interface DialogState {
   id: string;
   title: string;
@@ -36,7 +64,18 @@ export interface DialogState {
   typing: TypingLine[];
 }
 
-/** One event of `GET /_emulator/events`, sent as `data: <json>`. */
+/**
+ * One event of `GET /_emulator/events`, sent as `data: <json>`.
+ *
+ * @example
+ * ```ts
+ * const events = new EventSource(`${emulator.url}/_emulator/events`);
+ * events.onmessage = (message) => {
+ *   const event: ViewEvent = JSON.parse(message.data);
+ *   if (event.type === "typing.expired") console.log(`${event.senderName} lapsed in ${event.dialogId}`);
+ * };
+ * ```
+ */
 export type ViewEvent =
   | {
       type: "typing.started" | "typing.refreshed" | "typing.stopped" | "typing.expired";
@@ -49,7 +88,15 @@ export type ViewEvent =
     }
   | { type: "message.added"; dialogId: string; message: ViewMessage };
 
-/** How one sender kept the indicator alive in one dialog (the dialog id as the sender wrote it). */
+/**
+ * How one sender kept the indicator alive in one dialog (the dialog id as the sender wrote it).
+ *
+ * @example
+ * ```ts
+ * const stat: TypingStat | undefined = emulator.typingStats().find((s) => s.dialogId === "chat1");
+ * stat?.lapses; // 0: the indicator never blinked off between refreshes
+ * ```
+ */
 export interface TypingStat {
   dialogId: string;
   senderId: number;

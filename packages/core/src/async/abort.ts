@@ -60,7 +60,19 @@ export function whenNotAborted<T>(promise: Promise<T>, signal: AbortSignal): Pro
   });
 }
 
-/** A task's signal in a {@link SignalGroup}, and a way to leave the group. */
+/**
+ * A task's signal in a {@link SignalGroup}, and a way to leave the group.
+ *
+ * @example
+ * ```ts
+ * const linked: LinkedSignal = tasks.link(options.signal);
+ * try {
+ *   await sleep(clock, delayMs, linked.signal);
+ * } finally {
+ *   linked.unlink();
+ * }
+ * ```
+ */
 export interface LinkedSignal {
   /** Made on first read: a task that never waits never pays for an AbortController. */
   readonly signal: AbortSignal;
@@ -68,7 +80,17 @@ export interface LinkedSignal {
   unlink(): void;
 }
 
-/** Signals for many concurrent tasks that one call ends together. */
+/**
+ * Signals for many concurrent tasks that one call ends together.
+ *
+ * @example
+ * ```ts
+ * const tasks: SignalGroup = createSignalGroup();
+ * const linked = tasks.link(callerSignal);
+ * tasks.abortAll(new ClientClosedError());
+ * linked.signal.aborted; // true
+ * ```
+ */
 export interface SignalGroup {
   /** True once {@link SignalGroup.abortAll} was called. */
   readonly aborted: boolean;
@@ -138,7 +160,17 @@ export function createSignalGroup(): SignalGroup {
   };
 }
 
-/** A request's end: the caller's abort or the time limit, whichever comes first. */
+/**
+ * A request's end: the caller's abort or the time limit, whichever comes first.
+ *
+ * @example
+ * ```ts
+ * const deadline: Deadline = createDeadline(signal, 5_000);
+ * await work(deadline.signal).catch(() => {});
+ * if (deadline.timedOut) console.warn("no answer within 5 s");
+ * deadline.clear();
+ * ```
+ */
 export interface Deadline {
   /** Pass it to the request: it aborts with the caller's reason, or on the time limit. */
   readonly signal: AbortSignal;

@@ -1,4 +1,12 @@
-/** An opaque timer handle, as returned by {@link Clock.setTimeout}. */
+/**
+ * An opaque timer handle, as returned by {@link Clock.setTimeout}.
+ *
+ * @example
+ * ```ts
+ * const handle: TimerHandle = clock.setTimeout(refresh, 4_000);
+ * clock.clearTimeout(handle); // the lease ended before the refresh was due
+ * ```
+ */
 export type TimerHandle = unknown;
 
 /**

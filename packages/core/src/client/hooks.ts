@@ -1,7 +1,16 @@
 import type { B24Error } from "../protocol/errors.js";
 import type { HttpRequest, HttpResponse } from "../protocol/http.js";
 
-/** What `onRequest` sees: the request about to be sent, without secrets. */
+/**
+ * What `onRequest` sees: the request about to be sent, without secrets.
+ *
+ * @example
+ * ```ts
+ * const onRequest = (event: RequestEvent) =>
+ *   console.debug(`${event.method} attempt ${event.attempt}`, event.request.url);
+ * createClient({ webhook, transport, hooks: { onRequest } });
+ * ```
+ */
 export interface RequestEvent {
   /** The REST method (`batch` for a batch, `oauth/token` for a token refresh). */
   method: string;
@@ -10,7 +19,16 @@ export interface RequestEvent {
   request: HttpRequest;
 }
 
-/** What `onResponse` sees: the answer, without secrets. */
+/**
+ * What `onResponse` sees: the answer, without secrets.
+ *
+ * @example
+ * ```ts
+ * const onResponse = (event: ResponseEvent) =>
+ *   metrics.observe(event.method, event.response.status, event.durationMs);
+ * createClient({ webhook, transport, hooks: { onResponse } });
+ * ```
+ */
 export interface ResponseEvent extends RequestEvent {
   response: HttpResponse;
   durationMs: number;
@@ -21,6 +39,13 @@ export interface ResponseEvent extends RequestEvent {
  * also called, with `delayMs: 0`, when a call goes again after its token was refreshed
  * (`expired_token`) or its moved portal followed: every failed attempt reaches exactly one of
  * `onRetry` and `onError`.
+ *
+ * @example
+ * ```ts
+ * const onRetry = (event: RetryEvent) =>
+ *   console.warn(`${event.method} failed with ${event.error.code}; again in ${event.delayMs} ms`);
+ * createClient({ webhook, transport, hooks: { onRetry } });
+ * ```
  */
 export interface RetryEvent {
   method: string;
@@ -30,7 +55,18 @@ export interface RetryEvent {
   error: B24Error;
 }
 
-/** What `onError` sees: the error a call finally rejects with. */
+/**
+ * What `onError` sees: the error a call finally rejects with.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorEvent } from "@b24im/core"; // not the DOM's ErrorEvent
+ *
+ * const onError = (event: ErrorEvent) =>
+ *   console.error(`${event.method} gave up after ${event.attempt} attempt(s)`, event.error.code);
+ * createClient({ webhook, transport, hooks: { onError } });
+ * ```
+ */
 export interface ErrorEvent {
   method: string;
   attempt: number;

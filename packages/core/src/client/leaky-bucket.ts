@@ -39,7 +39,16 @@ export interface RateLimiter {
   saturate(): void;
 }
 
-/** The portal's bucket: it fills by one per request and drains continuously. */
+/**
+ * The portal's bucket: it fills by one per request and drains continuously.
+ *
+ * @example
+ * ```ts
+ * // Half the standard rate: another app of ours calls the same portal from the same IP.
+ * const rateLimit: LeakyBucketOptions = { drainPerSecond: 1, bucketSize: 25 };
+ * createClient({ webhook, transport, rateLimit });
+ * ```
+ */
 export interface LeakyBucketOptions {
   drainPerSecond: number;
   bucketSize: number;

@@ -7,6 +7,14 @@ import { checkEndpoint, type OAuthTarget, oauthTarget } from "../protocol/target
 /**
  * A token pair from the OAuth server. The refresh token is single-use: store the new one
  * every time `onTokens` hands it over, or the next refresh fails with `invalid_grant`.
+ *
+ * @example
+ * ```ts
+ * // The old refresh token is spent: losing this pair means asking the user to install again.
+ * const onTokens = async (tokens: OAuthTokens) => {
+ *   await tokenStore.save(tokens.memberId, tokens.accessToken, tokens.refreshToken);
+ * };
+ * ```
  */
 export interface OAuthTokens {
   accessToken: string;
@@ -20,7 +28,22 @@ export interface OAuthTokens {
   memberId?: string;
 }
 
-/** The `oauth` option of `createClient`. Refresh needs `refreshToken`, `clientId` and `clientSecret`. */
+/**
+ * The `oauth` option of `createClient`. Refresh needs `refreshToken`, `clientId` and `clientSecret`.
+ *
+ * @example
+ * ```ts
+ * const oauth: OAuthOptions = {
+ *   clientEndpoint: "https://x.bitrix24.ru/rest/",
+ *   accessToken: saved.accessToken,
+ *   refreshToken: saved.refreshToken,
+ *   clientId: "local.demo",
+ *   clientSecret: process.env.B24_CLIENT_SECRET,
+ *   onTokens: (tokens) => tokenStore.save(tokens),
+ * };
+ * const client = createClient({ oauth, transport });
+ * ```
+ */
 export interface OAuthOptions {
   clientEndpoint: string;
   accessToken: string;
@@ -183,7 +206,17 @@ function checkOAuthOptions(options: OAuthOptions): void {
   );
 }
 
-/** The client's OAuth state: the current target and the single-flight refresh. */
+/**
+ * The client's OAuth state: the current target and the single-flight refresh.
+ *
+ * @example
+ * ```ts
+ * const session: OAuthSession = createOAuthSession(options.oauth, send, clock.now, report);
+ * const used = session.target;
+ * // … a call sent to `used` answered `expired_token`:
+ * if (session.canRefresh) await session.refresh(used);
+ * ```
+ */
 export interface OAuthSession {
   /** Where calls go now; replaced (never mutated) by a refresh or a portal move. */
   target: OAuthTarget;

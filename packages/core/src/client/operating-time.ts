@@ -1,7 +1,15 @@
 import { sleep } from "../async/abort.js";
 import { type Clock, stopwatchOf } from "../async/clock.js";
 
-/** The part of an answer's `time` this policy reads (Bitrix24 units: seconds). */
+/**
+ * The part of an answer's `time` this policy reads (Bitrix24 units: seconds).
+ *
+ * @example
+ * ```ts
+ * const time: OperatingTimeReport = { operating: 401.2, operating_reset_at: 1_767_225_600 };
+ * operating.record("im.dialog.writing", time); // past 80 % of the budget: one call a second
+ * ```
+ */
 export interface OperatingTimeReport {
   /** Server seconds this method used in the last ten minutes. */
   operating?: number;
@@ -9,7 +17,17 @@ export interface OperatingTimeReport {
   operating_reset_at?: number;
 }
 
-/** Per-method pacing from the portal's operating-time accounting. */
+/**
+ * Per-method pacing from the portal's operating-time accounting.
+ *
+ * @example
+ * ```ts
+ * const operating: OperatingTime = createOperatingTime(systemClock);
+ * if (operating.busy("im.dialog.writing")) await operating.wait("im.dialog.writing", signal);
+ * // after OPERATION_TIME_LIMIT:
+ * if (error.retryAt) operating.hold("im.dialog.writing", error.retryAt);
+ * ```
+ */
 export interface OperatingTime {
   /** Resolves when a call of `method` may go; rejects with `signal.reason` on abort. */
   wait(method: string, signal?: AbortSignal): Promise<void>;

@@ -37,7 +37,25 @@ import type { OperatingTime } from "./operating-time.js";
 import { backoffDelay, isRetryable, type RetryPolicy, surelyNotSent } from "./retry.js";
 import type { RequestPriority } from "./wait-queue.js";
 
-/** What the send pipeline is built from; `createClient` fills it from its options. */
+/**
+ * What the send pipeline is built from; `createClient` fills it from its options.
+ *
+ * @example
+ * ```ts
+ * const parts: PipelineParts = {
+ *   transport,
+ *   clock: systemClock,
+ *   limiter: createLeakyBucket({ ...RATE_LIMIT_PRESETS.standard, clock: systemClock }),
+ *   operating: createOperatingTime(systemClock),
+ *   retry: retryPolicy(),
+ *   timeoutMs: 30_000,
+ *   followPortalMoves: false,
+ *   hooks: {},
+ *   oauth: undefined,
+ *   webhook: parseWebhookUrl(webhookUrl),
+ * };
+ * ```
+ */
 export interface PipelineParts {
   transport: Transport;
   clock: Clock;
@@ -79,7 +97,16 @@ export interface RunOptions {
   idempotent?: boolean;
 }
 
-/** Sends method calls through operating time, rate limit, retries, refresh and portal moves. */
+/**
+ * Sends method calls through operating time, rate limit, retries, refresh and portal moves.
+ *
+ * @example
+ * ```ts
+ * const pipeline: Pipeline = createPipeline(parts);
+ * await pipeline.run(imDialogWriting("chat5"), ["im.dialog.writing"], { priority: "high" });
+ * await pipeline.close();
+ * ```
+ */
 export interface Pipeline {
   /**
    * Sends one call (a `batch` too) and parses its answer. `methods` are the REST methods

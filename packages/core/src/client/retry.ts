@@ -1,6 +1,14 @@
 import { ApiError, B24Error, ClientClosedError, RateLimitError } from "../protocol/errors.js";
 
-/** How failed attempts are repeated. */
+/**
+ * How failed attempts are repeated.
+ *
+ * @example
+ * ```ts
+ * const retry: RetryOptions = { attempts: 5, baseDelayMs: 250, maxDelayMs: 10_000 };
+ * const client = createClient({ webhook, transport, retry });
+ * ```
+ */
 export interface RetryOptions {
   /** Total attempts per call, the first included; default 3. `1` never retries. */
   attempts?: number | undefined;
@@ -12,7 +20,15 @@ export interface RetryOptions {
   random?: (() => number) | undefined;
 }
 
-/** {@link RetryOptions} with every default filled in. */
+/**
+ * {@link RetryOptions} with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const policy: RetryPolicy = retryPolicy({ attempts: 5 });
+ * await sleep(clock, backoffDelay(policy, 1), signal);
+ * ```
+ */
 export type RetryPolicy = Required<RetryOptions>;
 
 /**

@@ -16,7 +16,19 @@
  * @module
  */
 
-/** An HTTP request as core built it. Method calls are POSTs; only the OAuth refresh is a GET. */
+/**
+ * An HTTP request as core built it. Method calls are POSTs; only the OAuth refresh is a GET.
+ *
+ * @example
+ * ```ts
+ * const request: HttpRequest = {
+ *   method: "POST",
+ *   url: "https://x.bitrix24.ru/rest/1/code1234/im.dialog.writing",
+ *   headers: { "content-type": "application/json", accept: "application/json" },
+ *   body: '{"DIALOG_ID":"chat5"}',
+ * };
+ * ```
+ */
 export interface HttpRequest {
   method: "GET" | "POST";
   url: string;
@@ -24,14 +36,34 @@ export interface HttpRequest {
   body?: string;
 }
 
-/** An HTTP answer as a transport received it. Header names are lower case. */
+/**
+ * An HTTP answer as a transport received it. Header names are lower case.
+ *
+ * @example
+ * ```ts
+ * const response: HttpResponse = {
+ *   status: 200,
+ *   headers: { "content-type": "application/json" },
+ *   body: '{"result":true}',
+ * };
+ * parseResponse(imDialogWriting("chat5"), response).result; // true
+ * ```
+ */
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
 }
 
-/** What a transport is told for each request. */
+/**
+ * What a transport is told for each request.
+ *
+ * @example
+ * ```ts
+ * const options: TransportSendOptions = { signal: controller.signal, timeoutMs: 30_000 };
+ * const response = await transport.send(request, options);
+ * ```
+ */
 export interface TransportSendOptions {
   /** The caller's signal: on abort, reject with `signal.reason`, as fetch does. */
   signal?: AbortSignal;

@@ -6,6 +6,15 @@ import type { Clock, TimerHandle } from "../async/clock.js";
  * async code driven by the timers makes progress exactly as it would in real time. Its wall
  * clock (`now()`) and its stopwatch (`monotonic()`) start equal and move together, until
  * `stepWallClock` steps the wall clock alone, as NTP or a resumed VM does.
+ *
+ * @example
+ * ```ts
+ * const clock: FakeClock = createFakeClock();
+ * const slept = sleep(clock, 1000);
+ * await clock.advance(1000); // the timer fires at once, no real second passes
+ * await slept;
+ * clock.pendingTimers; // 0
+ * ```
  */
 export interface FakeClock extends Clock {
   monotonic(): number;
@@ -24,7 +33,15 @@ export interface FakeClock extends Clock {
   readonly pendingTimers: number;
 }
 
-/** Options for {@link createFakeClock}. */
+/**
+ * Options for {@link createFakeClock}.
+ *
+ * @example
+ * ```ts
+ * const options: FakeClockOptions = { now: Date.parse("2026-01-01T00:00:00Z") };
+ * createFakeClock(options).now(); // 1767225600000
+ * ```
+ */
 export interface FakeClockOptions {
   /**
    * The starting time in epoch milliseconds; default `1_700_000_000_000` (a Tuesday in 2023).

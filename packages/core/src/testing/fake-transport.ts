@@ -8,7 +8,17 @@ import type {
   TransportSendOptions,
 } from "../protocol/http.js";
 
-/** One request the fake transport received, with what the client told it. */
+/**
+ * One request the fake transport received, with what the client told it.
+ *
+ * @example
+ * ```ts
+ * await client.writing("chat5");
+ * const [first]: FakeExchange[] = transport.requests;
+ * first?.body; // { DIALOG_ID: "chat5" }
+ * first?.timeoutMs; // 30000
+ * ```
+ */
 export interface FakeExchange {
   request: HttpRequest;
   /** The JSON body, parsed; `undefined` for a GET or a body that is no JSON. */
@@ -27,13 +37,30 @@ export interface FakeExchange {
 /**
  * What answers a request: a response, an error to reject with, or a function of the exchange
  * returning either (possibly later: a promise that never settles models a hung server).
+ *
+ * @example
+ * ```ts
+ * const hung: FakeResponder = () => new Promise<never>(() => {}); // the server never answers
+ * const echo: FakeResponder = (exchange) => jsonResponse({ result: exchange.body });
+ * transport.enqueue(hung, echo, new TypeError("fetch failed"));
+ * ```
  */
 export type FakeResponder =
   | HttpResponse
   | Error
   | ((exchange: FakeExchange) => HttpResponse | Error | Promise<HttpResponse | Error>);
 
-/** A scriptable in-memory {@link Transport} that records every request. */
+/**
+ * A scriptable in-memory {@link Transport} that records every request.
+ *
+ * @example
+ * ```ts
+ * const transport: FakeTransport = createFakeTransport();
+ * const client = createClient({ webhook: "https://x.bitrix24.ru/rest/1/code1234/", transport });
+ * await client.writing("chat5");
+ * transport.requests[0]?.request.url; // "https://x.bitrix24.ru/rest/1/code1234/im.dialog.writing"
+ * ```
+ */
 export interface FakeTransport extends Transport {
   /** Every request in arrival order. */
   readonly requests: FakeExchange[];
@@ -45,7 +72,18 @@ export interface FakeTransport extends Transport {
   setDefault(responder: FakeResponder): void;
 }
 
-/** Options for {@link createFakeTransport}. */
+/**
+ * Options for {@link createFakeTransport}.
+ *
+ * @example
+ * ```ts
+ * const options: FakeTransportOptions = {
+ *   clock: createFakeClock(),
+ *   respond: errorResponse("ACCESS_ERROR", 403),
+ * };
+ * const transport = createFakeTransport(options);
+ * ```
+ */
 export interface FakeTransportOptions {
   /** Stamps requests with its time and enforces `timeoutMs` on answers that do not come. */
   clock?: Clock;

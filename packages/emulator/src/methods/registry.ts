@@ -12,7 +12,14 @@ import { imbotV2InputActionNotify } from "./imbot-v2-input-action-notify.js";
 import { imRevisionGet, profile, serverTime } from "./portal-info.js";
 import type { RestMethod } from "./rest-method.js";
 
-/** Every method the emulator implements, besides `batch`. */
+/**
+ * Every method the emulator implements, besides `batch`.
+ *
+ * @example
+ * ```ts
+ * REST_METHODS.map((method) => method.name); // ["im.dialog.writing", "im.message.add", …]
+ * ```
+ */
 export const REST_METHODS: readonly RestMethod[] = [
   imDialogWriting,
   imMessageAdd,

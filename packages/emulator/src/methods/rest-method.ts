@@ -3,7 +3,14 @@ import type { Params } from "../php-query.js";
 import type { PortalModel } from "../portal-model.js";
 import type { TypingView } from "../typing-view.js";
 
-/** Who is calling: the user of a webhook or of an OAuth token. */
+/**
+ * Who is calling: the user of a webhook or of an OAuth token.
+ *
+ * @example
+ * ```ts
+ * const caller: Caller = { userId: 1, kind: "webhook", credential: "webhook:h7x2k9q4w1m8v3zt" };
+ * ```
+ */
 export interface Caller {
   userId: number;
   kind: "webhook" | "oauth";
@@ -13,7 +20,18 @@ export interface Caller {
   clientId?: string;
 }
 
-/** What a method may read and change. */
+/**
+ * What a method may read and change.
+ *
+ * @example
+ * ```ts
+ * const handle = (params: Params, { caller, portal, view, typingTtlMs }: MethodContext) => {
+ *   const dialogId = requireDialogId(params.DIALOG_ID);
+ *   view.typing(portal.dialogFor(caller.userId, dialogId), caller.userId, dialogId, typingTtlMs);
+ *   return true;
+ * };
+ * ```
+ */
 export interface MethodContext {
   caller: Caller;
   portal: PortalModel;
