@@ -90,6 +90,7 @@ export type {
   TypingClaimAnswer,
   TypingCoordinator,
   TypingCoordinatorCall,
+  TypingHold,
 } from "./typing/coordinator.js";
 export type { TypingLease } from "./typing/lease.js";
 export { createMemoryTypingCoordinator } from "./typing/memory-coordinator.js";
