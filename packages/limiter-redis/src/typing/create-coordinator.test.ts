@@ -1,10 +1,10 @@
 import { B24Error, ConfigError, type TypingClaim } from "@b24im/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RedisLike } from "../adapters/index.js";
 import {
   adminClient,
   CLIENT_KINDS,
   connect,
+  countingClient,
   type TestClient,
 } from "../testing/clients.test-helpers.js";
 import { type RedisServer, startRedisServer } from "../testing/redis-server.test-helpers.js";
@@ -19,23 +19,6 @@ const claimOf = (key: string): TypingClaim => ({
   earlyMs: 0,
   force: false,
 });
-
-// A client that counts the script calls it forwards, EVALSHA and EVAL alike.
-function counting(client: TestClient): { redis: RedisLike; calls: () => number } {
-  let calls = 0;
-  const redis = client.redis as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const count =
-    (name: string) =>
-    (...args: unknown[]) => {
-      calls++;
-      return (redis[name] as (...a: unknown[]) => Promise<unknown>).apply(redis, args);
-    };
-  const wrapped =
-    client.kind === "ioredis"
-      ? { status: "ready", evalsha: count("evalsha"), eval: count("eval") }
-      : { isOpen: true, evalSha: count("evalSha"), eval: count("eval") };
-  return { redis: wrapped as unknown as RedisLike, calls: () => calls };
-}
 
 describe.each(CLIENT_KINDS)(
   "createRedisTypingCoordinator on %s and a real redis-server",
@@ -56,7 +39,7 @@ describe.each(CLIENT_KINDS)(
     });
 
     it("claims 50 due events in one script call: one holder sends, the others learn when they fall due", async () => {
-      const { redis, calls } = counting(client);
+      const { redis, calls } = countingClient(client);
       const coordinator = createRedisTypingCoordinator({ redis, key: `b24im:typing:${kind}` });
       const claims = Array.from({ length: 50 }, (_, i) => claimOf(`user:1:chat${i + 1}`));
       const first = await coordinator.claim(claims, as("w1"));
