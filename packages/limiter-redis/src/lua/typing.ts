@@ -48,6 +48,11 @@ local function purge(key)
 end
 `;
 
+// Marked pure, so that a bundle using only the rate limiter leaves the scripts out.
+function withPrelude(body: string): string {
+  return PRELUDE + body;
+}
+
 /**
  * `join`: the holder holds each schedule from now on.
  *
@@ -56,10 +61,10 @@ end
  * ARGV[1 + i]  how long it holds schedule i, in ms
  * Returns the number of schedules.
  */
-export const JOIN_SCRIPT = `${PRELUDE}
+export const JOIN_SCRIPT = /* @__PURE__ */ withPrelude(`
 for i, key in ipairs(KEYS) do hold(key, now + tonumber(ARGV[1 + i])) end
 return #KEYS
-`;
+`);
 
 /**
  * `claim`: which of the due events the holder sends now, and when the others fall due.
@@ -69,7 +74,7 @@ return #KEYS
  * ARGV[4i - 2 .. 4i + 1]  for schedule i: periodMs, holdMs, earlyMs, force ("1" or "0")
  * Returns, per schedule: send (1 or 0), then dueInMs (0 when sending).
  */
-export const CLAIM_SCRIPT = `${PRELUDE}
+export const CLAIM_SCRIPT = /* @__PURE__ */ withPrelude(`
 local answers = {}
 for i, key in ipairs(KEYS) do
   local at = 4 * (i - 1) + 1
@@ -93,7 +98,7 @@ for i, key in ipairs(KEYS) do
   end
 end
 return answers
-`;
+`);
 
 /**
  * `settle`: ends the holder's claims; a sent event falls due a period after its claim, a
@@ -127,14 +132,14 @@ return ended
  * ARGV[1]  holder id
  * Returns the number of schedules that ended.
  */
-export const LEAVE_SCRIPT = `${PRELUDE}
+export const LEAVE_SCRIPT = /* @__PURE__ */ withPrelude(`
 local ended = 0
 for _, key in ipairs(KEYS) do
   redis.call("HDEL", key, "h:" .. holder)
   if not purge(key) then ended = ended + redis.call("DEL", key) end
 end
 return ended
-`;
+`);
 
 /** Each script with the SHA-1 `EVALSHA` sends; a test checks them against the text. */
 export const TYPING_SCRIPTS = {
