@@ -2,7 +2,14 @@ import type { EmulatorCounters, TypingStat } from "@b24im/emulator";
 import type { FleetWorkerReport } from "./fleet-protocol.js";
 import type { Expiry } from "./typing-expiries.js";
 
-/** What one fleet run recorded, as the judge reads it. All times are epoch ms. */
+/**
+ * What one fleet run recorded, as the judge reads it. All times are epoch ms.
+ *
+ * @example
+ * ```ts
+ * const run = summarizeFleetRun({ name: "steady", dialogs, senderId: 1, … });
+ * ```
+ */
 export interface FleetRecord {
   name: FleetRun["name"];
   /** The dialogs every worker held a lease on, and the sender whose lines count. */
@@ -34,7 +41,15 @@ export interface FleetRecord {
   reports: FleetWorkerReport[];
 }
 
-/** One run of figure 8, summed up. */
+/**
+ * One run of figure 8, summed up.
+ *
+ * @example
+ * ```ts
+ * const run: FleetRun = summarizeFleetRun(record);
+ * console.log(run.rejected503, run.refreshesPerPeriod.mean, run.lapses);
+ * ```
+ */
 export interface FleetRun {
   name: "steady" | "2 workers killed" | "Redis killed and restarted";
   event?: { what: string; atMs: number; lastedMs: number };
@@ -204,9 +219,23 @@ export function summarizeFleetRun(record: FleetRecord): FleetRun {
   };
 }
 
-/** Above this many events per dialog per period, the fleet sent refreshes more than once. */
+/**
+ * Above this many events per dialog per period, the fleet sent refreshes more than once.
+ *
+ * @example
+ * ```ts
+ * const twice = run.refreshesPerPeriod.mean > MAX_REFRESHES_PER_PERIOD;
+ * ```
+ */
 export const MAX_REFRESHES_PER_PERIOD = 1.2;
-/** How far the admitted rate may be from the portal's drain. */
+/**
+ * How far the admitted rate may be from the portal's drain.
+ *
+ * @example
+ * ```ts
+ * const ok = Math.abs(admitted - 2) / 2 <= RATE_TOLERANCE;
+ * ```
+ */
 export const RATE_TOLERANCE = 0.05;
 
 /**

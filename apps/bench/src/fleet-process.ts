@@ -6,7 +6,15 @@ import type {
   FleetWorkerSpec,
 } from "./fleet-protocol.js";
 
-/** A fleet worker process, as the bench drives it. */
+/**
+ * A fleet worker process, as the bench drives it.
+ *
+ * @example
+ * ```ts
+ * const worker: FleetWorkerProcess = await spawnFleetWorker(spec);
+ * await worker.kill(); // a crash
+ * ```
+ */
 export interface FleetWorkerProcess {
   readonly index: number;
   /** Opens its leases and starts its `writing()` loops; resolves with when (epoch ms). */

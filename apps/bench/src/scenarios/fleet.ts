@@ -11,7 +11,14 @@ import { benchDialogs } from "../portal-seed.js";
 import type { FleetResult } from "../results.js";
 import { watchExpiries } from "../typing-expiries.js";
 
-/** Figure 8's three runs; every time is real-time ms at scale 1. */
+/**
+ * Figure 8's three runs; every time is real-time ms at scale 1.
+ *
+ * @example
+ * ```ts
+ * const plan: FleetPlan = { ...FULL_FLEET_PLAN, steadyMs: 60_000 };
+ * ```
+ */
 export interface FleetPlan {
   /** 1 = real time; N runs every duration N times faster (drain rate multiplied by N). */
   timeScale: number;

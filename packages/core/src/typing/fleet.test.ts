@@ -34,6 +34,8 @@ function fleetOf(
     defaults?: TypingOptions;
     coordinator?: (clock: Clock) => TypingCoordinator;
     user?: (worker: number) => string;
+    /** How long each worker's claims take (a coordinator far away). */
+    claimMs?: (worker: number) => number;
   } = {},
 ) {
   const clock = createFakeClock({ now: 0 });
@@ -59,7 +61,12 @@ function fleetOf(
     };
     const own: TypingCoordinator = {
       join: (holds, call) => (dead.has(worker) ? never() : shared.join(holds, call)),
-      claim: (claims, call) => (dead.has(worker) ? never() : shared.claim(claims, call)),
+      claim: async (claims, call) => {
+        if (dead.has(worker)) return never();
+        const ms = o.claimMs?.(worker) ?? 0;
+        if (ms > 0) await sleep(clock, ms);
+        return shared.claim(claims, call);
+      },
       settle: (outcome, call) => (dead.has(worker) ? never() : shared.settle(outcome, call)),
       leave: (keys, call) => (dead.has(worker) ? never() : shared.leave(keys, call)),
     };
@@ -188,6 +195,25 @@ describe("a fleet of schedulers sharing one coordinator", () => {
     // The next refresh is due a period after the new status, for the whole fleet.
     await t.clock.advance(1_100);
     expect(t.events.map((e) => e.at)).toEqual([0, 400, 1_400]);
+  });
+
+  it("a new status set while the fleet is asked goes out right after the answer", async () => {
+    // b's claims take 60 ms (within their 100 ms deadline); a's are instant and win.
+    const t = fleetOf(2, { defaults: REFRESH, claimMs: (worker) => (worker === 1 ? 60 : 0) });
+    const as = { botId: 7, v2: true as const, statusMessageCode: "IMBOT_AGENT_ACTION_THINKING" };
+    const [a, b] = t.schedulers;
+    a?.lease("chat5", { as });
+    const leaseB = b?.lease("chat5", { as });
+    await t.clock.advance(1_030); // b is asking about the refresh a sends at 1,000
+    leaseB?.setStatus("IMBOT_AGENT_ACTION_SEARCHING");
+    await t.clock.advance(150);
+    // Told "not yours", b asks again at once with the new status, forced: 60 ms later it goes.
+    expect(t.events.map((e) => [e.at, e.worker, e.status])).toEqual([
+      [0, 0, "IMBOT_AGENT_ACTION_THINKING"],
+      [1_000, 0, "IMBOT_AGENT_ACTION_THINKING"],
+      [1_120, 1, "IMBOT_AGENT_ACTION_SEARCHING"],
+    ]);
+    expect(t.errors).toEqual([]);
   });
 
   it("close() tells the fleet its leases ended: a new lease elsewhere types at once", async () => {

@@ -14,6 +14,13 @@ import type {
  * What one claim came to: the coordinator's answers, or none (send everything: typing is best
  * effort, a refresh twice beats none). `failure` is set on the first failed claim of an
  * outage, so that it is reported once, not on every round until the coordinator is back.
+ *
+ * @example
+ * ```ts
+ * const { answers, failure }: ClaimOutcome = await fleet.claim(claims, 2_000, signal);
+ * if (failure) report(failure);
+ * const sendAll = answers === undefined;
+ * ```
  */
 export interface ClaimOutcome {
   answers: readonly TypingClaimAnswer[] | undefined;
@@ -50,7 +57,14 @@ export interface FleetArbiter {
   idle(): Promise<void>;
 }
 
-/** How long a `settle` or `leave` may take before the scheduler stops waiting for it. */
+/**
+ * How long a `join`, `settle` or `leave` may take before the scheduler stops waiting for it.
+ *
+ * @example
+ * ```ts
+ * await fleet.idle(); // resolves within COORDINATOR_DEADLINE_MS of the last call
+ * ```
+ */
 export const COORDINATOR_DEADLINE_MS = 2_000;
 
 /**

@@ -401,10 +401,9 @@ export function createTypingScheduler(o: {
   function start(schedules: Schedule[], now: number): void {
     for (const schedule of schedules) {
       schedule.sending = true;
-      if (!fleet) {
-        schedule.started = true;
-        schedule.due = now + schedule.refreshMs;
-      }
+      schedule.due = now + schedule.refreshMs;
+      // With a coordinator, started once the fleet answered (it may have sent the first event).
+      if (!fleet) schedule.started = true;
     }
     const timeoutMs = Math.min(...schedules.map((schedule) => schedule.sendTimeoutMs));
     stalledAt = now + Math.min(ROUND_STALL_MS, timeoutMs / 4);
@@ -460,14 +459,16 @@ export function createTypingScheduler(o: {
       const answer = answers?.[index];
       schedule.started = true;
       if (answer === undefined || answer.send) {
-        schedule.due = startedAt + schedule.refreshMs;
         round[kept++] = schedule;
         return;
       }
       // Another process sends it (or did): ask again when the fleet says it falls due, and at
-      // least once a period, which also keeps this client's hold on it alive.
+      // least once a period, which also keeps this client's hold on it alive — at once if its
+      // status changed meanwhile (setStatus while the fleet was asked).
       schedule.sending = false;
-      schedule.due = now + Math.min(Math.max(answer.dueInMs, MIN_RECHECK_MS), schedule.refreshMs);
+      schedule.due = forced.has(schedule)
+        ? now
+        : now + Math.min(Math.max(answer.dueInMs, MIN_RECHECK_MS), schedule.refreshMs);
       if (schedulesByKey.get(schedule.key) === schedule) refreshes.push(schedule);
     });
     const granted = kept;

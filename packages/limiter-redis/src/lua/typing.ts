@@ -56,6 +56,12 @@ function withPrelude(body: string): string {
 /**
  * `join`: the holder holds each schedule from now on.
  *
+ * @example
+ * ```ts
+ * await runScript(scripts, TYPING_SCRIPTS.join, ["{b24im:typing:x}:user:1:chat5"], ["w1", "50000"]);
+ * ```
+ *
+ *
  * KEYS[i]      schedule i
  * ARGV[1]      holder id
  * ARGV[1 + i]  how long it holds schedule i, in ms
@@ -68,6 +74,13 @@ return #KEYS
 
 /**
  * `claim`: which of the due events the holder sends now, and when the others fall due.
+ *
+ * @example
+ * ```ts
+ * await runScript(scripts, TYPING_SCRIPTS.claim, [schedule], ["w1", "20000", "10000", "2000", "0"]);
+ * // [1, 0]: w1 sends it
+ * ```
+ *
  *
  * KEYS[i]  schedule i
  * ARGV[1]  holder id
@@ -104,6 +117,12 @@ return answers
  * `settle`: ends the holder's claims; a sent event falls due a period after its claim, a
  * failed one stays due at the end of its hold.
  *
+ * @example
+ * ```ts
+ * await runScript(scripts, TYPING_SCRIPTS.settle, [sent, failed], ["w1", "1", "0"]);
+ * ```
+ *
+ *
  * KEYS[i]      schedule i
  * ARGV[1]      holder id
  * ARGV[1 + i]  "1": schedule i's event was sent; "0": it was not
@@ -128,6 +147,12 @@ return ended
 /**
  * `leave`: the holder's holds end; a schedule with no unexpired hold left ends (is deleted).
  *
+ * @example
+ * ```ts
+ * await runScript(scripts, TYPING_SCRIPTS.leave, [schedule], ["w1"]); // 1: it ended
+ * ```
+ *
+ *
  * KEYS[i]  schedule i
  * ARGV[1]  holder id
  * Returns the number of schedules that ended.
@@ -141,7 +166,14 @@ end
 return ended
 `);
 
-/** Each script with the SHA-1 `EVALSHA` sends; a test checks them against the text. */
+/**
+ * Each script with the SHA-1 `EVALSHA` sends; a test checks them against the text.
+ *
+ * @example
+ * ```ts
+ * await runScript(scripts, TYPING_SCRIPTS.claim, keys, args); // EVALSHA, EVAL on NOSCRIPT
+ * ```
+ */
 export const TYPING_SCRIPTS = {
   join: { text: JOIN_SCRIPT, sha: "1627b50ab199c6276b427ce7962501d0b5e5ad94" },
   claim: { text: CLAIM_SCRIPT, sha: "70c16edbc375e943e55f796d7815e5fb1b09049f" },
