@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { testCertificate } from "./certificate.js";
@@ -11,20 +11,46 @@ import { runBundleSize } from "./scenarios/bundle-size.js";
 import { FULL_SPEED_PLAN, QUICK_SPEED_PLAN, runCallSpeed } from "./scenarios/call-speed.js";
 import { FULL_SOAK_PLAN, QUICK_SOAK_PLAN, runChaosSoak } from "./scenarios/chaos-soak.js";
 import { runCoreOps } from "./scenarios/core-ops.js";
+import { FULL_FLEET_PLAN, QUICK_FLEET_PLAN, runFleet } from "./scenarios/fleet.js";
 import { runLeaseMemory } from "./scenarios/lease-memory.js";
+import { runLimiterOverhead } from "./scenarios/limiter-overhead.js";
 import {
   FULL_CAPACITY_PLAN,
   QUICK_CAPACITY_PLAN,
   runTypingCapacity,
 } from "./scenarios/typing-capacity.js";
 
-const FIGURES = ["speed", "capacity", "size", "memory", "core", "soak", "bot"] as const;
+const FIGURES = [
+  "speed",
+  "capacity",
+  "size",
+  "memory",
+  "core",
+  "soak",
+  "bot",
+  "fleet",
+  "overhead",
+] as const;
 type Figure = (typeof FIGURES)[number];
+
+// Where each figure keeps its results: a run of some figures merges into the saved report.
+const FIELDS: Record<Figure, keyof BenchResults> = {
+  speed: "callSpeed",
+  capacity: "typingCapacity",
+  size: "bundleSize",
+  memory: "leaseMemory",
+  core: "coreOps",
+  soak: "chaosSoak",
+  bot: "botEvents",
+  fleet: "fleet",
+  overhead: "limiterOverhead",
+};
 
 const USAGE = `Usage: pnpm bench [--quick] [--only=${FIGURES.join(",")}] [--out=DIR]
   --quick  tiny durations (time-scaled capacity and soak): checks every figure still runs, in about a minute;
            writes to apps/bench/results/quick/ unless --out is given
-  --only   run only these figures (comma-separated)
+  --only   run only these figures (comma-separated); merged into the results.json already in the
+           output directory, if there is one, so the other figures stay in the report
   --out    write RESULTS.md and results.json here (default: apps/bench/)
   --render measure nothing: rewrite RESULTS.md from the results.json already in the output directory`;
 
@@ -132,9 +158,32 @@ async function main(): Promise<number> {
         commandFor("soak", quick),
       );
     },
+    fleet: async () => {
+      results.fleet = await runFleet(
+        quick ? QUICK_FLEET_PLAN : FULL_FLEET_PLAN,
+        log,
+        commandFor("fleet", quick),
+      );
+    },
+    overhead: async () => {
+      results.limiterOverhead = await runLimiterOverhead(
+        quick ? 0.5 : 5,
+        commandFor("overhead", quick),
+      );
+    },
   };
   // Quick and CPU-light first; the long ones never overlap, so none steals another's CPU.
-  const order: Figure[] = ["core", "bot", "size", "memory", "speed", "capacity", "soak"];
+  const order: Figure[] = [
+    "core",
+    "bot",
+    "size",
+    "memory",
+    "speed",
+    "overhead",
+    "capacity",
+    "soak",
+    "fleet",
+  ];
   for (const figure of order.filter((f) => options.only.includes(f))) {
     const figureStarted = Date.now();
     log(`${figure}…`);
@@ -148,14 +197,50 @@ async function main(): Promise<number> {
     }
   }
   results.durationSeconds = (Date.now() - started) / 1000;
-  await writeReport(options.out, results, explanations);
+  const report = await mergedWithSaved(options, results);
+  await writeReport(options.out, report, explanations);
   log(
     `wrote ${join(options.out, "RESULTS.md")} and results.json in ${results.durationSeconds.toFixed(1)} s`,
   );
-  // The soak is a test as much as a figure: CI's quick run fails when it does.
+  // The soak and the fleet are tests as much as figures: CI's quick run fails when they do.
   const soakFailed = results.chaosSoak !== undefined && !results.chaosSoak.verdict.passed;
   if (soakFailed) console.error("the chaos soak failed its verdict (see RESULTS.md, figure 6)");
-  return results.failures.length > 0 || soakFailed ? 1 : 0;
+  const fleetFailed = results.fleet !== undefined && !results.fleet.verdict.passed;
+  if (fleetFailed) console.error("the fleet failed its verdict (see RESULTS.md, figure 8)");
+  return results.failures.length > 0 || soakFailed || fleetFailed ? 1 : 0;
+}
+
+// A run of some figures replaces those in the saved report and keeps the others.
+async function mergedWithSaved(options: Options, results: BenchResults): Promise<BenchResults> {
+  const path = join(options.out, "results.json");
+  const some = options.only.length < FIGURES.length;
+  const saved =
+    some &&
+    (await access(path).then(
+      () => true,
+      () => false,
+    ));
+  if (!saved) return results;
+  const merged = JSON.parse(await readFile(path, "utf8")) as BenchResults;
+  if (merged.quick !== results.quick) return results;
+  const fresh = results as unknown as Record<string, unknown>;
+  const into = merged as unknown as Record<string, unknown>;
+  for (const figure of options.only) {
+    const field = FIELDS[figure];
+    if (fresh[field] === undefined) delete into[field];
+    else into[field] = fresh[field];
+  }
+  merged.failures = [
+    ...merged.failures.filter((failure) => !options.only.includes(failure.figure as Figure)),
+    ...results.failures,
+  ];
+  merged.updated = [
+    ...(merged.updated ?? []).filter(
+      (update) => !update.figures.every((figure) => options.only.includes(figure as Figure)),
+    ),
+    { figures: options.only, at: results.startedAt },
+  ];
+  return merged;
 }
 
 main().then(

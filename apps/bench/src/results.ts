@@ -1,3 +1,4 @@
+import type { FleetRun } from "./fleet-judge.js";
 import type { MachineInfo } from "./machine.js";
 import type { SoakVerdict } from "./soak-judge.js";
 import type { Summary } from "./stats.js";
@@ -164,6 +165,46 @@ export interface BotEventsResult {
   naiveDecode: Summary;
 }
 
+/** Figure 8: a fleet of processes sharing one rate limit and one typing schedule through Redis. */
+export interface FleetResult {
+  command: string;
+  /** 1 = real time; otherwise every duration ran this many times faster. */
+  timeScale: number;
+  portal: { drainPerSecond: number; bucketSize: number; typingTtlMs: number };
+  workers: number;
+  dialogs: number;
+  refreshMs: number;
+  sendTimeoutMs: number;
+  callDeadlineMs: number;
+  rampMs: number;
+  /** `writing()` loops per worker. */
+  concurrency: number;
+  runs: FleetRun[];
+  verdict: { passed: boolean; reasons: string[] };
+}
+
+/** One row of figure 9: what a limiter costs per admitted call. */
+export interface LimiterOverheadRow {
+  scenario: string;
+  limiter: "in-memory" | "@redis/client" | "ioredis";
+  admitted: number;
+  perSecond: number;
+  /** `acquire()` latency, ms: the Redis round trip and the queue behind it, when nobody waits. */
+  p50Ms: number;
+  p99Ms: number;
+  redisCallsPerAdmitted?: number;
+  redisCpuUsPerAdmitted?: number;
+  /** At a real limit: how far the portal's bucket, fed the admitted times, would overflow. */
+  overflow?: number;
+}
+
+/** Figure 9. */
+export interface LimiterOverheadResult {
+  command: string;
+  secondsPerRow: number;
+  rows: LimiterOverheadRow[];
+}
+
 /** Everything `pnpm bench` measured; written to results.json and rendered into RESULTS.md. */
 export interface BenchResults {
   startedAt: string;
@@ -177,5 +218,9 @@ export interface BenchResults {
   coreOps?: CoreOpsResult;
   chaosSoak?: ChaosSoakResult;
   botEvents?: BotEventsResult;
+  fleet?: FleetResult;
+  limiterOverhead?: LimiterOverheadResult;
+  /** Figures measured later than the rest (`--only`), merged into this report. */
+  updated?: { figures: string[]; at: string }[];
   failures: { figure: string; message: string }[];
 }

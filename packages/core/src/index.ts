@@ -21,7 +21,7 @@ export type {
 export type { LeakyBucketOptions, RateLimiter } from "./client/leaky-bucket.js";
 export { createLeakyBucket, RATE_LIMIT_PRESETS } from "./client/leaky-bucket.js";
 export type { OAuthOptions, OAuthTokens } from "./client/oauth.js";
-export type { ClientOptions } from "./client/options.js";
+export type { ClientOptions, ClientTypingOptions } from "./client/options.js";
 export type { RetryOptions } from "./client/retry.js";
 export { surelyNotSent } from "./client/retry.js";
 export type { RequestPriority } from "./client/wait-queue.js";
@@ -85,7 +85,15 @@ export {
 export type { OAuthTarget, Target, WebhookTarget } from "./protocol/target.js";
 export { oauthTarget } from "./protocol/target.js";
 export { parseWebhookUrl } from "./protocol/webhook-url.js";
+export type {
+  TypingClaim,
+  TypingClaimAnswer,
+  TypingCoordinator,
+  TypingCoordinatorCall,
+  TypingHold,
+} from "./typing/coordinator.js";
 export type { TypingLease } from "./typing/lease.js";
+export { createMemoryTypingCoordinator } from "./typing/memory-coordinator.js";
 export type {
   BotTypingIdentity,
   BotV2TypingIdentity,

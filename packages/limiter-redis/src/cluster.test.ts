@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RedisLike } from "./adapters/index.js";
 import { createRedisRateLimiter } from "./create-limiter.js";
 import { type RedisServer, startRedisServer } from "./testing/redis-server.test-helpers.js";
+import { createRedisTypingCoordinator } from "./typing/create-coordinator.js";
 
 const RATE = { drainPerSecond: 20, bucketSize: 10 };
 
@@ -60,4 +61,34 @@ describe("on a Redis Cluster", () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
+  it.each(clusterClients)(
+    "$name: a typing claim of several schedules is one script call on one slot",
+    async ({ open }) => {
+      const { redis, close } = await open();
+      try {
+        // Braces in the key too: the schedules still share the slot of its hash tag.
+        const coordinator = createRedisTypingCoordinator({ redis, key: "b24im:typing:{x}.ru" });
+        const claims = ["user:1:chat1", "user:1:chat2", "botv2:7:chat1"].map((key) => ({
+          key,
+          periodMs: 20_000,
+          holdMs: 10_000,
+          earlyMs: 0,
+          force: false,
+        }));
+        const call = { holder: "w1", signal: new AbortController().signal };
+        await coordinator.join([{ key: "user:1:chat1", ttlMs: 60_000 }], call);
+        expect(await coordinator.claim(claims, call)).toEqual(
+          claims.map(() => ({ send: true, dueInMs: 0 })),
+        );
+        await coordinator.settle({ sent: ["user:1:chat1"], failed: ["user:1:chat2"] }, call);
+        await coordinator.leave(
+          claims.map((claim) => claim.key),
+          call,
+        );
+      } finally {
+        await close();
+      }
+    },
+  );
 });

@@ -12,6 +12,7 @@ import {
 } from "./options.js";
 import { createReservationQueue } from "./queue/reservation-queue.js";
 import { createRedisBucket } from "./redis/bucket-store.js";
+import { monotonicClock } from "./redis/monotonic-clock.js";
 
 /**
  * Core's `RateLimiter`, over Redis: `acquire`'s `priority` lets core's typing refreshes go
@@ -34,14 +35,6 @@ export interface RedisRateLimiter extends RateLimiter {
   /** The portal answered `QUERY_LIMIT_EXCEEDED`: every process's bucket is full now. */
   saturate(): void;
 }
-
-// Waits are measured on a monotonic clock: a step of the wall clock must not cut or
-// stretch them. (Redis's own clock decides the schedule; this one only counts down.)
-const monotonicClock: Clock = {
-  now: () => performance.now(),
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /**
  * A rate limiter that every process sending to one portal from one IP shares through

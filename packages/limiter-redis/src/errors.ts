@@ -28,22 +28,36 @@ const USERINFO = /(\/\/)[^\s/@]+@/g;
 const withoutUserinfo = (text: string): string => text.replace(USERINFO, "$1[REDACTED]@");
 
 /**
- * The limiter could not reach a decision (Redis down, slow, or refusing the script): the
- * call was not sent. Retryable unless Redis refused for a reason that will not pass (a key
- * of another type, a user without the right to run scripts).
+ * The code of the `B24Error` a Redis typing coordinator's call fails with (Redis down, slow
+ * or refusing). Core's typing scheduler then sends the due events itself and reports a
+ * `TYPING_COORDINATOR_FAILED` whose `cause` is this error.
  *
  * @example
  * ```ts
- * throw limiterUnavailable("Redis did not answer within 2000 ms", error, scripts.secrets);
+ * if (error.cause instanceof B24Error && error.cause.code === COORDINATOR_UNAVAILABLE) alertOps();
  * ```
  */
-export function limiterUnavailable(
+export const COORDINATOR_UNAVAILABLE = "COORDINATOR_UNAVAILABLE";
+
+/**
+ * Redis could not answer (down, slow, or refusing the script): `code` says whose call it was
+ * ({@link LIMITER_UNAVAILABLE}: the call was not sent). Retryable unless Redis refused for a
+ * reason that will not pass (a key of another type, a user without the right to run scripts).
+ * No password of the client's, nor a URL's, is in its message or cause.
+ *
+ * @example
+ * ```ts
+ * throw redisUnavailable(LIMITER_UNAVAILABLE, "Redis did not answer within 2000 ms", error, scripts.secrets);
+ * ```
+ */
+export function redisUnavailable(
+  code: string,
   message: string,
   cause: unknown,
   secrets: readonly string[],
   retryable = true,
 ): B24Error {
-  return new B24Error(withoutUserinfo(message), LIMITER_UNAVAILABLE, retryable, {
+  return new B24Error(withoutUserinfo(message), code, retryable, {
     cause: stripUserinfo(cause),
     secrets,
   });

@@ -65,21 +65,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * ```
  */
 export function checkLimiterOptions(options: unknown): LimiterSettings {
-  need(isObject(options), "options", "an object such as { redis, key }", options);
-  const { redis, key, rateLimit, safetyMarginMs, maxWaitMs } = options as Record<string, unknown>;
-  const client = scriptClientFor(redis);
-  need(
-    client !== "unknown",
-    "redis",
-    "a connected @redis/client (v5 or later) or ioredis client: one with evalSha/isOpen or evalsha/status",
-    redis,
-  );
-  need(
-    client !== "closed",
-    "redis",
-    "an open client: call `await client.connect()` (@redis/client) before making the limiter, and do not pass a client after quit()",
-  );
-  checkText("key", key);
+  const { client, key } = checkRedisAndKey(options, "limiter");
+  const { rateLimit, safetyMarginMs, maxWaitMs } = options as Record<string, unknown>;
   const { drainPerSecond, bucketSize } = bucketOf(rateLimit);
   const intervalMs = 1000 / drainPerSecond;
   const roomMs = (bucketSize - 1) * intervalMs;
@@ -91,14 +78,45 @@ export function checkLimiterOptions(options: unknown): LimiterSettings {
   const intervalUs = Math.ceil(1_000_000 / drainPerSecond);
   const fullUs = bucketSize * intervalUs;
   return {
-    client: client as ScriptClient,
-    key: key as string,
+    client,
+    key,
     shape: { intervalUs, fullUs, windowUs: fullUs - Math.ceil(marginMs * 1000) },
     maxWaitMs:
       maxWaitMs === undefined
         ? undefined
         : checkNumber("maxWaitMs", maxWaitMs, { min: 0, max: MAX_TIMER_MS }),
   };
+}
+
+/**
+ * Checks the options every Redis-backed part takes — `{ redis, key }` — and returns the
+ * script client for `redis`. A wrong one throws `ConfigError` naming it and the fix; no value
+ * is quoted (a client's options may hold a password). `made` names the part in the fix.
+ *
+ * @example
+ * ```ts
+ * const { client, key } = checkRedisAndKey({ redis, key: "b24im:typing:x.bitrix24.ru" }, "coordinator");
+ * ```
+ */
+export function checkRedisAndKey(
+  options: unknown,
+  made: string,
+): { client: ScriptClient; key: string } {
+  need(isObject(options), "options", "an object such as { redis, key }", options);
+  const { redis, key } = options as Record<string, unknown>;
+  const client = scriptClientFor(redis);
+  need(
+    client !== "unknown",
+    "redis",
+    "a connected @redis/client (v5 or later) or ioredis client: one with evalSha/isOpen or evalsha/status",
+    redis,
+  );
+  need(
+    client !== "closed",
+    "redis",
+    `an open client: call \`await client.connect()\` (@redis/client) before making the ${made}, and do not pass a client after quit()`,
+  );
+  return { client: client as ScriptClient, key: checkText("key", key) };
 }
 
 function bucketOf(rateLimit: unknown): { drainPerSecond: number; bucketSize: number } {

@@ -19,7 +19,7 @@ import type { TypingOptions } from "../typing/options.js";
 import { createTypingScheduler, type TypingSender } from "../typing/scheduler.js";
 import { createOAuthSession } from "./oauth.js";
 import { createOperatingTime } from "./operating-time.js";
-import { type ClientOptions, checkClientOptions, rateLimiterFor } from "./options.js";
+import { type ClientOptions, checkClientOptions, rateLimiterFor, typingParts } from "./options.js";
 import { createPipeline, type RunOptions } from "./pipeline.js";
 import { retryPolicy } from "./retry.js";
 
@@ -135,6 +135,8 @@ export function createClient(options: ClientOptions): B24Client {
       },
     );
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const typing = typingParts(options.typing);
+  const webhook = options.webhook === undefined ? undefined : parseWebhookUrl(options.webhook);
   const pipeline = createPipeline({
     transport: options.transport,
     clock,
@@ -145,7 +147,7 @@ export function createClient(options: ClientOptions): B24Client {
     followPortalMoves: options.followPortalMoves ?? false,
     hooks,
     oauth,
-    webhook: options.webhook === undefined ? undefined : parseWebhookUrl(options.webhook),
+    webhook,
   });
 
   // `batch` is the chunk made into one call by batchCall, which also checked every command.
@@ -211,8 +213,14 @@ export function createClient(options: ClientOptions): B24Client {
   const scheduler = createTypingScheduler({
     clock,
     send: sendTyping,
-    defaults: options.typing,
+    defaults: typing.defaults,
     refreshesTokens: oauth?.canRefresh ?? false,
+    // "user" in the fleet's keys: the webhook's user; an OAuth client does not know whose
+    // token it holds, so its coordinator key must name the user (see the coordinator's docs).
+    fleet: typing.coordinator && {
+      coordinator: typing.coordinator,
+      user: webhook ? `user:${webhook.userId}` : "user:oauth",
+    },
   });
 
   let closed: Promise<void> | undefined;
@@ -271,6 +279,8 @@ export function createClient(options: ClientOptions): B24Client {
         closed = (async () => {
           scheduler.close(new ClientClosedError());
           await pipeline.close(done);
+          // The fleet learns that this client's leases ended (bounded: 2 s at most).
+          await scheduler.idle();
           await options.transport.close?.();
         })();
         void closed.then(finished, finished);

@@ -1,6 +1,7 @@
 import type { Clock } from "../async/clock.js";
 import type { Transport } from "../protocol/http.js";
 import { checkDelay, checkNumber, isFunction, isObject, need } from "../protocol/option-check.js";
+import { checkCoordinator, type TypingCoordinator } from "../typing/coordinator.js";
 import type { TypingOptions } from "../typing/options.js";
 import type { ClientHooks } from "./hooks.js";
 import {
@@ -31,8 +32,11 @@ export interface ClientOptions {
   timeoutMs?: number | undefined;
   /** Re-send the same POST once to a moved portal's new address; default `false` (throw `PortalMovedError`). */
   followPortalMoves?: boolean | undefined;
-  /** Defaults for every `typing()` / `whileTyping()` lease. */
-  typing?: TypingOptions | undefined;
+  /**
+   * Defaults for every `typing()` / `whileTyping()` lease and, beside them, the client's
+   * `coordinator`: a fleet of processes sharing each dialog's schedule.
+   */
+  typing?: ClientTypingOptions | undefined;
   /**
    * Where time comes from; default the system clock. Inject a fake one in tests. Intervals are
    * measured on its `monotonic()` (when it has one), so a step of the wall clock changes nothing.
@@ -40,6 +44,51 @@ export interface ClientOptions {
   clock?: Clock | undefined;
   /** Observers that see redacted requests, answers, retries and errors. */
   hooks?: ClientHooks | undefined;
+}
+
+/**
+ * The client's `typing` option: every lease's defaults, and the client's fleet.
+ *
+ * @example
+ * ```ts
+ * const typing: ClientTypingOptions = {
+ *   refreshMs: 15_000,
+ *   coordinator: createRedisTypingCoordinator({ redis, key: "b24im:typing:your.bitrix24.ru" }),
+ * };
+ * ```
+ */
+export interface ClientTypingOptions extends TypingOptions {
+  /**
+   * Shares every (sender, dialog) typing schedule with the other processes that use the same
+   * coordinator key: each refresh goes out once for the fleet, not once per process holding a
+   * lease. `createRedisTypingCoordinator` from `@b24im/limiter-redis`, or
+   * `createMemoryTypingCoordinator()` for clients of one process. Default: none (this client
+   * types alone, and pays nothing for it).
+   */
+  coordinator?: TypingCoordinator | undefined;
+}
+
+/**
+ * Splits the `typing` option into the leases' defaults and the coordinator, checked. A value
+ * that is no object is passed on as the defaults, whose check names what is wrong.
+ *
+ * @example
+ * ```ts
+ * const { defaults, coordinator } = typingParts({ refreshMs: 15_000, coordinator });
+ * ```
+ */
+export function typingParts(typing: ClientOptions["typing"]): {
+  defaults: TypingOptions | undefined;
+  coordinator: TypingCoordinator | undefined;
+} {
+  if (!isObject(typing) || !Object.hasOwn(typing, "coordinator")) {
+    return { defaults: typing, coordinator: undefined };
+  }
+  const { coordinator, ...defaults } = typing;
+  return {
+    defaults,
+    coordinator: coordinator === undefined ? undefined : checkCoordinator(coordinator),
+  };
 }
 
 /**

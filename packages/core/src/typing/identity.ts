@@ -47,6 +47,23 @@ export function typingScheduleKey(dialogId: string, identity: TypingIdentity): s
 }
 
 /**
+ * A typing schedule's key in a fleet (see `TypingCoordinator`): its sender and its dialog. A
+ * bot's schedule key already names the bot; the user's gets `user` — `"user:1"` for a
+ * webhook's user 1, `"user:oauth"` for an OAuth client, which does not know whose token it
+ * holds — so that two users typing in one dialog never suppress each other.
+ *
+ * @example
+ * ```ts
+ * typingFleetKey("chat5", "user", "user:1");              // "user:1:chat5"
+ * typingFleetKey("chat5", { botId: 7, v2: true }, "user:1"); // "botv2:7:chat5"
+ * ```
+ */
+export function typingFleetKey(dialogId: string, identity: TypingIdentity, user: string): string {
+  const key = typingScheduleKey(dialogId, identity);
+  return identity === "user" ? `${user}:${key}` : key;
+}
+
+/**
  * The method call that shows `identity` typing in `dialogId`: `im.dialog.writing` for the
  * user, `imbot.chat.sendTyping` for a classic bot, `imbot.v2.Chat.InputAction.notify` (with a
  * `duration` outlasting `refreshMs`) for a v2 bot. Throws `DialogIdError` for a dialog the

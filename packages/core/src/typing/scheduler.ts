@@ -8,8 +8,10 @@ import { type DialogIdInput, formatDialogId, toDialogId } from "../protocol/dial
 import { B24Error, ProtocolError } from "../protocol/errors.js";
 import type { MethodCall } from "../protocol/methods.js";
 import { isFunction, MAX_DELAY_MS, need } from "../protocol/option-check.js";
+import type { TypingClaim, TypingCoordinator } from "./coordinator.js";
 import { createDefaultReporter, type TypingReporter } from "./default-reporter.js";
-import { typingCall, typingScheduleKey } from "./identity.js";
+import { createFleetArbiter, type FleetArbiter } from "./fleet.js";
+import { typingCall, typingFleetKey, typingScheduleKey } from "./identity.js";
 import { Lease, type LeaseOwner, type TypingLease } from "./lease.js";
 import {
   DEFAULT_TYPING_OPTIONS,
@@ -60,6 +62,25 @@ export interface TypingScheduler {
   ): Promise<T>;
   /** Ends every lease and aborts in-flight sends and the signals of `whileTyping` jobs with `reason`. */
   close(reason?: unknown): void;
+  /**
+   * Resolves once the coordinator's calls are done — after `close()`, the `leave` of every
+   * schedule it ended; each is bounded by a 2 s deadline. At once without a coordinator.
+   */
+  idle(): Promise<void>;
+}
+
+/**
+ * A fleet the scheduler shares its schedules with: the coordinator, and who "user" is in the
+ * fleet's schedule keys (`"user:1"` for webhook user 1, `"user:oauth"` for an OAuth client).
+ *
+ * @example
+ * ```ts
+ * const fleet: TypingFleet = { coordinator: createMemoryTypingCoordinator(), user: "user:1" };
+ * ```
+ */
+export interface TypingFleet {
+  coordinator: TypingCoordinator;
+  user: string;
 }
 
 /** One (identity, dialog) typing schedule, shared by every lease on it. `due` is its next event. */
@@ -78,8 +99,9 @@ interface Schedule extends DueEntry {
   readonly leases: Lease<Schedule>[];
 }
 
-/** Typing events on their way to the server. */
+/** Typing events on their way to the server (with a coordinator, first to the fleet's claim). */
 interface Round {
+  /** With a coordinator, cut to the schedules the fleet granted once it answered. */
   readonly schedules: Schedule[];
   /** Settles (never rejects) once the send did and its outcomes were reported. */
   readonly sent: Promise<void>;
@@ -98,6 +120,14 @@ const EARLY_FRACTION = 0.1;
 // sendTimeoutMs); at most MAX_ROUNDS_IN_FLIGHT are out at once.
 const ROUND_STALL_MS = 2_000;
 const MAX_ROUNDS_IN_FLIGHT = 4;
+
+// With a coordinator a client has one round out at a time: a round out long is usually one
+// waiting for the fleet's shared rate limit, and claiming more meanwhile would hold refreshes
+// this client cannot send soon while other processes could. The fleet covers a hung one.
+const FLEET_ROUNDS_IN_FLIGHT = 1;
+// The soonest a schedule the fleet did not grant is asked about again: a coordinator answering
+// "due now" without granting cannot make the scheduler spin.
+const MIN_RECHECK_MS = 10;
 
 /**
  * Makes the typing scheduler a client runs `typing()` and `whileTyping()` on.
@@ -151,6 +181,11 @@ export function createTypingScheduler(o: {
   refreshesTokens?: boolean;
   /** What reports a failure of a lease without `onError`; default a console warning. */
   report?: TypingReporter;
+  /**
+   * Shares every schedule with the other processes of a fleet (see `TypingCoordinator`).
+   * Without it nothing of the fleet's runs and nothing is paid.
+   */
+  fleet?: TypingFleet | undefined;
 }): TypingScheduler {
   const { clock, send, refreshesTokens = false } = o;
   const report = o.report ?? createDefaultReporter();
@@ -168,6 +203,14 @@ export function createTypingScheduler(o: {
   const inFlight = new Set<Round>();
   // When the latest round out stops holding the next one.
   let stalledAt = Number.NEGATIVE_INFINITY;
+  const fleet = o.fleet && createFleetArbiter({ coordinator: o.fleet.coordinator, clock });
+  const fleetUser = o.fleet?.user ?? "";
+  const maxRounds = fleet ? FLEET_ROUNDS_IN_FLIGHT : MAX_ROUNDS_IN_FLIGHT;
+  // With a coordinator: schedules whose next event goes out whatever the fleet sent (a v2
+  // bot's new status). A set beside the schedules, so that without one they carry nothing.
+  const forced = new Set<Schedule>();
+  const fleetKey = (schedule: Schedule) =>
+    typingFleetKey(schedule.dialogId, schedule.identity, fleetUser);
 
   const owner: LeaseOwner<Schedule> = { release, setStatus, settled };
 
@@ -184,6 +227,7 @@ export function createTypingScheduler(o: {
     // carries the new status.
     if (schedule.started) {
       schedule.due = elapsed();
+      if (fleet) forced.add(schedule);
       if (!schedule.sending) refreshes.push(schedule);
       arm();
     }
@@ -211,6 +255,10 @@ export function createTypingScheduler(o: {
     if (leases.length === 0) {
       refreshes.remove(schedule);
       schedulesByKey.delete(schedule.key);
+      if (fleet) {
+        forced.delete(schedule);
+        fleet.leave(fleetKey(schedule));
+      }
     }
     arm();
   }
@@ -255,6 +303,12 @@ export function createTypingScheduler(o: {
       };
       schedulesByKey.set(key, schedule);
       refreshes.push(schedule);
+      // Held from now, not from its first claim: another client's leave meanwhile must not
+      // end the fleet's schedule while this lease waits for its first event.
+      fleet?.join(
+        fleetKey(schedule),
+        initialDelayMs + 2 * refreshMs + holdMs(schedule.sendTimeoutMs, refreshMs),
+      );
     } else {
       schedule.leases.push(lease);
       if (!schedule.started && firstEventAt < schedule.due) {
@@ -271,7 +325,7 @@ export function createTypingScheduler(o: {
   function arm(): void {
     if (tasks.aborted) return;
     const refreshAt =
-      inFlight.size >= MAX_ROUNDS_IN_FLIGHT
+      inFlight.size >= maxRounds
         ? Number.POSITIVE_INFINITY
         : Math.max(
             refreshes.peek()?.due ?? Number.POSITIVE_INFINITY,
@@ -317,7 +371,7 @@ export function createTypingScheduler(o: {
   // Waiting for the one out also clocks typing by the server's answers: when the portal is
   // slow, requests do not pile up on the wire and reach it bunched, past its bucket.
   function sendDue(): void {
-    while (!tasks.aborted && inFlight.size < MAX_ROUNDS_IN_FLIGHT) {
+    while (!tasks.aborted && inFlight.size < maxRounds) {
       const now = elapsed();
       if (inFlight.size > 0 && now < stalledAt) return;
       const due = takeDue(now);
@@ -342,18 +396,23 @@ export function createTypingScheduler(o: {
     return round;
   }
 
-  // Sends a round, each of its schedules' next event counted from now.
+  // Sends a round, each of its schedules' next event counted from now — with a coordinator,
+  // the part of it the fleet grants this client.
   function start(schedules: Schedule[], now: number): void {
     for (const schedule of schedules) {
-      schedule.started = true;
       schedule.sending = true;
       schedule.due = now + schedule.refreshMs;
+      // With a coordinator, started once the fleet answered (it may have sent the first event).
+      if (!fleet) schedule.started = true;
     }
     const timeoutMs = Math.min(...schedules.map((schedule) => schedule.sendTimeoutMs));
     stalledAt = now + Math.min(ROUND_STALL_MS, timeoutMs / 4);
+    const sending = fleet
+      ? claimAndSend(fleet, schedules, now, timeoutMs)
+      : sendRound(schedules, timeoutMs);
     const round: Round = {
       schedules,
-      sent: sendRound(schedules, timeoutMs).then(() => {
+      sent: sending.then(() => {
         inFlight.delete(round);
         requeue(schedules);
         sendDue();
@@ -361,6 +420,61 @@ export function createTypingScheduler(o: {
       }),
     };
     inFlight.add(round);
+  }
+
+  // Asks the fleet which of the round's events this client sends, puts the others back on
+  // the queue for when the fleet says they fall due, and sends the rest in what is left of the
+  // round's time. The claim may take a quarter of it at most (2 s at most); a coordinator that
+  // fails or is late is reported once and the whole round goes out anyway.
+  async function claimAndSend(
+    arbiter: FleetArbiter,
+    round: Schedule[],
+    startedAt: number,
+    timeoutMs: number,
+  ): Promise<void> {
+    const claims = round.map(
+      (schedule): TypingClaim => ({
+        key: fleetKey(schedule),
+        periodMs: schedule.refreshMs,
+        holdMs: holdMs(timeoutMs, schedule.refreshMs),
+        earlyMs: schedule.started ? schedule.refreshMs * EARLY_FRACTION : 0,
+        force: forced.delete(schedule),
+      }),
+    );
+    const task = tasks.link();
+    const claimDeadlineMs = Math.min(ROUND_STALL_MS, timeoutMs / 4);
+    const { answers, failure } = await arbiter.claim(claims, claimDeadlineMs, task.signal);
+    task.unlink();
+    if (tasks.aborted) return;
+    // The fleet's failure, not a dialog's: told once, to each handler of the round's leases.
+    if (failure)
+      tell(
+        round.flatMap((schedule) => schedule.leases),
+        failure,
+        false,
+      );
+    const now = elapsed();
+    let kept = 0;
+    round.forEach((schedule, index) => {
+      const answer = answers?.[index];
+      schedule.started = true;
+      if (answer === undefined || answer.send) {
+        round[kept++] = schedule;
+        return;
+      }
+      // Another process sends it (or did): ask again when the fleet says it falls due, and at
+      // least once a period, which also keeps this client's hold on it alive — at once if its
+      // status changed meanwhile (setStatus while the fleet was asked).
+      schedule.sending = false;
+      schedule.due = forced.has(schedule)
+        ? now
+        : now + Math.min(Math.max(answer.dueInMs, MIN_RECHECK_MS), schedule.refreshMs);
+      if (schedulesByKey.get(schedule.key) === schedule) refreshes.push(schedule);
+    });
+    const granted = kept;
+    round.length = granted;
+    if (granted < claims.length) arm();
+    if (granted > 0) await sendRound(round, timeoutMs - (now - startedAt));
   }
 
   // Puts a settled round's schedules back on the queue, unless their leases ended meanwhile.
@@ -386,6 +500,13 @@ export function createTypingScheduler(o: {
       task.unlink();
     }
     if (tasks.aborted) return;
+    if (fleet) {
+      const sent = (index: number) => !failure && outcomes?.[index]?.status === "fulfilled";
+      fleet.settle(
+        round.filter((_, index) => sent(index)).map(fleetKey),
+        round.filter((_, index) => !sent(index)).map(fleetKey),
+      );
+    }
     round.forEach((schedule, index) => {
       // A schedule whose leases all ended while the send was out has nothing to report to.
       if (schedulesByKey.get(schedule.key) !== schedule) return;
@@ -396,17 +517,26 @@ export function createTypingScheduler(o: {
     });
   }
 
-  function fail(schedule: Schedule, error: B24Error): void {
-    const leases = schedule.leases.slice();
+  // Tells the leases' handlers about `error`, each distinct one once; leases without one go to
+  // the reporter — each of them (a dialog's failure), or only the first (the fleet's).
+  function tell(leases: readonly Lease<Schedule>[], error: B24Error, everyLease: boolean): void {
     const notified: Array<NonNullable<ResolvedTypingOptions["onError"]>> = [];
+    let reported = false;
     for (const lease of leases) {
       const onError = lease.options.onError;
-      if (onError === undefined) report(lease, error);
-      else if (!notified.includes(onError)) {
+      if (onError === undefined) {
+        if (everyLease || !reported) report(lease, error);
+        reported = true;
+      } else if (!notified.includes(onError)) {
         notified.push(onError);
-        notify(onError, error, schedule.dialogId);
+        notify(onError, error, lease.dialogId);
       }
     }
+  }
+
+  function fail(schedule: Schedule, error: B24Error): void {
+    const leases = schedule.leases.slice();
+    tell(leases, error, true);
     // A garbled answer is not retried by the client (the request may have run), and a token
     // that expired while a batch ran is refreshed by the next send: neither is a reason to
     // stop typing.
@@ -442,7 +572,14 @@ export function createTypingScheduler(o: {
     }
   }
 
-  return { lease: open, whileTyping, close };
+  return { lease: open, whileTyping, close, idle: async () => fleet?.idle() };
+}
+
+// How long the fleet waits for a claimed event before any process may send it: the send's own
+// time limit (past it the claimer gives up), at most a period — a dead claimer is replaced
+// within one.
+function holdMs(sendTimeoutMs: number, refreshMs: number): number {
+  return Math.min(sendTimeoutMs, refreshMs);
 }
 
 function asB24Error(error: unknown): B24Error {

@@ -148,6 +148,40 @@ describe("the reservation queue", () => {
     expect(order).toEqual(["first", "high", "normal"]);
   });
 
+  it("a high-priority caller takes over the reservation a normal one waits out; the normal one goes next", async () => {
+    const normal = track(queue.acquire());
+    await clock.flush();
+    fake.answer(granted(4_000));
+    await clock.advance(1_000);
+    const high = track(queue.acquire(undefined, "high"));
+    await clock.advance(2_999);
+    expect(high.status).toBe("pending");
+    await clock.advance(1);
+    // At the normal one's time, with its reservation: no second turn of the fleet.
+    expect(high.status).toBe("resolved");
+    expect(normal.status).toBe("pending");
+    expect(fake.takes).toHaveLength(1);
+    fake.answer(granted(500));
+    await clock.advance(500);
+    expect(normal.status).toBe("resolved");
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("takes over a reservation that arrives while a high-priority caller waits, and an abort of the normal one meanwhile costs nothing", async () => {
+    const controller = new AbortController();
+    const normal = track(queue.acquire(controller.signal));
+    const high = track(queue.acquire(undefined, "high"));
+    await clock.flush();
+    fake.answer(granted(1_000));
+    await clock.flush();
+    controller.abort(new Error("user left"));
+    await clock.advance(1_000);
+    expect(high.status).toBe("resolved");
+    expect(normal).toMatchObject({ status: "rejected", error: new Error("user left") });
+    expect(fake.takes).toHaveLength(0);
+    expect(fake.refunds).toHaveLength(0);
+  });
+
   it("an abort while queued rejects at once with the reason, and costs no reservation", async () => {
     const head = track(queue.acquire());
     const controller = new AbortController();

@@ -15,6 +15,8 @@ interface Waiter {
   /** The wait after its reservation, and the reservation, to give it back on abort. */
   timer?: TimerHandle;
   reservation?: Reservation;
+  /** When that wait ends (`clock.now()`): a high-priority waiter may take the rest of it. */
+  readyAt?: number;
   stopAbort?: () => void;
 }
 
@@ -41,6 +43,10 @@ export interface ReservationQueue {
  *   head already waiting reserves again behind the fill.
  * - An abort rejects at once with `signal.reason`; a reservation already made is given back
  *   to the shared bucket (one that is still on its way back is given back when it arrives).
+ * - A high-priority waiter that arrives while a normal one waits out its reservation takes
+ *   that reservation (and what is left of its wait); the normal one goes back to the front of
+ *   its line. Otherwise a typing refresh would wait for a caller's call and then for a turn of
+ *   its own — two turns of the fleet, in a fleet whose every process is busy.
  * - `maxWaitMs`: a reservation that would wait longer is not made, and the call fails with
  *   `RateLimitError` (`LIMITER_MAX_WAIT`), unsent.
  * - Redis could not decide (down, slow, refusing): the head and every queued waiter fail
@@ -91,6 +97,39 @@ export function createReservationQueue(o: {
     pump();
   };
 
+  // Puts `waiter` on its reservation: it goes when the wait that Redis gave ends.
+  const waitFor = (waiter: Waiter, reservation: Reservation | undefined, readyAt: number) => {
+    waiter.state = "waiting";
+    waiter.reservation = reservation;
+    waiter.readyAt = readyAt;
+    // The wait was checked against maxWaitMs in Redis: rounding must not fail it here.
+    clock.clearTimeout(waiter.expiry);
+    waiter.timer = clock.setTimeout(
+      () => {
+        waiter.timer = undefined;
+        finish(waiter);
+        next();
+      },
+      Math.max(0, Math.ceil(readyAt - clock.now())),
+    );
+  };
+
+  // A high-priority waiter takes the reservation a normal head waits out (see above).
+  const handOver = () => {
+    const waiting = head;
+    if (waiting?.state !== "waiting" || waiting.lane !== normal) return;
+    const urgent = high.shift();
+    if (!urgent) return;
+    clock.clearTimeout(waiting.timer);
+    waiting.timer = undefined;
+    const { reservation, readyAt = clock.now() } = waiting;
+    waiting.reservation = undefined;
+    waiting.state = "queued";
+    normal.unshift(waiting);
+    head = urgent;
+    waitFor(urgent, reservation, readyAt);
+  };
+
   const pump = () => {
     if (head) return;
     const waiter = high.shift() ?? normal.shift();
@@ -117,15 +156,8 @@ export function createReservationQueue(o: {
     } else if (!outcome.granted) {
       finish(waiter, maxWaitExceeded(outcome.waitMs, maxWaitMs ?? 0, wallNow()));
     } else if (outcome.waitMs > 0) {
-      waiter.state = "waiting";
-      waiter.reservation = outcome.reservation;
-      // The wait was checked against maxWaitMs in Redis: rounding must not fail it here.
-      clock.clearTimeout(waiter.expiry);
-      waiter.timer = clock.setTimeout(() => {
-        waiter.timer = undefined;
-        finish(waiter);
-        next();
-      }, Math.ceil(outcome.waitMs));
+      waitFor(waiter, outcome.reservation, clock.now() + outcome.waitMs);
+      handOver();
       return;
     } else {
       finish(waiter);
@@ -168,6 +200,7 @@ export function createReservationQueue(o: {
           waiter.expiry = clock.setTimeout(() => expire(waiter), maxWaitMs);
         }
         pump();
+        if (lane === high) handOver();
       });
     },
     saturate() {

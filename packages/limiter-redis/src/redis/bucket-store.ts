@@ -1,6 +1,6 @@
 import type { Clock } from "@b24im/core";
 import type { ScriptClient } from "../adapters/script-client.js";
-import { limiterUnavailable } from "../errors.js";
+import { LIMITER_UNAVAILABLE, redisUnavailable } from "../errors.js";
 import { BUCKET_SCRIPT, BUCKET_SCRIPT_SHA } from "../lua/bucket.js";
 import { callRedis } from "./call-redis.js";
 import { runScript } from "./run-script.js";
@@ -162,7 +162,8 @@ export function parseReply(reply: unknown, secrets: readonly string[]): Reply {
   const [granted, wait, t, generation] = Array.isArray(reply) ? reply.map(String) : [];
   const waitUs = Number(wait);
   if (granted === undefined || !Number.isFinite(waitUs) || !Number.isFinite(Number(t))) {
-    throw limiterUnavailable(
+    throw redisUnavailable(
+      LIMITER_UNAVAILABLE,
       "Redis answered the limiter's script with something else than its reply; is a proxy in between rewriting replies?",
       undefined,
       secrets,

@@ -1,5 +1,5 @@
 import { type Clock, sleep } from "@b24im/core";
-import { limiterUnavailable } from "../errors.js";
+import { LIMITER_UNAVAILABLE, redisUnavailable } from "../errors.js";
 
 /**
  * How long the limiter waits for Redis before the calls waiting on it fail with
@@ -11,29 +11,67 @@ export const REDIS_BUDGET_MS = 2_000;
 const FIRST_RETRY_MS = 50;
 const LAST_RETRY_MS = 400;
 
+/**
+ * Who calls Redis, as its errors tell: their code, the caller's name, what a failure means
+ * for the work waiting on it, and the ACL grants its scripts need.
+ *
+ * @example
+ * ```ts
+ * await callRedis(run, { clock, secrets, role: LIMITER_ROLE });
+ * ```
+ */
+export interface RedisRole {
+  /** The code of its `B24Error`s, e.g. `LIMITER_UNAVAILABLE`. */
+  code: string;
+  /** E.g. `"limiter"`: "the limiter's key", "the limiter's script". */
+  name: string;
+  /** What a failure means, e.g. `"the call was not sent"`. */
+  outcome: string;
+  /** The commands its scripts run, as ACL grants: `"+evalsha +eval +time …"`. */
+  grants: string;
+}
+
+/**
+ * The rate limiter: a failure means the call was not sent.
+ *
+ * @example
+ * ```ts
+ * callRedis(run, { clock, secrets: client.secrets, role: LIMITER_ROLE });
+ * ```
+ */
+export const LIMITER_ROLE: RedisRole = {
+  code: LIMITER_UNAVAILABLE,
+  name: "limiter",
+  outcome: "the call was not sent",
+  grants: "+evalsha +eval +time +hmget +hset +pexpire",
+};
+
 // Refusals that a retry cannot cure, each with its fix.
-const ACL_FIX =
-  "the Redis user may not run the limiter's script: grant it +evalsha +eval +time +hmget +hset +pexpire and its keys";
-const PERMANENT: readonly [RegExp, string][] = [
-  [/^NOPERM\b|can't run this command/, ACL_FIX],
-  [
-    /^WRONGTYPE\b/,
-    "the limiter's key holds another kind of value: give the limiter a key of its own",
-  ],
-  [
-    /^(NOAUTH|WRONGPASS)\b/,
-    "Redis refused the client's credentials: check its username and password",
-  ],
-  [/user_script|Error (running|compiling) script/i, "the limiter's script failed in Redis"],
-];
+function permanentFixes(role: RedisRole): readonly [RegExp, string][] {
+  return [
+    [
+      /^NOPERM\b|can't run this command/,
+      `the Redis user may not run the ${role.name}'s script: grant it ${role.grants} and its keys`,
+    ],
+    [
+      /^WRONGTYPE\b/,
+      `the ${role.name}'s key holds another kind of value: give the ${role.name} a key of its own`,
+    ],
+    [
+      /^(NOAUTH|WRONGPASS)\b/,
+      "Redis refused the client's credentials: check its username and password",
+    ],
+    [/user_script|Error (running|compiling) script/i, `the ${role.name}'s script failed in Redis`],
+  ];
+}
 
 const TIMED_OUT = Symbol("timed out");
 
 /**
  * Runs a Redis command, retrying failures that may pass (a reconnect, `LOADING` after a
  * restart, `READONLY` during a failover) with backoff, for at most `budgetMs` in all.
- * Past that, or when Redis refuses for good, it throws `B24Error` `LIMITER_UNAVAILABLE`,
- * whose message says what to fix. A command that did not answer in time is left to settle
+ * Past that, or when Redis refuses for good, it throws a `B24Error` of the role's code
+ * (`LIMITER_UNAVAILABLE` by default), whose message says what to fix. A command that did not answer in time is left to settle
  * on its own: its late answer or error is ignored, and no timer stays behind.
  *
  * @example
@@ -43,9 +81,11 @@ const TIMED_OUT = Symbol("timed out");
  */
 export async function callRedis<T>(
   run: () => Promise<T>,
-  o: { clock: Clock; secrets: readonly string[]; budgetMs?: number },
+  o: { clock: Clock; secrets: readonly string[]; budgetMs?: number; role?: RedisRole },
 ): Promise<T> {
-  const { clock, secrets, budgetMs = REDIS_BUDGET_MS } = o;
+  const { clock, secrets, budgetMs = REDIS_BUDGET_MS, role = LIMITER_ROLE } = o;
+  const unavailable = (message: string, cause: unknown, retryable = true) =>
+    redisUnavailable(role.code, message, cause, secrets, retryable);
   const started = clock.now();
   let retryMs = FIRST_RETRY_MS;
   for (;;) {
@@ -53,26 +93,23 @@ export async function callRedis<T>(
       return await withTimeout(run, budgetMs - (clock.now() - started), clock);
     } catch (error) {
       if (error === TIMED_OUT) {
-        throw limiterUnavailable(
-          `Redis did not answer within ${budgetMs} ms; the call was not sent. Check that Redis is up and reachable from this process`,
+        throw unavailable(
+          `Redis did not answer within ${budgetMs} ms; ${role.outcome}. Check that Redis is up and reachable from this process`,
           undefined,
-          secrets,
         );
       }
-      const permanent = fixFor(error);
+      const permanent = fixFor(error, role);
       if (permanent) {
-        throw limiterUnavailable(
-          `Redis refused the rate limiter (${describe(error)}): ${permanent}; the call was not sent`,
+        throw unavailable(
+          `Redis refused the ${role.name} (${describe(error)}): ${permanent}; ${role.outcome}`,
           error,
-          secrets,
           false,
         );
       }
       if (budgetMs - (clock.now() - started) <= retryMs) {
-        throw limiterUnavailable(
-          `Redis kept failing for ${budgetMs} ms (${describe(error)}); the call was not sent. Check that Redis is up and reachable from this process`,
+        throw unavailable(
+          `Redis kept failing for ${budgetMs} ms (${describe(error)}); ${role.outcome}. Check that Redis is up and reachable from this process`,
           error,
-          secrets,
         );
       }
       await sleep(clock, retryMs);
@@ -106,9 +143,9 @@ function withTimeout<T>(run: () => Promise<T>, ms: number, clock: Clock): Promis
   });
 }
 
-function fixFor(error: unknown): string | undefined {
+function fixFor(error: unknown, role: RedisRole): string | undefined {
   const message = error instanceof Error ? error.message : "";
-  return PERMANENT.find(([pattern]) => pattern.test(message))?.[1];
+  return permanentFixes(role).find(([pattern]) => pattern.test(message))?.[1];
 }
 
 function describe(error: unknown): string {

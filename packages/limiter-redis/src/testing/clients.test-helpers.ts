@@ -81,3 +81,30 @@ export async function adminClient(port: number) {
   client.on("error", () => {});
   return client.connect();
 }
+
+/**
+ * `client`'s Redis client, wrapped to count the script calls it forwards (EVALSHA and EVAL
+ * alike): what a limiter or a coordinator costs in round trips.
+ *
+ * @example
+ * ```ts
+ * const counted = countingClient(client);
+ * createRedisRateLimiter({ redis: counted.redis, key });
+ * counted.calls(); // script calls so far
+ * ```
+ */
+export function countingClient(client: TestClient): { redis: RedisLike; calls(): number } {
+  let calls = 0;
+  const redis = client.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const count =
+    (name: string) =>
+    (...args: unknown[]) => {
+      calls++;
+      return (redis[name] as (...a: unknown[]) => Promise<unknown>).apply(redis, args);
+    };
+  const wrapped =
+    client.kind === "ioredis"
+      ? { status: "ready", evalsha: count("evalsha"), eval: count("eval") }
+      : { isOpen: true, evalSha: count("evalSha"), eval: count("eval") };
+  return { redis: wrapped as unknown as RedisLike, calls: () => calls };
+}
