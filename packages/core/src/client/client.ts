@@ -23,7 +23,18 @@ import { type ClientOptions, checkClientOptions, rateLimiterFor, typingParts } f
 import { createPipeline, type RunOptions } from "./pipeline.js";
 import { retryPolicy } from "./retry.js";
 
-/** Per-call options. */
+/**
+ * Per-call options.
+ *
+ * @example
+ * ```ts
+ * // Post once at most: a timeout then rejects instead of risking a second message.
+ * await client.call("im.message.add", { DIALOG_ID: "chat42", MESSAGE: "Done" }, {
+ *   signal: AbortSignal.timeout(10_000),
+ *   idempotent: false,
+ * });
+ * ```
+ */
 export interface CallOptions {
   /** Aborting rejects the call at once with `signal.reason`, wherever it waits. */
   signal?: AbortSignal | undefined;
@@ -38,21 +49,58 @@ export interface CallOptions {
   idempotent?: boolean | undefined;
 }
 
-/** Options of {@link B24Client.batch}. */
+/**
+ * Options of {@link B24Client.batch}.
+ *
+ * @example
+ * ```ts
+ * const results = await client.batch(commands, { halt: true });
+ * ```
+ */
 export interface BatchOptions extends CallOptions {
   /** Stop at the first failing command; every later one (in later requests too) is `"skipped"`. */
   halt?: boolean | undefined;
 }
 
-/** One command's outcome in a {@link BatchResult}, with the key it was given (array input: its index). */
+/**
+ * One command's outcome in a {@link BatchResult}, with the key it was given (array input: its index).
+ *
+ * @example
+ * ```ts
+ * for (const entry of await client.batch({ me: { method: "user.current", params: {} } })) {
+ *   if (entry.status === "fulfilled") console.log(entry.key, entry.value);
+ *   else if (entry.status === "rejected") console.error(entry.key, entry.reason.code);
+ * }
+ * ```
+ */
 export type BatchEntry = BatchOutcome & { key: string };
 
-/** Every command's outcome, in input order. */
+/**
+ * Every command's outcome, in input order.
+ *
+ * @example
+ * ```ts
+ * const results: BatchResult = await client.batch([imDialogWriting("chat42"), imDialogWriting("chat43")]);
+ * const failed = results.filter((entry) => entry.status !== "fulfilled");
+ * ```
+ */
 export type BatchResult = BatchEntry[];
 
 /**
  * A Bitrix24 REST client with the portal's rate limit, operating-time pacing, retries,
  * OAuth refresh and typing indicators built in. Made by {@link createClient}.
+ *
+ * @example
+ * ```ts
+ * const client: B24Client = createClient({ webhook: process.env.B24_WEBHOOK_URL, transport });
+ * const lease = client.typing("chat42");
+ * try {
+ *   await client.call("im.message.add", { DIALOG_ID: "chat42", MESSAGE: await composeAnswer() });
+ * } finally {
+ *   lease.stop();
+ * }
+ * await client.close();
+ * ```
  */
 export interface B24Client {
   /** How the client authenticates: an inbound webhook or an OAuth application's tokens. */

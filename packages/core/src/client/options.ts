@@ -13,7 +13,20 @@ import {
 import type { OAuthOptions } from "./oauth.js";
 import type { RetryOptions } from "./retry.js";
 
-/** The options of `createClient`. Exactly one of `webhook` and `oauth` is required. */
+/**
+ * The options of `createClient`. Exactly one of `webhook` and `oauth` is required.
+ *
+ * @example
+ * ```ts
+ * const options: ClientOptions = {
+ *   webhook: "https://example.bitrix24.com/rest/1/<code>/",
+ *   transport: createFetchTransport(),
+ *   rateLimit: "enterprise",
+ *   retry: { attempts: 5 },
+ * };
+ * const client = createClient(options);
+ * ```
+ */
 export interface ClientOptions {
   /** The inbound webhook URL, `https://PORTAL/rest/USER_ID/CODE/`. */
   webhook?: string | undefined;
