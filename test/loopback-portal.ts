@@ -1,6 +1,5 @@
-import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenLocally } from "../packages/transport-node/src/test-servers.test-helpers.js";
 
 /**
  * A local "portal" answering as a test says, for misbehaviours the emulator has no fault for.
@@ -32,7 +31,6 @@ export interface LoopbackPortal {
 export async function startLoopbackPortal(
   answer: (request: IncomingMessage, response: ServerResponse) => void,
 ): Promise<LoopbackPortal> {
-  const sockets = new Set<Socket>();
   let closed: () => void = () => {};
   const socketClosed = new Promise<void>((resolve) => {
     closed = resolve;
@@ -42,20 +40,8 @@ export async function startLoopbackPortal(
     request.resume();
     answer(request, response);
   });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    socketClosed,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { port, close } = await listenLocally(server);
+  return { url: `http://127.0.0.1:${port}`, socketClosed, close };
 }
 
 /**

@@ -1,18 +1,17 @@
 import { RateLimitError } from "@b24im/core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type ScriptClient, scriptClientFor } from "./adapters/index.js";
 import { createRedisRateLimiter, type RedisRateLimiter } from "./create-limiter.js";
 import { checkLimiterOptions } from "./options.js";
 import { createRedisBucket } from "./redis/bucket-store.js";
 import {
-  adminClient,
   CLIENT_KINDS,
   type ClientKind,
   connect,
   type TestClient,
 } from "./testing/clients.test-helpers.js";
 import { overflow } from "./testing/portal-model.test-helpers.js";
-import { type RedisServer, startRedisServer } from "./testing/redis-server.test-helpers.js";
+import { useRedis } from "./testing/redis-fixture.test-helpers.js";
 
 // 20/s and a bucket of 10 keep the tests short; 200 ms of margin absorbs a loaded
 // machine's timer lateness (the jitter the margin is for).
@@ -24,27 +23,18 @@ const FIRST_WAIT_MS = 50 + MARGIN_MS;
 const elapsedSince = (started: number) => performance.now() - started;
 
 describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-server", (kind) => {
-  let server: RedisServer;
-  let admin: Awaited<ReturnType<typeof adminClient>>;
+  const fixture = useRedis();
   const clients: TestClient[] = [];
   let keyCount = 0;
   let key = "";
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = await adminClient(server.port);
-  });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
-  });
-  afterAll(async () => {
-    admin?.destroy();
-    await server?.stop();
   });
 
   // One "process": its own connection and its own limiter on the test's key.
   const worker = async (o: { maxWaitMs?: number; client?: ClientKind } = {}) => {
-    const client = await connect(o.client ?? kind, server.port);
+    const client = await connect(o.client ?? kind, fixture.server.port);
     clients.push(client);
     const { client: _, ...rest } = o;
     return createRedisRateLimiter({
@@ -59,7 +49,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
     key = `b24im:test:${kind}:${++keyCount}`;
   };
   // A bucket that drained long ago, as a key kept through an idle spell looks.
-  const drained = () => admin.hSet(key, { t: "0", s: "0", e: "old" });
+  const drained = () => fixture.admin.hSet(key, { t: "0", s: "0", e: "old" });
   const acquireTimes = (limiter: RedisRateLimiter, count: number) =>
     Promise.all(
       Array.from({ length: count }, () => limiter.acquire().then(() => performance.now())),
@@ -101,11 +91,11 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
     newKey();
     await drained();
     const [seen, other] = [await worker(), await worker()];
-    const before = await admin.hGet(key, "e");
+    const before = await fixture.admin.hGet(key, "e");
     // Timed from the 503: however long the check below takes, the wait counts from the fill.
     const started = performance.now();
     seen.saturate();
-    await expect.poll(() => admin.hGet(key, "e")).not.toBe(before);
+    await expect.poll(() => fixture.admin.hGet(key, "e")).not.toBe(before);
     await other.acquire();
     expect(elapsedSince(started)).toBeGreaterThanOrEqual(FIRST_WAIT_MS - 10);
   });
@@ -115,14 +105,16 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
     const limiter = await worker();
     const controller = new AbortController();
     const waiting = limiter.acquire(controller.signal);
-    await expect.poll(() => admin.hGet(key, "t")).toBeTruthy();
-    const reserved = Number(await admin.hGet(key, "t"));
+    await expect.poll(() => fixture.admin.hGet(key, "t")).toBeTruthy();
+    const reserved = Number(await fixture.admin.hGet(key, "t"));
     const started = performance.now();
     controller.abort(new Error("the user left"));
     await expect(waiting).rejects.toThrow("the user left");
     expect(elapsedSince(started)).toBeLessThan(50);
     // The reservation was the latest: the bucket is one request's drain (50 000 µs) emptier.
-    await expect.poll(async () => reserved - Number(await admin.hGet(key, "t"))).toBe(50_000);
+    await expect
+      .poll(async () => reserved - Number(await fixture.admin.hGet(key, "t")))
+      .toBe(50_000);
   });
 
   it("maxWaitMs: a longer wait fails at once with RateLimitError, unsent, and takes no slot", async () => {
@@ -133,7 +125,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
     expect(elapsedSince(started)).toBeLessThan(100);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error).toMatchObject({ code: "LIMITER_MAX_WAIT", retryable: true });
-    const { t, s } = await admin.hGetAll(key);
+    const { t, s } = await fixture.admin.hGetAll(key);
     // Seeded full, nothing reserved on top.
     expect(Number(t) - Number(s)).toBe(500_000);
   });
@@ -143,7 +135,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
     await drained();
     const limiter = await worker();
     await limiter.acquire();
-    process.kill(server.pid, "SIGSTOP");
+    process.kill(fixture.server.pid, "SIGSTOP");
     try {
       const started = performance.now();
       const withDeadline = limiter.acquire(AbortSignal.timeout(100)).catch((e: unknown) => e);
@@ -156,7 +148,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
       expect(elapsedSince(started)).toBeGreaterThanOrEqual(1_900);
       expect(elapsedSince(started)).toBeLessThan(4_000);
     } finally {
-      process.kill(server.pid, "SIGCONT");
+      process.kill(fixture.server.pid, "SIGCONT");
     }
     // Redis is back: so are the calls.
     await expect(limiter.acquire()).resolves.toBeUndefined();
@@ -166,7 +158,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
     newKey();
     await drained();
     const limiter = await worker();
-    await server.stop();
+    await fixture.server.stop();
     try {
       const started = performance.now();
       const outcomes = await Promise.all(
@@ -183,7 +175,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
       // Together, not one after another: the queued calls share the head's verdict.
       expect(elapsedSince(started)).toBeLessThan(3_500);
     } finally {
-      await server.start();
+      await fixture.server.start();
     }
   });
 
@@ -209,16 +201,16 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
     const load = Promise.all(Array.from({ length: 20 }, (_, i) => send(i % 2 ? a : b)));
     // Restart once the burst is out and the bucket is full.
     await expect.poll(() => admitted.length).toBeGreaterThanOrEqual(8);
-    const pid = server.pid;
-    await server.restart();
-    expect(server.pid).not.toBe(pid);
+    const pid = fixture.server.pid;
+    await fixture.server.restart();
+    expect(fixture.server.pid).not.toBe(pid);
     await load;
     expect(overflow({ ...RATE, startLevel: 0, startAt: started }, admitted)).toBe(0);
   });
 
   it("a restarted Redis: a process's reservations beyond a full bucket are not handed out again", async () => {
     newKey();
-    const client = await connect(kind, server.port);
+    const client = await connect(kind, fixture.server.port);
     clients.push(client);
     const bucket = createRedisBucket({
       client: scriptClientFor(client.redis) as ScriptClient,
@@ -239,7 +231,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
     }
     const lastAt = performance.now();
     expect(last).toBeGreaterThan(1_600);
-    await server.restart();
+    await fixture.server.restart();
     // A fresh key alone would say 250 ms; the floor this process passes keeps the schedule:
     // one drain after the last reservation, less the time the restart took.
     const after = await bucket.take();
@@ -251,7 +243,7 @@ describe.each(CLIENT_KINDS)("createRedisRateLimiter over %s on a real redis-serv
     await drained();
     const running = await worker();
     await acquireTimes(running, 6);
-    await server.restart();
+    await fixture.server.restart();
     const newcomer = await worker();
     const started = performance.now();
     await newcomer.acquire();

@@ -1,15 +1,10 @@
 import { createClient } from "@redis/client";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BUCKET_SCRIPT_SHA } from "../lua/bucket.js";
 import { createRedisBucket } from "../redis/bucket-store.js";
-import {
-  adminClient,
-  CLIENT_KINDS,
-  connect,
-  type TestClient,
-} from "../testing/clients.test-helpers.js";
-import { type RedisServer, startRedisServer } from "../testing/redis-server.test-helpers.js";
+import { CLIENT_KINDS, connect } from "../testing/clients.test-helpers.js";
+import { useRedis } from "../testing/redis-fixture.test-helpers.js";
 import { type RedisLike, type ScriptClient, scriptClientFor } from "./index.js";
 import { redisClientScripts } from "./redis-client.js";
 
@@ -24,20 +19,7 @@ const monotonic = {
 export const typesFit = (a: ReturnType<typeof createClient>, b: Redis): RedisLike[] => [a, b];
 
 describe.each(CLIENT_KINDS)("the %s adapter on a real redis-server", (kind) => {
-  let server: RedisServer;
-  let client: TestClient;
-  let admin: Awaited<ReturnType<typeof adminClient>>;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    client = await connect(kind, server.port);
-    admin = await adminClient(server.port);
-  });
-  afterAll(async () => {
-    await client?.close();
-    admin?.destroy();
-    await server?.stop();
-  });
+  const fixture = useRedis(kind);
 
   // Counts what the adapter sends, by command.
   const counted = (scripts: ScriptClient) => {
@@ -57,7 +39,7 @@ describe.each(CLIENT_KINDS)("the %s adapter on a real redis-server", (kind) => {
   };
 
   it("is recognised by its API and runs the bucket script", async () => {
-    const scripts = scriptClientFor(client.redis);
+    const scripts = scriptClientFor(fixture.client.redis);
     expect(typeof scripts).toBe("object");
     const bucket = createRedisBucket({
       client: scripts as ScriptClient,
@@ -68,12 +50,12 @@ describe.each(CLIENT_KINDS)("the %s adapter on a real redis-server", (kind) => {
     const outcome = await bucket.take();
     // A key that did not exist starts full: one drain plus the margin.
     expect(outcome).toMatchObject({ granted: true, waitMs: 150 });
-    expect(await admin.hGet(`${kind}:recognised`, "t")).toMatch(/^\d{16}$/);
+    expect(await fixture.admin.hGet(`${kind}:recognised`, "t")).toMatch(/^\d{16}$/);
   });
 
   it("sends the script's text only when Redis does not have it: first use and after SCRIPT FLUSH", async () => {
-    await admin.scriptFlush();
-    const { sent, wrapped } = counted(scriptClientFor(client.redis) as ScriptClient);
+    await fixture.admin.scriptFlush();
+    const { sent, wrapped } = counted(scriptClientFor(fixture.client.redis) as ScriptClient);
     const bucket = createRedisBucket({
       client: wrapped,
       key: `${kind}:cache`,
@@ -82,21 +64,21 @@ describe.each(CLIENT_KINDS)("the %s adapter on a real redis-server", (kind) => {
     });
     await bucket.take();
     expect(sent).toEqual({ evalSha: 1, eval: 1 });
-    expect(await admin.scriptExists(BUCKET_SCRIPT_SHA)).toEqual([1]);
+    expect(await fixture.admin.scriptExists(BUCKET_SCRIPT_SHA)).toEqual([1]);
     await bucket.take();
     await bucket.take();
     expect(sent).toEqual({ evalSha: 3, eval: 1 });
-    await admin.scriptFlush();
+    await fixture.admin.scriptFlush();
     await bucket.take();
     expect(sent).toEqual({ evalSha: 4, eval: 2 });
   });
 
   it("with Redis ACLs: a user allowed only EVAL/EVALSHA is told which commands to grant; with them it works", async () => {
     const grant = ["on", ">limiter-pw", "~b24im:*", "+evalsha", "+eval"];
-    await admin.aclSetUser("narrow", grant);
-    await admin.aclSetUser("granted", [...grant, "+time", "+hmget", "+hset", "+pexpire"]);
+    await fixture.admin.aclSetUser("narrow", grant);
+    await fixture.admin.aclSetUser("granted", [...grant, "+time", "+hmget", "+hset", "+pexpire"]);
     const take = async (username: string) => {
-      const user = await connect(kind, server.port, { username, password: "limiter-pw" });
+      const user = await connect(kind, fixture.server.port, { username, password: "limiter-pw" });
       try {
         const bucket = createRedisBucket({
           client: scriptClientFor(user.redis) as ScriptClient,
@@ -117,9 +99,9 @@ describe.each(CLIENT_KINDS)("the %s adapter on a real redis-server", (kind) => {
   });
 
   it("reports a key of another type as a refusal that names the fix, without retrying", async () => {
-    await admin.set(`${kind}:string`, "taken by someone else");
+    await fixture.admin.set(`${kind}:string`, "taken by someone else");
     const bucket = createRedisBucket({
-      client: scriptClientFor(client.redis) as ScriptClient,
+      client: scriptClientFor(fixture.client.redis) as ScriptClient,
       key: `${kind}:string`,
       shape: SHAPE,
       clock: monotonic,

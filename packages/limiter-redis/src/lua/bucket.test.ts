@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   type BucketShape,
   type Op,
@@ -9,8 +9,7 @@ import {
   type Reply,
   scriptArgs,
 } from "../redis/bucket-store.js";
-import { adminClient } from "../testing/clients.test-helpers.js";
-import { type RedisServer, startRedisServer } from "../testing/redis-server.test-helpers.js";
+import { useRedis } from "../testing/redis-fixture.test-helpers.js";
 import { BUCKET_SCRIPT, BUCKET_SCRIPT_SHA, CLOCK_READ } from "./bucket.js";
 
 // The real script on the real server, with Redis's clock replaced by two more arguments:
@@ -30,18 +29,8 @@ const shapeOf = (drainPerSecond: number, bucketSize: number, marginMs: number): 
 const STANDARD = shapeOf(2, 50, 500);
 
 describe("the bucket script on a fake Redis clock", () => {
-  let server: RedisServer;
-  let admin: Awaited<ReturnType<typeof adminClient>>;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = await adminClient(server.port);
-  });
-  afterAll(async () => {
-    admin?.destroy();
-    await server?.stop();
-  });
-  beforeEach(() => admin.flushAll());
+  const fixture = useRedis();
+  beforeEach(() => fixture.admin.flushAll());
 
   // Runs the script at `nowMs` on the fake clock; waits and times come back in ms.
   const run = async (
@@ -60,7 +49,7 @@ describe("the bucket script on a fake Redis clock", () => {
     const nowUs = Math.round(nowMs * 1000);
     const sec = Math.floor(nowUs / 1_000_000);
     const reply = parseReply(
-      await admin.eval(FAKE_CLOCK_SCRIPT, {
+      await fixture.admin.eval(FAKE_CLOCK_SCRIPT, {
         keys: [KEY],
         arguments: [...args, String(sec), String(nowUs - sec * 1_000_000)],
       }),
@@ -150,7 +139,7 @@ describe("the bucket script on a fake Redis clock", () => {
 
   it("a fill on a fuller bucket changes nothing", async () => {
     for (let i = 0; i < 10; i++) await run("take", T0);
-    const before = await admin.hGetAll(KEY);
+    const before = await fixture.admin.hGetAll(KEY);
     const filled = await run("fill", T0);
     expect(filled).toMatchObject({ t: before.t, generation: before.e });
   });
@@ -161,7 +150,7 @@ describe("the bucket script on a fake Redis clock", () => {
     expect(reseeded.waitMs).toBe(60_000 + 500 - 24_500);
     expect(reseeded.tMs).toBe(floorMs + 500);
     // The same floor from the current generation is stale knowledge: it is ignored.
-    await admin.hSet(KEY, "t", String(T0 * 1000));
+    await fixture.admin.hSet(KEY, "t", String(T0 * 1000));
     const current = await run("take", T0, { floorMs, generation: reseeded.generation });
     expect(current.tMs).toBe(T0 + 500);
   });
@@ -177,14 +166,14 @@ describe("the bucket script on a fake Redis clock", () => {
   it("expires a drained key after the retention, not before", async () => {
     await seedEmpty();
     await run("take", Date.now());
-    const ttl = await admin.pTTL(KEY);
+    const ttl = await fixture.admin.pTTL(KEY);
     expect(ttl).toBeGreaterThan(RETENTION_MS - 60_000);
     expect(ttl).toBeLessThanOrEqual(RETENTION_MS + 500);
   });
 
   it("a refund on a key that is gone creates nothing", async () => {
     expect((await run("refund", T0, { generation: "x" })).granted).toBe(false);
-    expect(await admin.exists(KEY)).toBe(0);
+    expect(await fixture.admin.exists(KEY)).toBe(0);
   });
 
   it("under any arrival pattern the portal's bucket never overflows", async () => {
@@ -217,7 +206,7 @@ describe("the bucket script on a fake Redis clock", () => {
     });
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        await admin.flushAll();
+        await fixture.admin.flushAll();
         const intervalMs = 1000 / s.drainPerSecond;
         const marginMs = s.margin * (s.bucketSize - 1) * intervalMs;
         const shape = shapeOf(s.drainPerSecond, s.bucketSize, marginMs);

@@ -6,10 +6,9 @@ import {
 } from "@b24im/core";
 import { createFakeClock } from "@b24im/core/testing";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ScriptClient } from "../adapters/index.js";
-import { adminClient } from "../testing/clients.test-helpers.js";
-import { type RedisServer, startRedisServer } from "../testing/redis-server.test-helpers.js";
+import { type RedisFixture, useRedis } from "../testing/redis-fixture.test-helpers.js";
 import { coordinatorFrom } from "../typing/create-coordinator.js";
 import { CLOCK_READ } from "./bucket.js";
 import { TYPING_SCRIPTS } from "./typing.js";
@@ -22,10 +21,7 @@ const T0 = 1_700_000_000_000;
  * through the coordinator's own argument building. EVALSHA always misses, so each call sends
  * its (rewritten) text.
  */
-function onFakeTime(
-  admin: Awaited<ReturnType<typeof adminClient>>,
-  nowMs: () => number,
-): ScriptClient {
+function onFakeTime(admin: RedisFixture["admin"], nowMs: () => number): ScriptClient {
   return {
     secrets: [],
     evalSha: async () => {
@@ -43,17 +39,7 @@ function onFakeTime(
 }
 
 describe("the typing scripts", () => {
-  let server: RedisServer;
-  let admin: Awaited<ReturnType<typeof adminClient>>;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = await adminClient(server.port);
-  });
-  afterAll(async () => {
-    admin?.destroy();
-    await server?.stop();
-  });
+  const fixture = useRedis();
 
   it("have the SHA-1s the coordinator sends with EVALSHA", () => {
     for (const script of Object.values(TYPING_SCRIPTS)) {
@@ -63,9 +49,13 @@ describe("the typing scripts", () => {
   });
 
   it("keep one hash per schedule in the coordinator key's slot, expiring with its last hold", async () => {
-    await admin.flushAll();
+    await fixture.admin.flushAll();
     const clock = createFakeClock({ now: T0 });
-    const redis = coordinatorFrom(onFakeTime(admin, clock.monotonic), "b24im:typing:x", clock);
+    const redis = coordinatorFrom(
+      onFakeTime(fixture.admin, clock.monotonic),
+      "b24im:typing:x",
+      clock,
+    );
     const call = { holder: "w1", signal: new AbortController().signal };
     await redis.join([{ key: "user:1:chat5", ttlMs: 50_000 }], call);
     await redis.claim(
@@ -73,28 +63,28 @@ describe("the typing scripts", () => {
       call,
     );
     const key = "{b24im:typing:x}:user:1:chat5";
-    expect(await admin.hGetAll(key)).toEqual({
+    expect(await fixture.admin.hGetAll(key)).toEqual({
       d: String(T0 + 10_000),
       a: String(T0),
       c: "w1",
       p: "20000",
       "h:w1": String(T0 + 50_000),
     });
-    const ttl = await admin.pTTL(key);
+    const ttl = await fixture.admin.pTTL(key);
     expect(ttl).toBeGreaterThan(49_000);
     expect(ttl).toBeLessThanOrEqual(50_000);
     await redis.settle({ sent: ["user:1:chat5"], failed: [] }, call);
-    expect(await admin.hGetAll(key)).toMatchObject({ d: String(T0 + 20_000) });
-    expect(await admin.hGet(key, "c")).toBeNull();
+    expect(await fixture.admin.hGetAll(key)).toMatchObject({ d: String(T0 + 20_000) });
+    expect(await fixture.admin.hGet(key, "c")).toBeNull();
     await redis.leave(["user:1:chat5"], call);
-    expect(await admin.exists(key)).toBe(0);
+    expect(await fixture.admin.exists(key)).toBe(0);
   });
 
   // The Redis coordinator and core's reference on one fake clock, and a way to run a call on
   // both and require the same answer.
   const pair = () => {
     const clock = createFakeClock({ now: T0 });
-    const redis = coordinatorFrom(onFakeTime(admin, clock.monotonic), "fleet", clock);
+    const redis = coordinatorFrom(onFakeTime(fixture.admin, clock.monotonic), "fleet", clock);
     const memory = createMemoryTypingCoordinator({ clock });
     const both = async <T>(run: (c: TypingCoordinator) => Promise<T>): Promise<T> => {
       const [fromRedis, fromMemory] = [await run(redis), await run(memory)];
@@ -106,7 +96,7 @@ describe("the typing scripts", () => {
   const as = (holder: string) => ({ holder, signal: new AbortController().signal });
 
   it("end a schedule when its last unexpired hold ends, to the millisecond", async () => {
-    await admin.flushAll();
+    await fixture.admin.flushAll();
     const { clock, both } = pair();
     const claimOf = (earlyMs: number) => [
       { key: "k", periodMs: 20_000, holdMs: 10_000, earlyMs, force: false },
@@ -181,7 +171,7 @@ describe("the typing scripts", () => {
     it("claims, settles, joins and leaves: the same answers, step by step", async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
-          await admin.flushAll();
+          await fixture.admin.flushAll();
           const { clock, both } = pair();
           const signal = new AbortController().signal;
           for (const s of steps) {

@@ -1,13 +1,7 @@
 import { B24Error, ConfigError, type TypingClaim } from "@b24im/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  adminClient,
-  CLIENT_KINDS,
-  connect,
-  countingClient,
-  type TestClient,
-} from "../testing/clients.test-helpers.js";
-import { type RedisServer, startRedisServer } from "../testing/redis-server.test-helpers.js";
+import { describe, expect, it } from "vitest";
+import { CLIENT_KINDS, connect, countingClient } from "../testing/clients.test-helpers.js";
+import { useRedis } from "../testing/redis-fixture.test-helpers.js";
 import { createRedisTypingCoordinator } from "./create-coordinator.js";
 
 const signal = new AbortController().signal;
@@ -23,23 +17,10 @@ const claimOf = (key: string): TypingClaim => ({
 describe.each(CLIENT_KINDS)(
   "createRedisTypingCoordinator on %s and a real redis-server",
   (kind) => {
-    let server: RedisServer;
-    let client: TestClient;
-    let admin: Awaited<ReturnType<typeof adminClient>>;
-
-    beforeAll(async () => {
-      server = await startRedisServer();
-      client = await connect(kind, server.port);
-      admin = await adminClient(server.port);
-    });
-    afterAll(async () => {
-      await client?.close();
-      admin?.destroy();
-      await server?.stop();
-    });
+    const fixture = useRedis(kind);
 
     it("claims 50 due events in one script call: one holder sends, the others learn when they fall due", async () => {
-      const { redis, calls } = countingClient(client);
+      const { redis, calls } = countingClient(fixture.client);
       const coordinator = createRedisTypingCoordinator({ redis, key: `b24im:typing:${kind}` });
       const claims = Array.from({ length: 50 }, (_, i) => claimOf(`user:1:chat${i + 1}`));
       const first = await coordinator.claim(claims, as("w1"));
@@ -66,33 +47,33 @@ describe.each(CLIENT_KINDS)(
       );
       expect(calls() - start).toBe(3);
       await coordinator.leave(many, as("w3"));
-      expect(await admin.keys(`{b24im:typing:${kind}}:user:2:*`)).toEqual([]);
+      expect(await fixture.admin.keys(`{b24im:typing:${kind}}:user:2:*`)).toEqual([]);
     });
 
     it("puts every schedule of a key in one Cluster slot, and leaves no key behind the last leave", async () => {
       const coordinator = createRedisTypingCoordinator({
-        redis: client.redis,
+        redis: fixture.client.redis,
         key: `b24im:{odd}key:${kind}`,
       });
       const keys = ["user:1:chat1", "botv2:7:chat1", "bot:7:c:chat9"];
       await coordinator.claim(keys.map(claimOf), as("w1"));
-      const stored = await admin.keys(`{b24im:{odd}key:${kind}}:*`);
+      const stored = await fixture.admin.keys(`{b24im:{odd}key:${kind}}:*`);
       expect(stored).toHaveLength(3);
       // Redis Cluster hashes the text between the first "{" and the next "}": the same for
       // all, even with braces in the key itself (cluster.test.ts runs it on a real cluster).
       const tag = (key: string) => key.slice(1, key.indexOf("}", 1));
       expect(new Set(stored.map(tag))).toEqual(new Set(["b24im:{odd"]));
       await coordinator.leave(keys, as("w1"));
-      expect(await admin.keys(`{b24im:{odd}key:${kind}}:*`)).toEqual([]);
+      expect(await fixture.admin.keys(`{b24im:{odd}key:${kind}}:*`)).toEqual([]);
     });
 
     it("with Redis ACLs: a user without the grants gets a COORDINATOR_UNAVAILABLE naming them; with them it works", async () => {
       const grant = ["on", ">coord-pw", "~{b24im:acl*", "+evalsha", "+eval"];
       const all = "+time +hget +hmget +hset +hdel +hgetall +del +pttl +pexpire".split(" ");
-      await admin.aclSetUser(`narrow-${kind}`, grant);
-      await admin.aclSetUser(`granted-${kind}`, [...grant, ...all]);
+      await fixture.admin.aclSetUser(`narrow-${kind}`, grant);
+      await fixture.admin.aclSetUser(`granted-${kind}`, [...grant, ...all]);
       const claimAs = async (username: string) => {
-        const user = await connect(kind, server.port, { username, password: "coord-pw" });
+        const user = await connect(kind, fixture.server.port, { username, password: "coord-pw" });
         try {
           const coordinator = createRedisTypingCoordinator({ redis: user.redis, key: "b24im:acl" });
           return await coordinator.claim([claimOf(`user:1:${kind}`)], as("w")).catch((e) => e);
@@ -112,10 +93,10 @@ describe.each(CLIENT_KINDS)(
 
     it("fails within 2 s with a retryable COORDINATOR_UNAVAILABLE while Redis is down, and works once it is back", async () => {
       const coordinator = createRedisTypingCoordinator({
-        redis: client.redis,
+        redis: fixture.client.redis,
         key: `b24im:typing:down:${kind}`,
       });
-      await server.stop();
+      await fixture.server.stop();
       try {
         const started = performance.now();
         const error = await coordinator.claim([claimOf("user:1:chat1")], as("w1")).catch((e) => e);
@@ -123,7 +104,7 @@ describe.each(CLIENT_KINDS)(
         expect(error).toMatchObject({ code: "COORDINATOR_UNAVAILABLE", retryable: true });
         expect((error as Error).message).toMatch(/sends its due typing events itself meanwhile/);
       } finally {
-        await server.start();
+        await fixture.server.start();
       }
       // A restarted Redis knows no schedule: the first claim of each is granted. (Not chat1's:
       // the client may have sent the claim that timed out once Redis was back.)
@@ -135,7 +116,7 @@ describe.each(CLIENT_KINDS)(
 );
 
 describe("createRedisTypingCoordinator's options", () => {
-  it("throws ConfigError naming a missing client, a closed one or a bad key, quoting no value", async () => {
+  it("throws ConfigError naming a missing fixture.client, a closed one or a bad key, quoting no value", async () => {
     const bad: Array<[unknown, RegExp]> = [
       [undefined, /^options must be an object/],
       [{ key: "k" }, /^redis must be a connected @redis\/client/],
