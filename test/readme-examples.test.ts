@@ -2,13 +2,18 @@
 // written against a fresh emulator: B24_WEBHOOK_URL is its webhook, B24_BOT_ID / B24_BOT_TOKEN /
 // B24_APPLICATION_TOKEN its seeded bot. An example marked `<!-- example: runs until stopped -->`
 // is a bot serving until Ctrl-C: a person writes to it while it runs, and it must answer (a
-// webhook bot on port 3000 gets the emulator's event POSTs there).
+// webhook bot on port 3000 gets the emulator's event POSTs there). An example that reads
+// REDIS_URL gets a redis-server of its own (Debian's), stopped by PID after.
 import { execFile, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultSeed, type Emulator, startEmulator } from "@b24im/emulator";
 import { afterAll, describe, expect, it } from "vitest";
+import {
+  type RedisServer,
+  startRedisServer,
+} from "../packages/limiter-redis/src/testing/redis-server.test-helpers.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const READMES = [
@@ -18,6 +23,7 @@ const READMES = [
   "packages/transport-node/README.md",
   "packages/emulator/README.md",
   "packages/bot/README.md",
+  "packages/limiter-redis/README.md",
 ];
 const LONG_RUNNING = "<!-- example: runs until stopped -->";
 const WORK_DIR = join(ROOT, ".readme-examples");
@@ -100,8 +106,12 @@ async function answerFrom(emulator: Emulator, botId: number, ms: number): Promis
 
 describe("README examples, as written, against the emulator", () => {
   mkdirSync(WORK_DIR, { recursive: true });
-  afterAll(() => rmSync(WORK_DIR, { recursive: true, force: true }));
   const examples = READMES.flatMap(examplesOf);
+  let redis: RedisServer | undefined;
+  afterAll(async () => {
+    rmSync(WORK_DIR, { recursive: true, force: true });
+    await redis?.stop();
+  });
 
   it("finds the examples", () => {
     expect(examples.length).toBeGreaterThanOrEqual(12);
@@ -149,6 +159,7 @@ describe("README examples, as written, against the emulator", () => {
         const file = join(WORK_DIR, `example-${index}.mts`);
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, example.code);
+        if (example.code.includes("REDIS_URL")) redis ??= await startRedisServer();
         const running = run(
           relative(ROOT, file),
           {
@@ -156,6 +167,7 @@ describe("README examples, as written, against the emulator", () => {
             B24_BOT_ID: String(bot?.id),
             B24_BOT_TOKEN: String(bot?.botToken),
             B24_APPLICATION_TOKEN: emulator.applicationToken(bot?.id ?? 0),
+            ...(redis ? { REDIS_URL: redis.url } : {}),
           },
           example.longRunning,
         );
