@@ -43,7 +43,14 @@ export interface RedisRateLimiterOptions {
   maxWaitMs?: number | undefined;
 }
 
-/** The options, checked, in the units the limiter works in. */
+/**
+ * The options, checked, in the units the limiter works in.
+ *
+ * @example
+ * ```ts
+ * const { client, key, shape, maxWaitMs }: LimiterSettings = checkLimiterOptions(options);
+ * ```
+ */
 export interface LimiterSettings {
   client: ScriptClient;
   key: string;

@@ -18,7 +18,14 @@ export type { ScriptClient } from "./script-client.js";
  */
 export type RedisLike = RedisClientLike | IoredisLike;
 
-/** Why a value cannot be used as a Redis client, or `undefined` when it can. */
+/**
+ * Why a value cannot be used as a Redis client, or `undefined` when it can.
+ *
+ * @example
+ * ```ts
+ * const problem: ClientProblem = "closed"; // a `@redis/client` before `connect()`
+ * ```
+ */
 export type ClientProblem = "unknown" | "closed";
 
 /**

@@ -2,6 +2,12 @@
  * What the limiter needs from a Redis client: run a script by its SHA-1 or by its text.
  * Each supported client gets a small adapter to this shape; nothing else in the package
  * knows which client it was given.
+ *
+ * @example
+ * ```ts
+ * const scripts: ScriptClient = ioredisScripts(new Redis());
+ * await scripts.eval("return 1", [], []);
+ * ```
  */
 export interface ScriptClient {
   /** `EVALSHA`: rejects with the server's `NOSCRIPT` error when the script is not cached. */
@@ -15,6 +21,11 @@ export interface ScriptClient {
 /**
  * Passwords a client's options may hold, as plain strings (a `redis://user:pass@host` URL
  * counts with its password), so that an error quoting them can be redacted.
+ *
+ * @example
+ * ```ts
+ * passwordsIn("redis://app:s3cr%40t@127.0.0.1:6379", undefined); // ["s3cr%40t", "s3cr@t"]
+ * ```
  */
 export function passwordsIn(...values: unknown[]): string[] {
   const found: string[] = [];

@@ -36,6 +36,11 @@
  * by the reservations that were granted before the key was lost. The generation changes
  * whenever the ledger is replaced (seeded or filled), so a refund of a reservation the new
  * ledger does not hold is ignored, and a caller's floor from an older generation applies.
+ *
+ * @example
+ * ```ts
+ * await scripts.evalSha(BUCKET_SCRIPT_SHA, [key], scriptArgs({ op: "take", shape, retentionMs, floorUs: "0", generation: "" }));
+ * ```
  */
 export const BUCKET_SCRIPT = `
 local key = KEYS[1]
@@ -99,8 +104,22 @@ redis.call("PEXPIRE", key, math.ceil(math.max(0, t - now) / 1000) + retention)
 return { granted, text(wait), text(t), generation }
 `;
 
-/** The expression that reads Redis's clock: tests replace it to run the script on a fake one. */
+/**
+ * The expression that reads Redis's clock: tests replace it to run the script on a fake one.
+ *
+ * @example
+ * ```ts
+ * const onFakeClock = BUCKET_SCRIPT.replace(CLOCK_READ, "{ ARGV[9], ARGV[10] }");
+ * ```
+ */
 export const CLOCK_READ = 'redis.call("TIME")';
 
-/** SHA-1 of {@link BUCKET_SCRIPT}, for `EVALSHA`; a test checks it against the script. */
+/**
+ * SHA-1 of {@link BUCKET_SCRIPT}, for `EVALSHA`; a test checks it against the script.
+ *
+ * @example
+ * ```ts
+ * await admin.scriptExists(BUCKET_SCRIPT_SHA); // [1] once a limiter has run it
+ * ```
+ */
 export const BUCKET_SCRIPT_SHA = "b9db610523138d8425b99c8fdd4f1fc42039ea5d";

@@ -20,7 +20,15 @@ interface Waiter {
   stopAbort?: () => void;
 }
 
-/** The local side of the limiter: what `createRedisRateLimiter` returns, minus option checks. */
+/**
+ * The local side of the limiter: what `createRedisRateLimiter` returns, minus option checks.
+ *
+ * @example
+ * ```ts
+ * const queue: ReservationQueue = createReservationQueue({ bucket, clock });
+ * await queue.acquire(signal, "high");
+ * ```
+ */
 export interface ReservationQueue {
   /**
    * `priority` `"high"` (core's typing refreshes) goes before every `"normal"` waiter of this

@@ -5,7 +5,15 @@ import { BUCKET_SCRIPT, BUCKET_SCRIPT_SHA } from "../lua/bucket.js";
 import { callRedis } from "./call-redis.js";
 import { runScript } from "./run-script.js";
 
-/** The bucket's arithmetic, in whole microseconds of drain (see `lua/bucket.ts`). */
+/**
+ * The bucket's arithmetic, in whole microseconds of drain (see `lua/bucket.ts`).
+ *
+ * @example
+ * ```ts
+ * // A standard portal (2/s, a bucket of 50) with 500 ms of margin:
+ * const shape: BucketShape = { intervalUs: 500_000, fullUs: 25_000_000, windowUs: 24_500_000 };
+ * ```
+ */
 export interface BucketShape {
   /** One request's drain: `10^6 / drainPerSecond`, rounded up. */
   intervalUs: number;
@@ -15,21 +23,45 @@ export interface BucketShape {
   windowUs: number;
 }
 
-/** A reservation, as `refund` needs it: its place in the ledger. */
+/**
+ * A reservation, as `refund` needs it: its place in the ledger.
+ *
+ * @example
+ * ```ts
+ * const outcome = await bucket.take();
+ * if (outcome.granted) await bucket.refund(outcome.reservation); // not sent after all
+ * ```
+ */
 export interface Reservation {
   /** The bucket's empty-at right after it (epoch µs, Redis's clock), as text. */
   t: string;
   generation: string;
 }
 
-/** What a reservation answered. */
+/**
+ * What a reservation answered.
+ *
+ * @example
+ * ```ts
+ * const outcome: TakeOutcome = await bucket.take(maxWaitMs);
+ * if (!outcome.granted) console.log(`the turn would come in ${outcome.waitMs} ms`);
+ * ```
+ */
 export type TakeOutcome =
   /** One request may be sent after `waitMs`; `refund(reservation)` gives it back. */
   | { granted: true; waitMs: number; reservation: Reservation }
   /** The wait would exceed the limit asked for: nothing was reserved. */
   | { granted: false; waitMs: number };
 
-/** The shared bucket as this process sees it: every method is one script call. */
+/**
+ * The shared bucket as this process sees it: every method is one script call.
+ *
+ * @example
+ * ```ts
+ * const bucket: BucketStore = createRedisBucket({ client, key, shape, clock });
+ * await bucket.fill(); // the portal answered QUERY_LIMIT_EXCEEDED
+ * ```
+ */
 export interface BucketStore {
   /** Reserves one request; with `maxWaitMs`, only if its wait is not longer. */
   take(maxWaitMs?: number): Promise<TakeOutcome>;
@@ -42,7 +74,14 @@ export interface BucketStore {
   fill(): Promise<void>;
 }
 
-/** How long a drained bucket's key is kept: a week, so that a fleet idle for days still gets its burst. */
+/**
+ * How long a drained bucket's key is kept: a week, so that a fleet idle for days still gets its burst.
+ *
+ * @example
+ * ```ts
+ * scriptArgs({ op: "fill", shape, retentionMs: RETENTION_MS, floorUs: "0", generation: "" });
+ * ```
+ */
 export const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
@@ -108,7 +147,14 @@ export function createRedisBucket(o: {
   };
 }
 
-/** The script's operations. */
+/**
+ * The script's operations.
+ *
+ * @example
+ * ```ts
+ * const op: Op = "refund";
+ * ```
+ */
 export type Op = "take" | "refund" | "fill";
 
 /**
@@ -140,7 +186,14 @@ export function scriptArgs(o: {
   ];
 }
 
-/** The script's reply, parsed. */
+/**
+ * The script's reply, parsed.
+ *
+ * @example
+ * ```ts
+ * const { granted, waitUs }: Reply = parseReply(raw, secrets);
+ * ```
+ */
 export interface Reply {
   granted: boolean;
   /** The wait, in µs. */

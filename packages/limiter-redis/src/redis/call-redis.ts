@@ -5,6 +5,11 @@ import { LIMITER_UNAVAILABLE, redisUnavailable } from "../errors.js";
  * How long the limiter waits for Redis before the calls waiting on it fail with
  * `LIMITER_UNAVAILABLE`: long enough to ride out a reconnect or a failover's first
  * seconds, short against a portal call's own 30 s time limit.
+ *
+ * @example
+ * ```ts
+ * const deadline = clock.monotonic() + REDIS_BUDGET_MS;
+ * ```
  */
 export const REDIS_BUDGET_MS = 2_000;
 
