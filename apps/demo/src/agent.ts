@@ -1,20 +1,45 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AgentStatus, MessageContext } from "@b24im/bot";
 
-/** One stretch of the agent's work: the status recipients read, and for how long. */
+/**
+ * One stretch of the agent's work: the status recipients read, and for how long.
+ *
+ * @example
+ * ```ts
+ * const step: ThinkStep = { status: "SEARCHING", ms: 2_400 };
+ * ```
+ */
 export interface ThinkStep {
   status: AgentStatus;
   ms: number;
 }
 
-/** How the agent answers one message: what it shows while it works, then what it says. */
+/**
+ * How the agent answers one message: what it shows while it works, then what it says.
+ *
+ * @example
+ * ```ts
+ * const plan: AgentPlan = {
+ *   steps: [{ status: "THINKING", ms: 1_000 }, { status: "SEARCHING", ms: 1_500 }],
+ *   answer: "10:00, as usual, in the small meeting room.",
+ * };
+ * ```
+ */
 export interface AgentPlan {
   /** The first step's status is what the line opens with; no steps: an answer at once. */
   steps: readonly ThinkStep[];
   answer: string;
 }
 
-/** What the agent reports as it works; every method is optional. */
+/**
+ * What the agent reports as it works; every method is optional.
+ *
+ * @example
+ * ```ts
+ * const observer: AgentObserver = { answered: (ctx, reply) => play.answered(ctx.message.id, reply) };
+ * bot.on("message", createAgent({ plan: (ctx) => echoPlan(ctx.message.text), observer, stop: signal }));
+ * ```
+ */
 export interface AgentObserver {
   /** A person's message reached the agent; it starts working on it. */
   received?(ctx: MessageContext): void;
@@ -26,7 +51,15 @@ export interface AgentObserver {
   interrupted?(ctx: MessageContext, apologised: boolean): void;
 }
 
-/** The answer the agent posted. */
+/**
+ * The answer the agent posted.
+ *
+ * @example
+ * ```ts
+ * const reply: AgentReply = { messageId: 42, text: "Friday.", tookMs: 3_900 };
+ * log.answered(ctx, reply); // "… Helper answered after 3.9 s: Friday."
+ * ```
+ */
 export interface AgentReply {
   /** The new message's id. */
   messageId: number;
@@ -35,7 +68,15 @@ export interface AgentReply {
   tookMs: number;
 }
 
-/** Options of {@link createAgent}. */
+/**
+ * Options of {@link createAgent}.
+ *
+ * @example
+ * ```ts
+ * const options: AgentOptions = { plan: (ctx) => echoPlan(ctx.message.text), observer: log, stop: signal };
+ * bot.on("message", createAgent(options));
+ * ```
+ */
 export interface AgentOptions {
   /** The plan for a message. */
   plan(ctx: MessageContext): AgentPlan;
@@ -45,7 +86,14 @@ export interface AgentOptions {
   now?: () => number;
 }
 
-/** What the agent says when it was stopped before it could answer. */
+/**
+ * What the agent says when it was stopped before it could answer.
+ *
+ * @example
+ * ```ts
+ * await ctx.reply(APOLOGY, { signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
 export const APOLOGY = "Sorry: I was stopped before I could answer. Please ask me again later.";
 // The apology must not hold up a stop when the portal does not answer.
 const APOLOGY_TIMEOUT_MS = 5_000;

@@ -2,10 +2,26 @@ import { formatDialogId, parseDialogId, parseWebhookUrl, redactText } from "@b24
 import { MAX_BOT_TOKEN_LENGTH } from "./bot-token.js";
 import { SCENE_BOT } from "./scene.js";
 
-/** Which transport the real-portal mode sends through. */
+/**
+ * Which transport the real-portal mode sends through.
+ *
+ * @example
+ * ```ts
+ * const name: TransportName = "fetch";
+ * const client = createClient({ webhook, transport: makeTransport(name) });
+ * ```
+ */
 export type TransportName = "node" | "fetch";
 
-/** What the command line asked for. */
+/**
+ * What the command line asked for.
+ *
+ * @example
+ * ```ts
+ * const command: DemoCommand = parseArgs(process.argv.slice(2), process.env);
+ * if (command.kind === "portal") await runRealPortal({ command, out: process.stdout, signal });
+ * ```
+ */
 export type DemoCommand =
   | { kind: "help" }
   | {
@@ -51,18 +67,46 @@ export class UsageError extends Error {
   }
 }
 
-/** The code the agent is registered under on a real portal: the same bot on every run. */
+/**
+ * The code the agent is registered under on a real portal: the same bot on every run.
+ *
+ * @example
+ * ```ts
+ * await registerFetchBot(client, { code: PORTAL_BOT_CODE, botToken, tokenSource: "environment", name: PORTAL_BOT_NAME });
+ * ```
+ */
 export const PORTAL_BOT_CODE = "b24im_demo_agent";
 
-/** The default length of the real-portal run. */
+/**
+ * The default length of the real-portal run.
+ *
+ * @example
+ * ```ts
+ * expect(parseArgs(["--dialog", "chat5"], { B24_WEBHOOK_URL: webhook })).toMatchObject({ seconds: DEFAULT_SECONDS });
+ * ```
+ */
 export const DEFAULT_SECONDS = 60;
-/** The default refresh interval of the real-portal run: the SDK's own default. */
+/**
+ * The default refresh interval of the real-portal run: the SDK's own default.
+ *
+ * @example
+ * ```ts
+ * expect(parseArgs(["--dialog", "chat5"], { B24_WEBHOOK_URL: webhook })).toMatchObject({ refreshMs: DEFAULT_REFRESH_MS });
+ * ```
+ */
 export const DEFAULT_REFRESH_MS = 20_000;
 const MAX_SECONDS = 3600;
 const MIN_REFRESH_MS = 1000;
 const MAX_REFRESH_MS = 30_000;
 
-/** The short usage printed with every argument error. */
+/**
+ * The short usage printed with every argument error.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof UsageError) process.stderr.write(`b24im demo: ${error.message}\n\n${USAGE}\n`);
+ * ```
+ */
 export const USAGE = `usage: pnpm demo                       play the scene on the embedded emulator
        pnpm demo -- --keep-open         …then let people on its live page talk to the bot
        pnpm demo -- --bot [--webhook URL] [--transport node|fetch]
@@ -71,7 +115,14 @@ export const USAGE = `usage: pnpm demo                       play the scene on t
                                          keep "typing…" alive in a dialog of your portal
        pnpm demo -- --help               every option`;
 
-/** The full `--help` text. */
+/**
+ * The full `--help` text.
+ *
+ * @example
+ * ```ts
+ * if (command.kind === "help") process.stdout.write(`${HELP}\n`);
+ * ```
+ */
 export const HELP = `b24im demo: an agent on Bitrix24's bot platform 2.0 that shows what it is doing
 ("Agent is thinking…", "…searching…") while it works, then answers.
 

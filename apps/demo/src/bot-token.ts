@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 
-/** The longest bot token the platform takes (`imbot.v2.Bot.register`, `fields.botToken`). */
+/**
+ * The longest bot token the platform takes (`imbot.v2.Bot.register`, `fields.botToken`).
+ *
+ * @example
+ * ```ts
+ * if (token.length > MAX_BOT_TOKEN_LENGTH) throw new UsageError("B24_BOT_TOKEN is too long");
+ * ```
+ */
 export const MAX_BOT_TOKEN_LENGTH = 40;
 
 /**

@@ -3,7 +3,15 @@ import { type AgentObserver, type AgentReply, plainText, shorten } from "./agent
 import { describeError } from "./describe-error.js";
 import { seconds, stamp } from "./format.js";
 
-/** Options of {@link ConversationLog}. */
+/**
+ * Options of {@link ConversationLog}.
+ *
+ * @example
+ * ```ts
+ * const options: ConversationLogOptions = { write: (line) => console.log(line), botName: "Helper", where: (ctx) => ctx.dialogId };
+ * const log = new ConversationLog(options);
+ * ```
+ */
 export interface ConversationLogOptions {
   /** Writes one finished line (no newline). */
   write(line: string): void;

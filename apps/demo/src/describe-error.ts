@@ -16,7 +16,15 @@ import {
   ValidationError,
 } from "@b24im/core";
 
-/** The webhook scope the failed call needed: `im` for typing, `imbot` for a bot. */
+/**
+ * The webhook scope the failed call needed: `im` for typing, `imbot` for a bot.
+ *
+ * @example
+ * ```ts
+ * const scope: Scope = "imbot"; // a bot's call: registering, polling, answering
+ * console.error(`trouble: ${describeError(error, scope)}`);
+ * ```
+ */
 export type Scope = "im" | "imbot";
 
 /**

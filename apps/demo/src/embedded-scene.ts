@@ -32,16 +32,53 @@ import {
   sceneIntro,
 } from "./scene-texts.js";
 
-/** How long the scene's bot pauses after a poll that brought nothing (10 s by default). */
+/**
+ * How long the scene's bot pauses after a poll that brought nothing (10 s by default).
+ *
+ * @example
+ * ```ts
+ * const bot = createBot({ client, botId, botToken, idlePauseMs: SCENE_IDLE_PAUSE_MS, thinkRefreshMs: SCENE_THINK_REFRESH_MS });
+ * ```
+ */
 export const SCENE_IDLE_PAUSE_MS = 500;
-/** How often the scene's bot refreshes its status line (60 s by default). */
+/**
+ * How often the scene's bot refreshes its status line (60 s by default).
+ *
+ * @example
+ * ```ts
+ * const bot = createBot({ client, botId, botToken, idlePauseMs: SCENE_IDLE_PAUSE_MS, thinkRefreshMs: SCENE_THINK_REFRESH_MS });
+ * ```
+ */
 export const SCENE_THINK_REFRESH_MS = 2_000;
-/** How long each status event keeps the line up: @b24im/bot asks for 15 s more than the refresh. */
+/**
+ * How long each status event keeps the line up: @b24im/bot asks for 15 s more than the refresh.
+ *
+ * @example
+ * ```ts
+ * const timings = { idlePauseMs: SCENE_IDLE_PAUSE_MS, thinkRefreshMs: SCENE_THINK_REFRESH_MS, lineLifeMs: SCENE_LINE_LIFE_MS };
+ * out.write(sceneIntro(emulator.url, timings));
+ * ```
+ */
 export const SCENE_LINE_LIFE_MS = SCENE_THINK_REFRESH_MS + 15_000;
-/** A question still unanswered this long after it was posted fails the scene. */
+/**
+ * A question still unanswered this long after it was posted fails the scene.
+ *
+ * @example
+ * ```ts
+ * const play = new ScenePlay(SCENE, { say: (message) => emulator.say(message), answerTimeoutMs: ANSWER_TIMEOUT_MS, signal });
+ * ```
+ */
 export const ANSWER_TIMEOUT_MS = 25_000;
 
-/** Options of {@link runEmbeddedScene}. */
+/**
+ * Options of {@link runEmbeddedScene}.
+ *
+ * @example
+ * ```ts
+ * const options: EmbeddedSceneOptions = { out: process.stdout, keepOpen: true, signal };
+ * process.exitCode = await runEmbeddedScene(options);
+ * ```
+ */
 export interface EmbeddedSceneOptions {
   out: ViewOutput;
   /** After the scene, keep the bot answering on the live page until `signal` aborts. */

@@ -1,10 +1,26 @@
 import { count, seconds, stamp } from "./format.js";
 import type { RequestKind } from "./request-meter.js";
 
-/** Where a dialog of the scene is. */
+/**
+ * Where a dialog of the scene is.
+ *
+ * @example
+ * ```ts
+ * const phase: DialogPhase = "answered";
+ * view.update("chat1", { phase, tookMs: 3_900 });
+ * ```
+ */
 export type DialogPhase = "waiting" | "asked" | "thinking" | "answered" | "failed";
 
-/** One dialog's live line. */
+/**
+ * One dialog's live line.
+ *
+ * @example
+ * ```ts
+ * const row: DialogRow = { id: "chat1", name: "General (chat1)", phase: "waiting", statuses: 0, refreshes: 0, requests: 0 };
+ * const view = new LiveView(process.stdout, [row], budget);
+ * ```
+ */
 export interface DialogRow {
   /** The page's dialog id (`"chat1"`, `"3-5"`). */
   id: string;
@@ -27,7 +43,15 @@ export interface DialogRow {
   note?: string;
 }
 
-/** The portal budget line. */
+/**
+ * The portal budget line.
+ *
+ * @example
+ * ```ts
+ * const budget = (): BudgetRow => ({ requests: meter.requests, kinds: meter.kinds, level: meter.bucketLevel(Date.now()), ...meter.budget });
+ * const view = new LiveView(process.stdout, initialRows(SCENE), budget);
+ * ```
+ */
 export interface BudgetRow {
   requests: number;
   kinds: Readonly<Record<RequestKind, number>>;
@@ -36,7 +60,16 @@ export interface BudgetRow {
   drainPerSecond: number;
 }
 
-/** The terminal the view writes to: `process.stdout` or a test double. */
+/**
+ * The terminal the view writes to: `process.stdout` or a test double.
+ *
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * const out: ViewOutput = { write: (text) => lines.push(text) }; // not a TTY: plain appended lines
+ * const view = new LiveView(out, initialRows(SCENE), budget);
+ * ```
+ */
 export interface ViewOutput {
   write(text: string): unknown;
   isTTY?: boolean;

@@ -12,15 +12,37 @@ import { makeTransport } from "./transports.js";
 
 type BotCommand = Extract<DemoCommand, { kind: "bot" }>;
 
-/** The agent's name on a new registration (a bot registered before keeps its own). */
+/**
+ * The agent's name on a new registration (a bot registered before keeps its own).
+ *
+ * @example
+ * ```ts
+ * await registerFetchBot(client, { code: PORTAL_BOT_CODE, botToken, tokenSource: "generated", name: PORTAL_BOT_NAME });
+ * ```
+ */
 export const PORTAL_BOT_NAME = "b24im Demo Agent";
 /**
  * How long the bot pauses after a poll that brought nothing: the platform asks for 5–30 s;
  * the lower end keeps the demo responsive.
+ *
+ * @example
+ * ```ts
+ * const bot = createBot({ client, botId: registration.id, botToken, idlePauseMs: PORTAL_IDLE_PAUSE_MS });
+ * ```
  */
 export const PORTAL_IDLE_PAUSE_MS = 5_000;
 
-/** Options of {@link runPortalBot}. */
+/**
+ * Options of {@link runPortalBot}.
+ *
+ * @example
+ * ```ts
+ * if (command.kind === "bot") {
+ *   const options: PortalBotOptions = { command, out: process.stdout, signal };
+ *   process.exitCode = await runPortalBot(options);
+ * }
+ * ```
+ */
 export interface PortalBotOptions {
   command: BotCommand;
   out: ViewOutput;

@@ -9,7 +9,17 @@ import { makeTransport } from "./transports.js";
 
 type PortalCommand = Extract<DemoCommand, { kind: "portal" }>;
 
-/** Options of {@link runRealPortal}. */
+/**
+ * Options of {@link runRealPortal}.
+ *
+ * @example
+ * ```ts
+ * if (command.kind === "portal") {
+ *   const options: RealPortalOptions = { command, out: process.stdout, signal };
+ *   process.exitCode = await runRealPortal(options);
+ * }
+ * ```
+ */
 export interface RealPortalOptions {
   command: PortalCommand;
   out: ViewOutput;

@@ -1,7 +1,16 @@
 import type { Emulator } from "@b24im/emulator";
 import { dialogName } from "./dialog-names.js";
 
-/** What recipients see of the bot, read from the portal (here: the emulator's state). */
+/**
+ * What recipients see of the bot, read from the portal (here: the emulator's state).
+ *
+ * @example
+ * ```ts
+ * const recipients: RecipientView = emulatorRecipients(emulator, SCENE_BOT.id);
+ * recipients.name("chat1"); // "General (chat1)"
+ * recipients.line("chat1")?.text; // "Agent is thinking…", while the line is up
+ * ```
+ */
 export interface RecipientView {
   /** The bot's status line in a dialog (the page's id), as recipients read it, while it is up. */
   line(pageId: string): { text: string; since: number } | undefined;

@@ -1,6 +1,14 @@
 import { B24Error } from "@b24im/core";
 
-/** What registering needs of a client: `call`. `@b24im/core`'s client fits. */
+/**
+ * What registering needs of a client: `call`. `@b24im/core`'s client fits.
+ *
+ * @example
+ * ```ts
+ * const client: RegisteringClient = createClient({ webhook, transport: createNodeTransport() });
+ * await registerFetchBot(client, { code: PORTAL_BOT_CODE, botToken, tokenSource: "environment", name: PORTAL_BOT_NAME });
+ * ```
+ */
 export interface RegisteringClient {
   call<T = unknown>(
     method: string,
@@ -9,10 +17,28 @@ export interface RegisteringClient {
   ): Promise<T>;
 }
 
-/** Where the bot token came from: it decides what a refusal means. */
+/**
+ * Where the bot token came from: it decides what a refusal means.
+ *
+ * @example
+ * ```ts
+ * if (command.kind === "bot") {
+ *   const tokenSource: TokenSource = command.botToken === undefined ? "generated" : "environment";
+ *   await registerFetchBot(client, { code: PORTAL_BOT_CODE, botToken, tokenSource, name: PORTAL_BOT_NAME });
+ * }
+ * ```
+ */
 export type TokenSource = "environment" | "generated" | "scene";
 
-/** Options of {@link registerFetchBot}. */
+/**
+ * Options of {@link registerFetchBot}.
+ *
+ * @example
+ * ```ts
+ * const options: RegisterOptions = { code: PORTAL_BOT_CODE, botToken, tokenSource: "generated", name: PORTAL_BOT_NAME, signal };
+ * const registration = await registerFetchBot(client, options);
+ * ```
+ */
 export interface RegisterOptions {
   /** The fixed code the bot is known by on the portal. */
   code: string;
@@ -25,7 +51,15 @@ export interface RegisterOptions {
   signal?: AbortSignal;
 }
 
-/** The bot as the portal answered. */
+/**
+ * The bot as the portal answered.
+ *
+ * @example
+ * ```ts
+ * const registration: BotRegistration = await registerFetchBot(client, options);
+ * if (registration.switchedToFetch) console.log(`${registration.name} polls now instead of webhooks`);
+ * ```
+ */
 export interface BotRegistration {
   id: number;
   code: string;

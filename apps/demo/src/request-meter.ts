@@ -1,19 +1,43 @@
 import { type LeakyBucketOptions, RATE_LIMIT_PRESETS } from "@b24im/core";
 
-/** The part of a (redacted) request the meter reads. */
+/**
+ * The part of a (redacted) request the meter reads.
+ *
+ * @example
+ * ```ts
+ * const request: MeteredRequest = { url: "https://x/rest/1/[REDACTED]/im.dialog.writing", body: '{"DIALOG_ID":"chat1"}' };
+ * meter.record(request, Date.now());
+ * ```
+ */
 export interface MeteredRequest {
   url: string;
   body?: string;
 }
 
-/** One typing event a request carried: where, and the bot status it asked for, if any. */
+/**
+ * One typing event a request carried: where, and the bot status it asked for, if any.
+ *
+ * @example
+ * ```ts
+ * const sent: TypingSent[] = summarizeRequest(event.request).typing;
+ * sent.some((s) => s.dialogId === "chat1"); // the request carried a typing event for chat1
+ * ```
+ */
 export interface TypingSent {
   dialogId: string;
   /** `statusMessageCode` of `imbot.v2.Chat.InputAction.notify`, e.g. `"IMBOT_AGENT_ACTION_THINKING"`. */
   status?: string;
 }
 
-/** What one request carried. */
+/**
+ * What one request carried.
+ *
+ * @example
+ * ```ts
+ * const summary: RequestSummary = meter.record(event.request, Date.now());
+ * summary.dialogs; // ["chat1"]: the dialogs whose counts to update
+ * ```
+ */
 export interface RequestSummary {
   /** The REST method, `"batch"` for a batch. */
   method: string;
@@ -27,7 +51,15 @@ export interface RequestSummary {
   dialogs: string[];
 }
 
-/** What a request was for. A batch is `"typing"` when it carried a typing event. */
+/**
+ * What a request was for. A batch is `"typing"` when it carried a typing event.
+ *
+ * @example
+ * ```ts
+ * const kind: RequestKind = summarizeRequest(event.request).kind; // "poll", "typing", "message" or "other"
+ * meter.kinds[kind]; // requests of that kind so far
+ * ```
+ */
 export type RequestKind = "poll" | "typing" | "message" | "other";
 
 const TYPING_METHODS = new Set(

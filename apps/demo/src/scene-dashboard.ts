@@ -10,7 +10,15 @@ import type { MeteredRequest, RequestMeter } from "./request-meter.js";
 import { summarizeRequest } from "./request-meter.js";
 import { type SceneStep, stepName } from "./scene.js";
 
-/** Who the dashboard reports about. */
+/**
+ * Who the dashboard reports about.
+ *
+ * @example
+ * ```ts
+ * const cast: DashboardCast = { view, meter, recipients, bot: SCENE_BOT, nameOf: (id) => userName(id) };
+ * const dashboard = new SceneDashboard(cast);
+ * ```
+ */
 export interface DashboardCast {
   view: LiveView;
   meter: RequestMeter;

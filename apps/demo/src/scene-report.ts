@@ -3,7 +3,14 @@ import type { Emulator } from "@b24im/emulator";
 import type { RequestKind, RequestMeter } from "./request-meter.js";
 import { botDialogId, type SceneStep, type StepResult } from "./scene.js";
 
-/** One question in the report: how it went, and what the bot sent and recipients read. */
+/**
+ * One question in the report: how it went, and what the bot sent and recipients read.
+ *
+ * @example
+ * ```ts
+ * for (const step of report.steps) console.log(step.botDialogId, step.statusesSent, step.textsSeen);
+ * ```
+ */
 export interface ReportedStep extends StepResult {
   /** The dialog as the bot's requests and the typing statistics name it (`"3"`, `"chat1"`). */
   botDialogId: string;
@@ -13,7 +20,15 @@ export interface ReportedStep extends StepResult {
   textsSeen: string[];
 }
 
-/** What `--report-json` writes: the emulator's records, for the end-to-end test. */
+/**
+ * What `--report-json` writes: the emulator's records, for the end-to-end test.
+ *
+ * @example
+ * ```ts
+ * const report = JSON.parse(readFileSync(reportFile, "utf8")) as SceneReport;
+ * report.steps.length; // one per question of SCENE
+ * ```
+ */
 export interface SceneReport {
   bot: { id: number; name: string };
   thinkRefreshMs: number;
@@ -33,7 +48,16 @@ export interface SceneReport {
   activeResources: string[];
 }
 
-/** What {@link snapshotScene} reads. */
+/**
+ * What {@link snapshotScene} reads.
+ *
+ * @example
+ * ```ts
+ * const input: SnapshotInput = { emulator, steps: SCENE, results, meter, textsSeen: (id) => dashboard.textsSeen(id),
+ *   bot: { id: SCENE_BOT.id, name: SCENE_BOT.name }, thinkRefreshMs: SCENE_THINK_REFRESH_MS, lineLifeMs: SCENE_LINE_LIFE_MS };
+ * const report = snapshotScene(input);
+ * ```
+ */
 export interface SnapshotInput {
   emulator: Pick<Emulator, "typingStats" | "log" | "state">;
   steps: readonly SceneStep[];

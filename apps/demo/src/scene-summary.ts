@@ -3,7 +3,16 @@ import { count, seconds } from "./format.js";
 import type { RequestMeter } from "./request-meter.js";
 import { botDialogId, type SceneStep, type StepResult, stepName } from "./scene.js";
 
-/** What the summary reads: the emulator's records, and the bot's own request count. */
+/**
+ * What the summary reads: the emulator's records, and the bot's own request count.
+ *
+ * @example
+ * ```ts
+ * const input: SummaryInput = { steps: SCENE, results, state: emulator.state(), stats: emulator.typingStats(),
+ *   counters: emulator.counters, meter, botId: registered.id, lineLifeMs: SCENE_LINE_LIFE_MS };
+ * out.write(sceneSummary(input));
+ * ```
+ */
 export interface SummaryInput {
   steps: readonly SceneStep[];
   results: readonly StepResult[];
@@ -17,7 +26,15 @@ export interface SummaryInput {
   lineLifeMs: number;
 }
 
-/** One dialog's numbers, as the emulator recorded them. */
+/**
+ * One dialog's numbers, as the emulator recorded them.
+ *
+ * @example
+ * ```ts
+ * const figures: DialogFigures = dialogFigures(input, step, result);
+ * figures.lapses; // 0: the status line never went out
+ * ```
+ */
 export interface DialogFigures {
   /** From the question to the answer, by the emulator's message times. */
   waitedMs: number;

@@ -1,7 +1,15 @@
 import { seconds } from "./format.js";
 import { SCENE_SEED } from "./scene.js";
 
-/** What the scene's intro states about its shortened timings. */
+/**
+ * What the scene's intro states about its shortened timings.
+ *
+ * @example
+ * ```ts
+ * const timings: SceneTimings = { idlePauseMs: 500, thinkRefreshMs: 2_000, lineLifeMs: 17_000 };
+ * out.write(sceneIntro(emulator.url, timings));
+ * ```
+ */
 export interface SceneTimings {
   idlePauseMs: number;
   thinkRefreshMs: number;

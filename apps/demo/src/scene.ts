@@ -5,7 +5,16 @@ import { dialogName } from "./dialog-names.js";
 import { seconds } from "./format.js";
 import type { DialogRow } from "./live-view.js";
 
-/** One question of the scene, and how the agent works on it. */
+/**
+ * One question of the scene, and how the agent works on it.
+ *
+ * @example
+ * ```ts
+ * const step: SceneStep = { dialogId: "chat1", title: "General", askerId: 2, askIn: "chat1", askAtMs: 800,
+ *   question: "@Helper is Alpha on track?", plan: echoPlan("is Alpha on track?") };
+ * stepName(step); // "General (chat1)"
+ * ```
+ */
 export interface SceneStep {
   /** The page's id of the dialog (`"chat1"`, `"3-5"`): the live line and the summary's key. */
   dialogId: string;
@@ -20,7 +29,14 @@ export interface SceneStep {
   plan: AgentPlan;
 }
 
-/** The scene's bot: seeded into the chats, then registered by code as on a portal. */
+/**
+ * The scene's bot: seeded into the chats, then registered by code as on a portal.
+ *
+ * @example
+ * ```ts
+ * await registerFetchBot(client, { code: SCENE_BOT.code, botToken: SCENE_BOT.botToken, tokenSource: "scene", name: SCENE_BOT.name });
+ * ```
+ */
 export const SCENE_BOT = {
   id: 5,
   name: "Helper",
@@ -29,7 +45,14 @@ export const SCENE_BOT = {
   botToken: "b24im-demo-scene-token",
 } as const;
 
-/** The user whose webhook the bot's client uses (an administrator installs a bot). */
+/**
+ * The user whose webhook the bot's client uses (an administrator installs a bot).
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ webhook: emulator.webhookUrl(INSTALLER_ID), transport: createNodeTransport() });
+ * ```
+ */
 export const INSTALLER_ID = 1;
 
 /**
@@ -37,6 +60,11 @@ export const INSTALLER_ID = 1;
  * of. The bot is seeded because the emulator adds a bot to no chat after registration (no
  * method for it); registering its code with its token then returns it, as a second
  * registration on a portal does.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator({ seed: SCENE_SEED, rateLimit: "standard" });
+ * ```
  */
 export const SCENE_SEED: EmulatorSeed = {
   memberId: "b24im-demo",
@@ -68,6 +96,12 @@ export const SCENE_SEED: EmulatorSeed = {
  * bot, one privately. Each plan reads like an LLM agent's work (think, look something up,
  * compose); the first is long enough for the line to be refreshed while one status holds.
  * Every status holds at least ~a second, so a busy machine's pause never skips one.
+ *
+ * @example
+ * ```ts
+ * const play = new ScenePlay(SCENE, { say: (message) => emulator.say(message), answerTimeoutMs: 25_000 });
+ * const results = await play.run(); // one per step, in script order
+ * ```
  */
 export const SCENE: readonly SceneStep[] = [
   {
@@ -146,7 +180,15 @@ export function botDialogId(step: SceneStep): string {
   return step.askIn === String(SCENE_BOT.id) ? String(step.askerId) : step.askIn;
 }
 
-/** The live line of each dialog before the scene starts. */
+/**
+ * The live line of each dialog before the scene starts.
+ *
+ * @example
+ * ```ts
+ * const view = new LiveView(process.stdout, initialRows(SCENE), budget);
+ * initialRows(SCENE)[0]; // { id: "chat1", name: "General (chat1)", phase: "waiting", statuses: 0, … }
+ * ```
+ */
 export function initialRows(steps: readonly SceneStep[]): DialogRow[] {
   return steps.map((step) => ({
     id: step.dialogId,
@@ -158,7 +200,15 @@ export function initialRows(steps: readonly SceneStep[]): DialogRow[] {
   }));
 }
 
-/** How one question went. */
+/**
+ * How one question went.
+ *
+ * @example
+ * ```ts
+ * const results: StepResult[] = await play.run();
+ * for (const r of results) console.log(r.dialogId, r.answeredAt - r.askedAt);
+ * ```
+ */
 export interface StepResult {
   dialogId: string;
   question: string;
@@ -169,7 +219,15 @@ export interface StepResult {
   answeredAt: number;
 }
 
-/** What {@link ScenePlay} needs: a way for people to write, and where to report. */
+/**
+ * What {@link ScenePlay} needs: a way for people to write, and where to report.
+ *
+ * @example
+ * ```ts
+ * const cast: SceneCast = { say: (message) => emulator.say(message), asked: (step, id) => dashboard.asked(step, id), answerTimeoutMs: ANSWER_TIMEOUT_MS, signal };
+ * const play = new ScenePlay(SCENE, cast);
+ * ```
+ */
 export interface SceneCast {
   /** A person writes (`emulator.say`); returns the message id. */
   say(options: { from: number; dialogId: string; text: string }): number;
