@@ -1,7 +1,17 @@
 import type { TypingStat } from "@b24im/emulator";
 import type { CapacityProbe } from "./results.js";
 
-/** What one capacity probe left behind, as the judge reads it. */
+/**
+ * What one capacity probe left behind, as the judge reads it.
+ *
+ * @example
+ * ```ts
+ * const { rejected503, requests } = await emulator.counters();
+ * const record: ProbeRecord = { strategy: "b24im", dialogs: benchDialogs(1_500), senderId: 1,
+ *   stats: await emulator.typingStats(), rejected503, requests, startedAt, endedAt, ttlMs, windowMs };
+ * judgeProbe(record).passed;
+ * ```
+ */
 export interface ProbeRecord {
   strategy: CapacityProbe["strategy"];
   /** The dialogs the probe kept typing in. */

@@ -3,7 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "selfsigned";
 
-/** A self-signed certificate for 127.0.0.1 and localhost, and where its PEM is on disk. */
+/**
+ * A self-signed certificate for 127.0.0.1 and localhost, and where its PEM is on disk.
+ *
+ * @example
+ * ```ts
+ * const { key, cert, certPath }: TestCertificate = await testCertificate();
+ * const https = await spawnEmulator({ rateLimit: false, chats: 1, https: { key, cert } });
+ * const env = { NODE_EXTRA_CA_CERTS: certPath }; // for the official SDK's worker
+ * ```
+ */
 export interface TestCertificate {
   key: string;
   cert: string;

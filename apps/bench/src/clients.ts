@@ -3,10 +3,24 @@ import { createFetchTransport } from "@b24im/transport-fetch";
 import { createNodeTransport } from "@b24im/transport-node";
 import { Agent, request } from "undici";
 
-/** The dialog every call-speed client types in. */
+/**
+ * The dialog every call-speed client types in.
+ *
+ * @example
+ * ```ts
+ * const prepared = buildRequest(imDialogWriting(SPEED_DIALOG), parseWebhookUrl(webhookUrl));
+ * ```
+ */
 export const SPEED_DIALOG = "chat1";
 
-/** The clients the call-speed figure compares. */
+/**
+ * The clients the call-speed figure compares.
+ *
+ * @example
+ * ```ts
+ * const open = CLIENT_NAMES.filter((name) => name !== "b24jssdk-default" && name !== "2bad-bitrix");
+ * ```
+ */
 export const CLIENT_NAMES = [
   "b24im-node",
   "raw-undici",
@@ -18,16 +32,41 @@ export const CLIENT_NAMES = [
   "b24jssdk-default",
   "2bad-bitrix",
 ] as const;
+/**
+ * One of {@link CLIENT_NAMES}: a client the call-speed figure measures, by the name the report shows.
+ *
+ * @example
+ * ```ts
+ * const httpsClients = new Set<ClientName>(["b24im-node-https", "raw-undici-https", "b24jssdk-open"]);
+ * ```
+ */
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
-/** Where a client sends its calls. */
+/**
+ * Where a client sends its calls.
+ *
+ * @example
+ * ```ts
+ * const target: ClientTarget = { webhookUrl: https.webhookUrl, ca: certificate.cert };
+ * ```
+ */
 export interface ClientTarget {
   webhookUrl: string;
   /** The emulator's certificate (PEM) when `webhookUrl` is https. */
   ca?: string;
 }
 
-/** One way to send `im.dialog.writing` to {@link SPEED_DIALOG}; `call` throws unless the answer is `true`. */
+/**
+ * One way to send `im.dialog.writing` to {@link SPEED_DIALOG}; `call` throws unless the answer is `true`.
+ *
+ * @example
+ * ```ts
+ * const client: BenchClient = await createBenchClient("b24im-node", { webhookUrl });
+ * const sent = performance.now();
+ * await client.call(); // one `im.dialog.writing`, answered `true`
+ * const latencyMs = performance.now() - sent;
+ * ```
+ */
 export interface BenchClient {
   call(): Promise<void>;
   close(): Promise<void>;

@@ -13,7 +13,16 @@ import type {
   EmulatorSpec,
 } from "./emulator-protocol.js";
 
-/** An emulator running in a child process, and the questions the bench may ask it. */
+/**
+ * An emulator running in a child process, and the questions the bench may ask it.
+ *
+ * @example
+ * ```ts
+ * const emulator: EmulatorProcess = await spawnEmulator({ rateLimit: "standard", chats: 1_000 });
+ * await emulator.addFault(SOAK_FAULTS["503 burst"]);
+ * const { rejected503 } = await emulator.counters();
+ * ```
+ */
 export interface EmulatorProcess {
   url: string;
   /** User 1's webhook URL. */

@@ -7,7 +7,15 @@ import type {
   TypingStat,
 } from "@b24im/emulator";
 
-/** How the bench asks its emulator child process to start (plain JSON: it crosses IPC). */
+/**
+ * How the bench asks its emulator child process to start (plain JSON: it crosses IPC).
+ *
+ * @example
+ * ```ts
+ * const spec: EmulatorSpec = { rateLimit: { drainPerSecond: 2, bucketSize: 50 }, chats: 1_000 };
+ * const emulator = await spawnEmulator({ ...spec, typingTtlMs: 35_000 });
+ * ```
+ */
 export interface EmulatorSpec {
   rateLimit: RateLimit;
   /** Seed {@link benchSeed} with this many chats. */
@@ -18,7 +26,15 @@ export interface EmulatorSpec {
   logLimit?: number;
 }
 
-/** A question to the emulator child; `id` pairs it with its answer. */
+/**
+ * A question to the emulator child; `id` pairs it with its answer.
+ *
+ * @example
+ * ```ts
+ * const question: EmulatorQuestion = { id: 7, op: "fault", fault: SOAK_FAULTS.hang };
+ * child.send(question);
+ * ```
+ */
 export type EmulatorQuestion =
   | { id: number; op: "counters" }
   | { id: number; op: "typingStats" }
@@ -31,7 +47,15 @@ export type EmulatorQuestion =
   | { id: number; op: "log" }
   | { id: number; op: "close" };
 
-/** What each question is answered with. */
+/**
+ * What each question is answered with.
+ *
+ * @example
+ * ```ts
+ * const { user, system } = message.value as EmulatorAnswers["cpu"];
+ * const cpuSeconds = (user + system) / 1e6;
+ * ```
+ */
 export interface EmulatorAnswers {
   counters: EmulatorCounters;
   typingStats: TypingStat[];
@@ -46,7 +70,15 @@ export interface EmulatorAnswers {
   close: null;
 }
 
-/** Messages from the emulator child. */
+/**
+ * Messages from the emulator child.
+ *
+ * @example
+ * ```ts
+ * const ready = await nextMessage(child, (m: EmulatorMessage) => (m.type === "ready" ? m : undefined));
+ * ready.webhookUrl; // user 1's
+ * ```
+ */
 export type EmulatorMessage =
   | { type: "ready"; url: string; webhookUrl: string }
   | { type: "answer"; id: number; value: unknown }

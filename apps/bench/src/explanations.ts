@@ -2,6 +2,11 @@
  * Why a target was missed, keyed by the start of the figure's name in the report. Written
  * from what the measurements and CPU profiles showed (Node 20, this machine); the report
  * shows an entry only when the run actually missed that target.
+ *
+ * @example
+ * ```ts
+ * await writeReport(options.out, results, explanations);
+ * ```
  */
 export const explanations: Record<string, string> = {
   "CPU per call: b24im-node ÷ raw-undici":

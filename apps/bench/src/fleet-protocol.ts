@@ -1,4 +1,12 @@
-/** How the bench starts one fleet worker (plain JSON: it crosses IPC). */
+/**
+ * How the bench starts one fleet worker (plain JSON: it crosses IPC).
+ *
+ * @example
+ * ```ts
+ * const spec: FleetWorkerSpec = { ...base, index: 3, client: "ioredis", writingDialog: "chat2004" };
+ * const worker = await spawnFleetWorker(spec);
+ * ```
+ */
 export interface FleetWorkerSpec {
   index: number;
   webhookUrl: string;
@@ -22,7 +30,15 @@ export interface FleetWorkerSpec {
   maxWaitMs: number;
 }
 
-/** One `writing()` call: when it started and ended (epoch ms) and how. */
+/**
+ * One `writing()` call: when it started and ended (epoch ms) and how.
+ *
+ * @example
+ * ```ts
+ * const calls: FleetCall[] = [];
+ * calls.push({ startedAt, endedAt: Date.now(), outcome: "ok" });
+ * ```
+ */
 export interface FleetCall {
   startedAt: number;
   endedAt: number;
@@ -30,7 +46,15 @@ export interface FleetCall {
   outcome: string;
 }
 
-/** What a worker reports when it is stopped. */
+/**
+ * What a worker reports when it is stopped.
+ *
+ * @example
+ * ```ts
+ * const report: FleetWorkerReport = await worker.stop();
+ * const scriptCalls = report.redisCalls.limiter + report.redisCalls.coordinator;
+ * ```
+ */
 export interface FleetWorkerReport {
   index: number;
   calls: FleetCall[];
@@ -43,13 +67,28 @@ export interface FleetWorkerReport {
   unhandledRejections: number;
 }
 
-/** Commands from the bench. */
+/**
+ * Commands from the bench.
+ *
+ * @example
+ * ```ts
+ * const command: FleetCommand = { type: "init", spec };
+ * child.send(command);
+ * ```
+ */
 export type FleetCommand =
   | { type: "init"; spec: FleetWorkerSpec }
   | { type: "start" }
   | { type: "stop" };
 
-/** Messages from a worker. */
+/**
+ * Messages from a worker.
+ *
+ * @example
+ * ```ts
+ * const at = await nextMessage(child, (m: FleetMessage) => (m.type === "started" ? m.at : undefined));
+ * ```
+ */
 export type FleetMessage =
   | { type: "ready" }
   | { type: "started"; at: number }

@@ -1,6 +1,13 @@
 import os from "node:os";
 
-/** What the figures were measured on. */
+/**
+ * What the figures were measured on.
+ *
+ * @example
+ * ```ts
+ * const { cpu, cores, loadAverageAtStart }: MachineInfo = machineInfo();
+ * ```
+ */
 export interface MachineInfo {
   cpu: string;
   cores: number;

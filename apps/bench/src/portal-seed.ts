@@ -1,9 +1,26 @@
 import type { EmulatorSeed } from "@b24im/emulator";
 
-/** The webhook every bench client calls through: user 1's. */
+/**
+ * The webhook every bench client calls through: user 1's.
+ *
+ * @example
+ * ```ts
+ * emulator.webhookUrl === `${emulator.url}/rest/1/${BENCH_WEBHOOK_CODE}/`; // true
+ * ```
+ */
 export const BENCH_WEBHOOK_CODE = "bench4k9x2m7q1w8z";
 
-/** The OAuth application the chaos soak calls through, as user 1. */
+/**
+ * The OAuth application the chaos soak calls through, as user 1.
+ *
+ * @example
+ * ```ts
+ * const tokens = await emulator.issueTokens();
+ * const oauth = { clientEndpoint: tokens.client_endpoint, accessToken: tokens.access_token,
+ *   refreshToken: tokens.refresh_token, ...BENCH_OAUTH_APP };
+ * const client = createClient({ oauth, transport: createNodeTransport() });
+ * ```
+ */
 export const BENCH_OAUTH_APP = { clientId: "local.bench", clientSecret: "bench-s3cret-7Qx2Lw9" };
 
 /**

@@ -3,7 +3,15 @@ import type { MachineInfo } from "./machine.js";
 import type { SoakVerdict } from "./soak-judge.js";
 import type { Summary } from "./stats.js";
 
-/** A target from issue 8 and whether the median met it. */
+/**
+ * A target from issue 8 and whether the median met it.
+ *
+ * @example
+ * ```ts
+ * const target: Target = judgeTarget(">=", 0.85, summary.median);
+ * if (!target.met) console.log(`missed: ${summary.median} against ${target.op} ${target.value}`);
+ * ```
+ */
 export interface Target {
   /** `>=`: the figure must reach `value`; `<=`: it must stay at or below it. */
   op: ">=" | "<=";
@@ -23,7 +31,14 @@ export function judgeTarget(op: Target["op"], value: number, median: number): Ta
   return { op, value, met: op === ">=" ? median >= value : median <= value };
 }
 
-/** A ratio of two clients' figures, taken run by run (both measured in the same round). */
+/**
+ * A ratio of two clients' figures, taken run by run (both measured in the same round).
+ *
+ * @example
+ * ```ts
+ * const missed: RatioFigure[] = speed.ratios.filter((ratio) => ratio.target?.met === false);
+ * ```
+ */
 export interface RatioFigure {
   name: string;
   concurrency: number;
@@ -32,7 +47,15 @@ export interface RatioFigure {
   target?: Target;
 }
 
-/** One client at one concurrency. */
+/**
+ * One client at one concurrency.
+ *
+ * @example
+ * ```ts
+ * const atConcurrency32: ClientSpeed[] = speed.clients.filter((c) => c.concurrency === 32);
+ * for (const c of atConcurrency32) console.log(c.client, spread(c.throughput, "/s"));
+ * ```
+ */
 export interface ClientSpeed {
   client: string;
   concurrency: number;
@@ -51,14 +74,29 @@ export interface ClientSpeed {
   note?: string;
 }
 
-/** Figure 1. */
+/**
+ * Figure 1.
+ *
+ * @example
+ * ```ts
+ * const speed: CallSpeedResult = await runCallSpeed(FULL_SPEED_PLAN, certificate, log, command);
+ * ```
+ */
 export interface CallSpeedResult {
   command: string;
   clients: ClientSpeed[];
   ratios: RatioFigure[];
 }
 
-/** One probe of figure 2: `dialogs` kept typing by one strategy on its own emulator. */
+/**
+ * One probe of figure 2: `dialogs` kept typing by one strategy on its own emulator.
+ *
+ * @example
+ * ```ts
+ * const probe: CapacityProbe = judgeProbe(record);
+ * if (!probe.passed) console.log(`${probe.dialogs} dialogs: ${probe.reason}`);
+ * ```
+ */
 export interface CapacityProbe {
   strategy: "b24im" | "baseline";
   dialogs: number;
@@ -77,7 +115,15 @@ export interface CapacityProbe {
   reason?: string;
 }
 
-/** Figure 2. */
+/**
+ * Figure 2.
+ *
+ * @example
+ * ```ts
+ * const capacity: TypingCapacityResult = await runTypingCapacity(FULL_CAPACITY_PLAN, log, command);
+ * console.log(`b24im ${capacity.b24imMax} dialogs, baseline ${capacity.baselineMax}`);
+ * ```
+ */
 export interface TypingCapacityResult {
   command: string;
   portal: { drainPerSecond: number; bucketSize: number; typingTtlMs: number };
@@ -96,7 +142,15 @@ export interface TypingCapacityResult {
   search: string;
 }
 
-/** Figure 3. */
+/**
+ * Figure 3.
+ *
+ * @example
+ * ```ts
+ * const size: BundleSizeResult = await runBundleSize("pnpm bench --only=size");
+ * size.apps[0]?.gzipBytes; // the b24im app, min + gzip
+ * ```
+ */
 export interface BundleSizeResult {
   command: string;
   apps: { name: string; minifiedBytes: number; gzipBytes: number }[];
@@ -105,7 +159,15 @@ export interface BundleSizeResult {
   target: Target;
 }
 
-/** Figure 4. */
+/**
+ * Figure 4.
+ *
+ * @example
+ * ```ts
+ * const memory: LeaseMemoryResult = await runLeaseMemory(10_000, 5, "pnpm bench --only=memory");
+ * memory.bytesPerLease.median;
+ * ```
+ */
 export interface LeaseMemoryResult {
   command: string;
   leases: number;
@@ -114,7 +176,15 @@ export interface LeaseMemoryResult {
   note: string;
 }
 
-/** Figure 5. */
+/**
+ * Figure 5.
+ *
+ * @example
+ * ```ts
+ * const core: CoreOpsResult = runCoreOps(5, 1_000, "pnpm bench --only=core");
+ * spread(core.opsPerSecond, "/s");
+ * ```
+ */
 export interface CoreOpsResult {
   command: string;
   opsPerSecond: Summary;
@@ -122,7 +192,15 @@ export interface CoreOpsResult {
   steps: { name: string; opsPerSecond: Summary }[];
 }
 
-/** Figure 6: typing and calls through random faults, tokens expiring and wall-clock steps. */
+/**
+ * Figure 6: typing and calls through random faults, tokens expiring and wall-clock steps.
+ *
+ * @example
+ * ```ts
+ * const soak: ChaosSoakResult = await runChaosSoak(QUICK_SOAK_PLAN, log, command);
+ * if (!soak.verdict.passed) console.error(soak.verdict.reasons.join("; "));
+ * ```
+ */
 export interface ChaosSoakResult {
   command: string;
   /** 1 = real time; otherwise every duration ran this many times faster. */
@@ -154,7 +232,15 @@ export interface ChaosSoakResult {
   verdict: SoakVerdict;
 }
 
-/** Figure 7: events per second through `@b24im/bot`, beside a naive decode. */
+/**
+ * Figure 7: events per second through `@b24im/bot`, beside a naive decode.
+ *
+ * @example
+ * ```ts
+ * const bot: BotEventsResult = await runBotEvents(5, 1_000, "pnpm bench --only=bot");
+ * spread(bot.fetch, "/s");
+ * ```
+ */
 export interface BotEventsResult {
   command: string;
   /** `bot.handle(event)`: dispatch of a decoded event to a handler that returns at once. */
@@ -165,7 +251,15 @@ export interface BotEventsResult {
   naiveDecode: Summary;
 }
 
-/** Figure 8: a fleet of processes sharing one rate limit and one typing schedule through Redis. */
+/**
+ * Figure 8: a fleet of processes sharing one rate limit and one typing schedule through Redis.
+ *
+ * @example
+ * ```ts
+ * const fleet: FleetResult = await runFleet(QUICK_FLEET_PLAN, log, command);
+ * if (!fleet.verdict.passed) console.error(fleet.verdict.reasons.join("; "));
+ * ```
+ */
 export interface FleetResult {
   command: string;
   /** 1 = real time; otherwise every duration ran this many times faster. */
@@ -183,7 +277,14 @@ export interface FleetResult {
   verdict: { passed: boolean; reasons: string[] };
 }
 
-/** One row of figure 9: what a limiter costs per admitted call. */
+/**
+ * One row of figure 9: what a limiter costs per admitted call.
+ *
+ * @example
+ * ```ts
+ * const viaRedis: LimiterOverheadRow[] = overhead.rows.filter((row) => row.limiter !== "in-memory");
+ * ```
+ */
 export interface LimiterOverheadRow {
   scenario: string;
   limiter: "in-memory" | "@redis/client" | "ioredis";
@@ -198,14 +299,29 @@ export interface LimiterOverheadRow {
   overflow?: number;
 }
 
-/** Figure 9. */
+/**
+ * Figure 9.
+ *
+ * @example
+ * ```ts
+ * const overhead: LimiterOverheadResult = await runLimiterOverhead(5, "pnpm bench --only=overhead");
+ * ```
+ */
 export interface LimiterOverheadResult {
   command: string;
   secondsPerRow: number;
   rows: LimiterOverheadRow[];
 }
 
-/** Everything `pnpm bench` measured; written to results.json and rendered into RESULTS.md. */
+/**
+ * Everything `pnpm bench` measured; written to results.json and rendered into RESULTS.md.
+ *
+ * @example
+ * ```ts
+ * const results = JSON.parse(await readFile(join(dir, "results.json"), "utf8")) as BenchResults;
+ * await writeReport(dir, results, explanations);
+ * ```
+ */
 export interface BenchResults {
   startedAt: string;
   durationSeconds: number;

@@ -17,7 +17,15 @@ export const SOAK_FAULTS = {
   "expired token": { kind: "expireToken" },
 } as const satisfies Record<string, ScheduledFault>;
 
-/** One of {@link SOAK_FAULTS}' names. */
+/**
+ * One of {@link SOAK_FAULTS}' names.
+ *
+ * @example
+ * ```ts
+ * const name: SoakFault = nextFault();
+ * await emulator.addFault(SOAK_FAULTS[name]);
+ * ```
+ */
 export type SoakFault = keyof typeof SOAK_FAULTS;
 
 /**

@@ -1,13 +1,30 @@
 import type { TypingStat } from "@b24im/emulator";
 import type { Expiry } from "./typing-expiries.js";
 
-/** A moment something happened to one dialog, on the emulator's clock (epoch ms). */
+/**
+ * A moment something happened to one dialog, on the emulator's clock (epoch ms).
+ *
+ * @example
+ * ```ts
+ * const reported: DialogMoment[] = [];
+ * reported.push({ dialogId, at: Date.now() }); // in typing's onError: a send failed there
+ * ```
+ */
 export interface DialogMoment {
   dialogId: string;
   at: number;
 }
 
-/** What the chaos soak recorded, as the judge reads it. */
+/**
+ * What the chaos soak recorded, as the judge reads it.
+ *
+ * @example
+ * ```ts
+ * // What the run counted, with the recipients' view read at its end:
+ * const record: SoakRecord = { ...counted, stats: await emulator.typingStats(), endedAt: Date.now() };
+ * judgeSoak(record).passed;
+ * ```
+ */
 export interface SoakRecord {
   /** The dialogs typed in, all through the run. */
   dialogs: string[];
@@ -43,7 +60,16 @@ export interface SoakRecord {
   heapMiB: number[];
 }
 
-/** The verdict on a soak. */
+/**
+ * The verdict on a soak.
+ *
+ * @example
+ * ```ts
+ * const verdict: SoakVerdict = judgeSoak(record);
+ * if (!verdict.passed) log(`  soak failed: ${verdict.reasons.join("; ")}`);
+ * verdict.unexplainedLapses; // 0: every lapse had a fault that explains it
+ * ```
+ */
 export interface SoakVerdict {
   /** Times an indicator went out while typing ran, and in how many dialogs. */
   lapses: number;

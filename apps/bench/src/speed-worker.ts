@@ -2,7 +2,16 @@ import type { WorkerCommand, WorkerMessage, WorkerRun } from "./call-speed-proto
 import { closeChild, forkEntry, nextMessage } from "./child-process.js";
 import type { ClientName, ClientTarget } from "./clients.js";
 
-/** A call-speed worker process holding one client. */
+/**
+ * A call-speed worker process holding one client.
+ *
+ * @example
+ * ```ts
+ * const worker: SpeedWorker = await spawnSpeedWorker("b24im-node", { webhookUrl }, {});
+ * const { calls, cpuMs } = await worker.run(1, 3_000);
+ * await worker.close();
+ * ```
+ */
 export interface SpeedWorker {
   client: ClientName;
   run(concurrency: number, durationMs: number): Promise<WorkerRun>;

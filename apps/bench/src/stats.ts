@@ -1,4 +1,12 @@
-/** Median and spread of repeated measurements of one figure. */
+/**
+ * Median and spread of repeated measurements of one figure.
+ *
+ * @example
+ * ```ts
+ * const throughput: Summary = summarize(perRun);
+ * spread(throughput, "/s"); // "412,000/s (243,000–435,000)"
+ * ```
+ */
 export interface Summary {
   median: number;
   min: number;

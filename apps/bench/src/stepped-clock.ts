@@ -1,6 +1,14 @@
 import { type Clock, systemClock } from "@b24im/core";
 
-/** The system clock, with a wall clock that can be stepped as NTP or a resumed VM does. */
+/**
+ * The system clock, with a wall clock that can be stepped as NTP or a resumed VM does.
+ *
+ * @example
+ * ```ts
+ * const clock: SteppedClock = steppedClock();
+ * setTimeout(() => clock.stepWall(3_600_000), 60_000); // an hour forward, a minute in
+ * ```
+ */
 export interface SteppedClock extends Clock {
   /** Steps `now()` by `ms` (back when negative); the stopwatch and the timers are untouched. */
   stepWall(ms: number): void;

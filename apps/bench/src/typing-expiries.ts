@@ -1,4 +1,11 @@
-/** A line that went out in the recipients' view: nobody refreshed it within its life. */
+/**
+ * A line that went out in the recipients' view: nobody refreshed it within its life.
+ *
+ * @example
+ * ```ts
+ * const lapses: Expiry[] = watch.expiries.filter((e) => e.senderId === senderId && e.at < endedAt);
+ * ```
+ */
 export interface Expiry {
   dialogId: string;
   senderId: number;
@@ -6,7 +13,16 @@ export interface Expiry {
   at: number;
 }
 
-/** The expiries seen so far, while the watch runs. */
+/**
+ * The expiries seen so far, while the watch runs.
+ *
+ * @example
+ * ```ts
+ * const watch: ExpiryWatch = await watchExpiries(emulator.url);
+ * const expiries = [...watch.expiries]; // the lines that went out so far
+ * watch.close();
+ * ```
+ */
 export interface ExpiryWatch {
   readonly expiries: readonly Expiry[];
   close(): void;

@@ -11,7 +11,14 @@ import {
 import { type SpeedWorker, spawnSpeedWorker } from "../speed-worker.js";
 import { summarize } from "../stats.js";
 
-/** How long figure 1 measures. */
+/**
+ * How long figure 1 measures.
+ *
+ * @example
+ * ```ts
+ * const plan: CallSpeedPlan = { ...FULL_SPEED_PLAN, concurrencies: [1, 8, 32] };
+ * ```
+ */
 export interface CallSpeedPlan {
   concurrencies: number[];
   warmupMs: number;
@@ -23,6 +30,15 @@ export interface CallSpeedPlan {
   limitedConcurrencies: number[];
 }
 
+/**
+ * The figure of `pnpm bench`: five runs of 3 s per open client at concurrency 1 and 32 after a
+ * 1 s warm-up, and one run of 5 s per rate-limited client at each.
+ *
+ * @example
+ * ```ts
+ * await runCallSpeed(FULL_SPEED_PLAN, certificate, console.log, "pnpm bench --only=speed");
+ * ```
+ */
 export const FULL_SPEED_PLAN: CallSpeedPlan = {
   concurrencies: [1, 32],
   warmupMs: 1_000,
@@ -32,6 +48,15 @@ export const FULL_SPEED_PLAN: CallSpeedPlan = {
   limitedConcurrencies: [1, 32],
 };
 
+/**
+ * The figure of `pnpm bench --quick` (CI): two runs of 150 ms per open client, and the
+ * rate-limited clients one call each at concurrency 1 — enough to see every client still runs.
+ *
+ * @example
+ * ```ts
+ * await runCallSpeed(QUICK_SPEED_PLAN, certificate, console.log, "pnpm bench --quick --only=speed");
+ * ```
+ */
 export const QUICK_SPEED_PLAN: CallSpeedPlan = {
   concurrencies: [1, 32],
   warmupMs: 50,

@@ -18,7 +18,14 @@ import { type DialogMoment, judgeSoak } from "../soak-judge.js";
 import { steppedClock } from "../stepped-clock.js";
 import { type ExpiryWatch, watchExpiries } from "../typing-expiries.js";
 
-/** How long the soak runs and how rough the weather is; every time is real-time ms at scale 1. */
+/**
+ * How long the soak runs and how rough the weather is; every time is real-time ms at scale 1.
+ *
+ * @example
+ * ```ts
+ * const plan: SoakPlan = { ...QUICK_SOAK_PLAN, seed: 7 }; // other weather, same pace
+ * ```
+ */
 export interface SoakPlan {
   /** 1 = real time; N runs every duration N times faster (drain rate multiplied by N). */
   timeScale: number;

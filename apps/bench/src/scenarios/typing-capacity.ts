@@ -6,7 +6,14 @@ import { type EmulatorProcess, spawnEmulator } from "../emulator-process.js";
 import { benchDialogs } from "../portal-seed.js";
 import type { CapacityProbe, TypingCapacityResult } from "../results.js";
 
-/** The standard cloud portal of BITRIX24.md and how long a dialog must stay "typing". */
+/**
+ * The standard cloud portal of BITRIX24.md and how long a dialog must stay "typing".
+ *
+ * @example
+ * ```ts
+ * const plan: CapacityPlan = { ...FULL_CAPACITY_PLAN, b24imLadder: [3_250], baselineLadder: [33] };
+ * ```
+ */
 export interface CapacityPlan {
   /** 1 = real time; N runs every duration N times faster (ttl, drain rate, refresh, window). */
   timeScale: number;
@@ -24,6 +31,16 @@ const CLIENT_REFRESH_MS = 20_000;
 const BASELINE_INTERVAL_MS = 15_000;
 const TARGET_DIALOGS = 1_500;
 
+/**
+ * The figure of `pnpm bench`: real time, a 90 s window, b24im probed from 2,000 dialogs up to
+ * the 3,500 a standard portal can carry, and the baseline from 30 to 35, around the 32 its
+ * bucket arithmetic gives.
+ *
+ * @example
+ * ```ts
+ * await runTypingCapacity(FULL_CAPACITY_PLAN, console.log, "pnpm bench --only=capacity");
+ * ```
+ */
 export const FULL_CAPACITY_PLAN: CapacityPlan = {
   timeScale: 1,
   windowMs: 90_000,
@@ -33,6 +50,15 @@ export const FULL_CAPACITY_PLAN: CapacityPlan = {
   baselineLadder: [30, 32, 33, 35],
 };
 
+/**
+ * The figure of `pnpm bench --quick` (CI): the same window ten times faster, b24im only at the
+ * target's 1,500 dialogs and the baseline at 30 and 35.
+ *
+ * @example
+ * ```ts
+ * await runTypingCapacity(QUICK_CAPACITY_PLAN, console.log, "pnpm bench --quick --only=capacity");
+ * ```
+ */
 export const QUICK_CAPACITY_PLAN: CapacityPlan = {
   timeScale: 10,
   windowMs: 90_000,
