@@ -9,6 +9,7 @@ export default defineConfig({
       "test/**/*.test.ts",
     ],
     exclude: ["**/*.browser.test.ts", "**/node_modules/**", "**/dist/**"],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

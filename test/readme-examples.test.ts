@@ -12,6 +12,7 @@ import { defaultSeed, type Emulator, startEmulator } from "@b24im/emulator";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type RedisServer,
+  redisServerMissing,
   startRedisServer,
 } from "../packages/limiter-redis/src/testing/redis-server.test-helpers.js";
 
@@ -152,60 +153,69 @@ describe("README examples, as written, against the emulator", () => {
   }, 60_000);
 
   for (const [index, example] of examples.entries()) {
-    it(`${example.name} runs`, async () => {
-      const emulator = await startEmulator();
-      try {
-        const bot = defaultSeed().bots?.[0];
-        const file = join(WORK_DIR, `example-${index}.mts`);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, example.code);
-        if (example.code.includes("REDIS_URL")) redis ??= await startRedisServer();
-        const running = run(
-          relative(ROOT, file),
-          {
-            B24_WEBHOOK_URL: emulator.webhookUrl(),
-            B24_BOT_ID: String(bot?.id),
-            B24_BOT_TOKEN: String(bot?.botToken),
-            B24_APPLICATION_TOKEN: emulator.applicationToken(bot?.id ?? 0),
-            ...(redis ? { REDIS_URL: redis.url } : {}),
-          },
-          example.longRunning,
-        );
-        let answered = false;
-        if (example.longRunning && bot) {
-          const question = { from: 1, dialogId: String(bot.id), text: "Is the release on track?" };
-          if (example.code.includes("nodeListener")) {
-            // The bot's events go to the example's server instead of its queue.
-            const update = await fetch(`${emulator.webhookUrl()}imbot.v2.Bot.update`, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({
-                botId: bot.id,
-                botToken: bot.botToken,
-                fields: { eventMode: "webhook", webhookUrl: `http://127.0.0.1:${WEBHOOK_PORT}/` },
-              }),
-            });
-            expect(update.status).toBe(200);
-            await new Promise((resolve) => setTimeout(resolve, 1_500)); // its server starts
-          }
-          // A polling bot finds the question on its first poll.
-          emulator.say(question);
-          answered = await answerFrom(emulator, bot.id, ALIVE_MS - 2_000);
-        }
-        const outcome = await running;
-        if (example.longRunning) {
-          expect(outcome.alive, `it ended early:\n${outcome.output}`).toBe(true);
-          expect(outcome.output).not.toMatch(/Error|error/);
-          expect(answered, `the bot did not answer:\n${outcome.output}`).toBe(true);
-        } else {
-          expect(outcome.alive, `still running after ${TIMEOUT_MS} ms:\n${outcome.output}`).toBe(
-            false,
+    const needsRedis = example.code.includes("REDIS_URL");
+    it.skipIf(needsRedis && redisServerMissing)(
+      `${example.name} runs`,
+      async () => {
+        const emulator = await startEmulator();
+        try {
+          const bot = defaultSeed().bots?.[0];
+          const file = join(WORK_DIR, `example-${index}.mts`);
+          mkdirSync(dirname(file), { recursive: true });
+          writeFileSync(file, example.code);
+          if (needsRedis) redis ??= await startRedisServer();
+          const running = run(
+            relative(ROOT, file),
+            {
+              B24_WEBHOOK_URL: emulator.webhookUrl(),
+              B24_BOT_ID: String(bot?.id),
+              B24_BOT_TOKEN: String(bot?.botToken),
+              B24_APPLICATION_TOKEN: emulator.applicationToken(bot?.id ?? 0),
+              ...(redis ? { REDIS_URL: redis.url } : {}),
+            },
+            example.longRunning,
           );
-          expect(outcome.code, outcome.output).toBe(0);
+          let answered = false;
+          if (example.longRunning && bot) {
+            const question = {
+              from: 1,
+              dialogId: String(bot.id),
+              text: "Is the release on track?",
+            };
+            if (example.code.includes("nodeListener")) {
+              // The bot's events go to the example's server instead of its queue.
+              const update = await fetch(`${emulator.webhookUrl()}imbot.v2.Bot.update`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({
+                  botId: bot.id,
+                  botToken: bot.botToken,
+                  fields: { eventMode: "webhook", webhookUrl: `http://127.0.0.1:${WEBHOOK_PORT}/` },
+                }),
+              });
+              expect(update.status).toBe(200);
+              await new Promise((resolve) => setTimeout(resolve, 1_500)); // its server starts
+            }
+            // A polling bot finds the question on its first poll.
+            emulator.say(question);
+            answered = await answerFrom(emulator, bot.id, ALIVE_MS - 2_000);
+          }
+          const outcome = await running;
+          if (example.longRunning) {
+            expect(outcome.alive, `it ended early:\n${outcome.output}`).toBe(true);
+            expect(outcome.output).not.toMatch(/Error|error/);
+            expect(answered, `the bot did not answer:\n${outcome.output}`).toBe(true);
+          } else {
+            expect(outcome.alive, `still running after ${TIMEOUT_MS} ms:\n${outcome.output}`).toBe(
+              false,
+            );
+            expect(outcome.code, outcome.output).toBe(0);
+          }
+        } finally {
+          await emulator.close();
         }
-      } finally {
-        await emulator.close();
-      }
-    }, 30_000);
+      },
+      30_000,
+    );
   }
 });

@@ -3,13 +3,17 @@ import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RedisLike } from "./adapters/index.js";
 import { createRedisRateLimiter } from "./create-limiter.js";
-import { type RedisServer, startRedisServer } from "./testing/redis-server.test-helpers.js";
+import {
+  type RedisServer,
+  redisServerMissing,
+  startRedisServer,
+} from "./testing/redis-server.test-helpers.js";
 import { createRedisTypingCoordinator } from "./typing/create-coordinator.js";
 
 const RATE = { drainPerSecond: 20, bucketSize: 10 };
 
 // A one-node Redis Cluster: the script's one key is routed like any other command's.
-describe("on a Redis Cluster", () => {
+describe.skipIf(redisServerMissing)("on a Redis Cluster", () => {
   let server: RedisServer;
 
   beforeAll(async () => {

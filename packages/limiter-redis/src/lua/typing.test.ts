@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ScriptClient } from "../adapters/index.js";
 import { type RedisFixture, useRedis } from "../testing/redis-fixture.test-helpers.js";
+import { redisServerMissing } from "../testing/redis-server.test-helpers.js";
 import { coordinatorFrom } from "../typing/create-coordinator.js";
 import { CLOCK_READ } from "./bucket.js";
 import { TYPING_SCRIPTS } from "./typing.js";
@@ -38,7 +39,7 @@ function onFakeTime(admin: RedisFixture["admin"], nowMs: () => number): ScriptCl
   };
 }
 
-describe("the typing scripts", () => {
+describe.skipIf(redisServerMissing)("the typing scripts", () => {
   const fixture = useRedis();
 
   it("have the SHA-1s the coordinator sends with EVALSHA", () => {

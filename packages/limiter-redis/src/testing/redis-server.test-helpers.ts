@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,6 +19,23 @@ export interface RedisServer {
 }
 
 const READY_WITHIN_MS = 10_000;
+
+/**
+ * Why the suites that need a real `redis-server` cannot run on this machine, or `undefined`
+ * when they can. A machine with only Node and npm has none: those suites are skipped, and
+ * the test run says so once (`test/global-setup.ts`). With `B24IM_REQUIRE_REDIS=1` (set by
+ * `.ci/run`, which installs Debian's package) nothing is skipped: a missing server fails.
+ *
+ * @example
+ * ```ts
+ * describe.skipIf(redisServerMissing)("the limiter on a real redis-server", () => {});
+ * ```
+ */
+export const redisServerMissing: string | undefined =
+  process.env.B24IM_REQUIRE_REDIS === "1" ||
+  spawnSync("redis-server", ["--version"], { stdio: "ignore" }).error === undefined
+    ? undefined
+    : "redis-server is not installed (Debian/Ubuntu: sudo apt-get install redis-server)";
 
 // Every server this process started, so that none outlives a crashed test file.
 const running = new Set<ChildProcess>();

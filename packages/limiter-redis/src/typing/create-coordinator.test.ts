@@ -2,6 +2,7 @@ import { B24Error, ConfigError, type TypingClaim } from "@b24im/core";
 import { describe, expect, it } from "vitest";
 import { CLIENT_KINDS, connect, countingClient } from "../testing/clients.test-helpers.js";
 import { useRedis } from "../testing/redis-fixture.test-helpers.js";
+import { redisServerMissing } from "../testing/redis-server.test-helpers.js";
 import { createRedisTypingCoordinator } from "./create-coordinator.js";
 
 const signal = new AbortController().signal;
@@ -14,7 +15,7 @@ const claimOf = (key: string): TypingClaim => ({
   force: false,
 });
 
-describe.each(CLIENT_KINDS)(
+describe.skipIf(redisServerMissing).each(CLIENT_KINDS)(
   "createRedisTypingCoordinator on %s and a real redis-server",
   (kind) => {
     const fixture = useRedis(kind);
@@ -116,7 +117,7 @@ describe.each(CLIENT_KINDS)(
 );
 
 describe("createRedisTypingCoordinator's options", () => {
-  it("throws ConfigError naming a missing fixture.client, a closed one or a bad key, quoting no value", async () => {
+  it("throws ConfigError naming a missing client, a closed one or a bad key, quoting no value", async () => {
     const bad: Array<[unknown, RegExp]> = [
       [undefined, /^options must be an object/],
       [{ key: "k" }, /^redis must be a connected @redis\/client/],
