@@ -4,6 +4,7 @@ import { type ScriptClient, scriptClientFor } from "./adapters/index.js";
 import { createRedisRateLimiter, type RedisRateLimiter } from "./create-limiter.js";
 import { checkLimiterOptions } from "./options.js";
 import { createRedisBucket } from "./redis/bucket-store.js";
+import { monotonicClock } from "./redis/monotonic-clock.js";
 import {
   CLIENT_KINDS,
   type ClientKind,
@@ -224,7 +225,7 @@ describe.skipIf(redisServerMissing).each(CLIENT_KINDS)(
           rateLimit: RATE,
           safetyMarginMs: MARGIN_MS,
         }).shape,
-        clock: { now: () => performance.now(), setTimeout, clearTimeout },
+        clock: monotonicClock,
       });
       // Thirty reservations (one per process of a fleet of thirty, say): the last waits 1.7 s.
       let last = 0;

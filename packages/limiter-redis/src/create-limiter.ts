@@ -1,15 +1,5 @@
-import {
-  type Clock,
-  isAbortSignal,
-  need,
-  type RateLimiter,
-  type RequestPriority,
-} from "@b24im/core";
-import {
-  checkLimiterOptions,
-  type LimiterSettings,
-  type RedisRateLimiterOptions,
-} from "./options.js";
+import { isAbortSignal, need, type RateLimiter, type RequestPriority } from "@b24im/core";
+import { checkLimiterOptions, type RedisRateLimiterOptions } from "./options.js";
 import { createReservationQueue } from "./queue/reservation-queue.js";
 import { createRedisBucket } from "./redis/bucket-store.js";
 import { monotonicClock } from "./redis/monotonic-clock.js";
@@ -67,19 +57,8 @@ export interface RedisRateLimiter extends RateLimiter {
  * ```
  */
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
-  return limiterFrom(checkLimiterOptions(options), monotonicClock);
-}
-
-/**
- * The limiter for checked settings, on the given clock (tests pass a fake one).
- *
- * @example
- * ```ts
- * const limiter = limiterFrom(checkLimiterOptions(options), createFakeClock());
- * ```
- */
-export function limiterFrom(settings: LimiterSettings, clock: Clock): RedisRateLimiter {
-  const { client, key, shape, maxWaitMs } = settings;
+  const { client, key, shape, maxWaitMs } = checkLimiterOptions(options);
+  const clock = monotonicClock;
   const bucket = createRedisBucket({ client, key, shape, clock });
   const queue = createReservationQueue({
     bucket,

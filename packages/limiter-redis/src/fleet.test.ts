@@ -1,14 +1,11 @@
 import { type B24Client, B24Error, createClient } from "@b24im/core";
 import { type Emulator, startEmulator } from "@b24im/emulator";
 import { createNodeTransport } from "@b24im/transport-node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createRedisRateLimiter } from "./create-limiter.js";
 import { CLIENT_KINDS, connect, type TestClient } from "./testing/clients.test-helpers.js";
-import {
-  type RedisServer,
-  redisServerMissing,
-  startRedisServer,
-} from "./testing/redis-server.test-helpers.js";
+import { useRedis } from "./testing/redis-fixture.test-helpers.js";
+import { redisServerMissing } from "./testing/redis-server.test-helpers.js";
 
 // One portal limit on both sides, ten times the standard tariff to keep the test short.
 const RATE = { drainPerSecond: 20, bucketSize: 10 };
@@ -17,21 +14,17 @@ const WORKERS = 6;
 describe.skipIf(redisServerMissing)(
   "a fleet of clients on one portal, sharing one limit through Redis",
   () => {
-    let server: RedisServer;
+    const fixture = useRedis();
     let emulator: Emulator;
     const connections: TestClient[] = [];
     const clients: B24Client[] = [];
     let keyCount = 0;
 
-    beforeAll(async () => {
-      server = await startRedisServer();
-    });
     afterEach(async () => {
       await Promise.all(clients.splice(0).map((client) => client.close()));
       await Promise.all(connections.splice(0).map((connection) => connection.close()));
       await emulator?.close();
     });
-    afterAll(() => server?.stop());
 
     // Six "processes": each its own Redis connection (three per library), limiter and client,
     // all behind one IP (127.0.0.1) to one emulated portal, with the default safety margin.
@@ -39,7 +32,7 @@ describe.skipIf(redisServerMissing)(
       emulator = await startEmulator({ rateLimit: RATE });
       const key = `b24im:fleet:${++keyCount}:127.0.0.1`;
       for (let i = 0; i < WORKERS; i++) {
-        const connection = await connect(CLIENT_KINDS[i % 2] ?? "ioredis", server.port);
+        const connection = await connect(CLIENT_KINDS[i % 2] ?? "ioredis", fixture.server.port);
         connections.push(connection);
         const limiter = createRedisRateLimiter({ redis: connection.redis, key, rateLimit: RATE });
         clients.push(
@@ -93,7 +86,7 @@ describe.skipIf(redisServerMissing)(
       await startFleet();
       const { sent } = await run(3_000, async () => {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
-        await server.restart();
+        await fixture.server.restart();
       });
       expect(emulator.counters.rejected503).toBe(0);
       expect(sent.filter((at) => at >= 1_000).length).toBeGreaterThan(15);
@@ -101,7 +94,7 @@ describe.skipIf(redisServerMissing)(
 
     it("sends nothing while Redis is down: calls fail with a retryable LIMITER_UNAVAILABLE", async () => {
       await startFleet();
-      await server.stop();
+      await fixture.server.stop();
       try {
         const outcomes = await Promise.all(
           clients.map((client) => client.writing("chat1").catch((error: unknown) => error)),
@@ -112,7 +105,7 @@ describe.skipIf(redisServerMissing)(
         }
         expect(emulator.counters.requests).toBe(0);
       } finally {
-        await server.start();
+        await fixture.server.start();
       }
     });
   },

@@ -81,18 +81,34 @@ export function checkLimiterOptions(options: unknown): LimiterSettings {
     safetyMarginMs === undefined
       ? Math.min(Math.max(100, intervalMs), roomMs)
       : checkNumber("safetyMarginMs", safetyMarginMs, { min: 0, max: roomMs });
-  // Whole microseconds for the script, rounded towards the safe side (see lua/bucket.ts).
-  const intervalUs = Math.ceil(1_000_000 / drainPerSecond);
-  const fullUs = bucketSize * intervalUs;
   return {
     client,
     key,
-    shape: { intervalUs, fullUs, windowUs: fullUs - Math.ceil(marginMs * 1000) },
+    shape: bucketShape(drainPerSecond, bucketSize, marginMs),
     maxWaitMs:
       maxWaitMs === undefined
         ? undefined
         : checkNumber("maxWaitMs", maxWaitMs, { min: 0, max: MAX_TIMER_MS }),
   };
+}
+
+/**
+ * The script's shape of a bucket (see `lua/bucket.ts`): whole microseconds, the drain and the
+ * margin rounded towards the safe side.
+ *
+ * @example
+ * ```ts
+ * bucketShape(2, 50, 500); // { intervalUs: 500_000, fullUs: 25_000_000, windowUs: 24_500_000 }
+ * ```
+ */
+export function bucketShape(
+  drainPerSecond: number,
+  bucketSize: number,
+  marginMs: number,
+): BucketShape {
+  const intervalUs = Math.ceil(1_000_000 / drainPerSecond);
+  const fullUs = bucketSize * intervalUs;
+  return { intervalUs, fullUs, windowUs: fullUs - Math.ceil(marginMs * 1000) };
 }
 
 /**

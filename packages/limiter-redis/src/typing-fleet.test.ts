@@ -3,17 +3,9 @@ import { type Emulator, startEmulator } from "@b24im/emulator";
 import { createNodeTransport } from "@b24im/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisRateLimiter } from "./create-limiter.js";
-import {
-  adminClient,
-  CLIENT_KINDS,
-  connect,
-  type TestClient,
-} from "./testing/clients.test-helpers.js";
-import {
-  type RedisServer,
-  redisServerMissing,
-  startRedisServer,
-} from "./testing/redis-server.test-helpers.js";
+import { CLIENT_KINDS, connect, type TestClient } from "./testing/clients.test-helpers.js";
+import { useRedis } from "./testing/redis-fixture.test-helpers.js";
+import { redisServerMissing } from "./testing/redis-server.test-helpers.js";
 import { createRedisTypingCoordinator } from "./typing/create-coordinator.js";
 
 // A standard portal twenty times faster: drain 40/s, bucket 50, a line lives 1.75 s, typing
@@ -27,13 +19,12 @@ const DIALOGS = Array.from({ length: 100 }, (_, i) => `chat${i + 1}`);
 describe.skipIf(redisServerMissing)(
   "clients of a fleet holding leases on the same dialogs, through one Redis",
   () => {
-    let server: RedisServer;
+    const fixture = useRedis();
     let emulator: Emulator;
     const connections: TestClient[] = [];
     const clients: B24Client[] = [];
 
     beforeAll(async () => {
-      server = await startRedisServer();
       emulator = await startEmulator({
         rateLimit: RATE,
         typingTtlMs: TTL_MS,
@@ -49,7 +40,7 @@ describe.skipIf(redisServerMissing)(
       // Four "processes", two per client library: each its own connection, limiter and
       // coordinator, all on one limiter key and one coordinator key.
       for (let i = 0; i < WORKERS; i++) {
-        const connection = await connect(CLIENT_KINDS[i % 2] ?? "ioredis", server.port);
+        const connection = await connect(CLIENT_KINDS[i % 2] ?? "ioredis", fixture.server.port);
         connections.push(connection);
         const redis = connection.redis;
         clients.push(
@@ -75,7 +66,6 @@ describe.skipIf(redisServerMissing)(
       await Promise.all(clients.map((client) => client.close()));
       await Promise.all(connections.map((connection) => connection.close()));
       await emulator?.close();
-      await server?.stop();
     });
 
     it("refreshes each dialog once per period, with no lapse and no 503, and the last close ends every schedule", async () => {
@@ -100,12 +90,7 @@ describe.skipIf(redisServerMissing)(
       expect(emulator.counters.requests).toBeLessThanOrEqual((6 + 2) * 2 + 4);
       for (const lease of leases) lease.stop();
       await Promise.all(clients.map((client) => client.close()));
-      const admin = await adminClient(server.port);
-      try {
-        expect(await admin.keys("{b24im:typing:fleet}:*")).toEqual([]);
-      } finally {
-        admin.destroy();
-      }
+      expect(await fixture.admin.keys("{b24im:typing:fleet}:*")).toEqual([]);
     });
   },
 );

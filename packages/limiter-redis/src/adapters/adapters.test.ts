@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { BUCKET_SCRIPT_SHA } from "../lua/bucket.js";
 import { createRedisBucket } from "../redis/bucket-store.js";
+import { monotonicClock } from "../redis/monotonic-clock.js";
 import { CLIENT_KINDS, connect } from "../testing/clients.test-helpers.js";
 import { useRedis } from "../testing/redis-fixture.test-helpers.js";
 import { redisServerMissing } from "../testing/redis-server.test-helpers.js";
@@ -10,11 +11,6 @@ import { type RedisLike, type ScriptClient, scriptClientFor } from "./index.js";
 import { redisClientScripts } from "./redis-client.js";
 
 const SHAPE = { intervalUs: 50_000, fullUs: 500_000, windowUs: 400_000 };
-const monotonic = {
-  now: () => performance.now(),
-  setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
-  clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 // The real clients' types must fit RedisLike without a cast: this file would not compile.
 export const typesFit = (a: ReturnType<typeof createClient>, b: Redis): RedisLike[] => [a, b];
@@ -48,7 +44,7 @@ describe.skipIf(redisServerMissing).each(CLIENT_KINDS)(
         client: scripts as ScriptClient,
         key: `${kind}:recognised`,
         shape: SHAPE,
-        clock: monotonic,
+        clock: monotonicClock,
       });
       const outcome = await bucket.take();
       // A key that did not exist starts full: one drain plus the margin.
@@ -63,7 +59,7 @@ describe.skipIf(redisServerMissing).each(CLIENT_KINDS)(
         client: wrapped,
         key: `${kind}:cache`,
         shape: SHAPE,
-        clock: monotonic,
+        clock: monotonicClock,
       });
       await bucket.take();
       expect(sent).toEqual({ evalSha: 1, eval: 1 });
@@ -87,7 +83,7 @@ describe.skipIf(redisServerMissing).each(CLIENT_KINDS)(
             client: scriptClientFor(user.redis) as ScriptClient,
             key: `b24im:acl:${kind}`,
             shape: SHAPE,
-            clock: monotonic,
+            clock: monotonicClock,
           });
           return await bucket.take().catch((e: unknown) => e);
         } finally {
@@ -109,7 +105,7 @@ describe.skipIf(redisServerMissing).each(CLIENT_KINDS)(
         client: scriptClientFor(fixture.client.redis) as ScriptClient,
         key: `${kind}:string`,
         shape: SHAPE,
-        clock: monotonic,
+        clock: monotonicClock,
       });
       const started = performance.now();
       const error = await bucket.take().catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
+import { bucketShape } from "../options.js";
 import {
   type BucketShape,
   type Op,
@@ -20,14 +21,8 @@ const FAKE_CLOCK_SCRIPT = BUCKET_SCRIPT.replace(CLOCK_READ, "{ ARGV[9], ARGV[10]
 const T0 = 1_700_000_000_000;
 const KEY = "b24im:test:bucket";
 
-// As options.ts makes it: whole µs, the drain and the margin rounded up.
-const shapeOf = (drainPerSecond: number, bucketSize: number, marginMs: number): BucketShape => {
-  const intervalUs = Math.ceil(1_000_000 / drainPerSecond);
-  const fullUs = bucketSize * intervalUs;
-  return { intervalUs, fullUs, windowUs: fullUs - Math.ceil(marginMs * 1000) };
-};
 // Standard: 2/s, 50, and the default margin of one request (500 ms).
-const STANDARD = shapeOf(2, 50, 500);
+const STANDARD = bucketShape(2, 50, 500);
 
 describe.skipIf(redisServerMissing)("the bucket script on a fake Redis clock", () => {
   const fixture = useRedis();
@@ -92,7 +87,7 @@ describe.skipIf(redisServerMissing)("the bucket script on a fake Redis clock", (
   });
 
   it("keeps sub-millisecond time exactly", async () => {
-    const shape = shapeOf(3, 2, 0);
+    const shape = bucketShape(3, 2, 0);
     await seedEmpty(shape);
     expect((await run("take", T0 + 0.25, { shape })).waitMs).toBe(0);
     expect((await run("take", T0 + 0.25, { shape })).waitMs).toBe(0);
@@ -210,7 +205,7 @@ describe.skipIf(redisServerMissing)("the bucket script on a fake Redis clock", (
         await fixture.admin.flushAll();
         const intervalMs = 1000 / s.drainPerSecond;
         const marginMs = s.margin * (s.bucketSize - 1) * intervalMs;
-        const shape = shapeOf(s.drainPerSecond, s.bucketSize, marginMs);
+        const shape = bucketShape(s.drainPerSecond, s.bucketSize, marginMs);
         if (!s.fresh) await seedEmpty(shape);
         let now = T0;
         const sent: { at: number; generation: string; tMs: number }[] = [];
