@@ -141,10 +141,8 @@ function optionsOf(values: ReturnType<typeof parse>["values"]): {
     webhookTimeoutMs: numberOf("--webhook-timeout", values["webhook-timeout"]),
     https,
   };
-  for (const key of Object.keys(options) as (keyof EmulatorOptions)[]) {
-    if (options[key] === undefined) delete options[key];
-  }
-  return certificate === undefined ? { options } : { options, certificate };
+  // An option left undefined takes startEmulator's default.
+  return { options, certificate };
 }
 
 /** Everything a person needs to use the portal, secrets included: it is a local test portal. */

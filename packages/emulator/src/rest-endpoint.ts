@@ -216,7 +216,7 @@ export function collapseSlashes(pathname: string): string {
  * accessTokenOf(req, { access_token: "abc" }); // "abc"
  * ```
  */
-export function accessTokenOf(req: IncomingMessage, params: Params): unknown {
+function accessTokenOf(req: IncomingMessage, params: Params): unknown {
   const header = req.headers.authorization;
   if (typeof header === "string") {
     const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header);

@@ -23,8 +23,13 @@ interface Routing {
   movedTo: string | undefined;
 }
 
-function answerMoved(routing: Routing, req: IncomingMessage, res: ServerResponse, url: string) {
-  const pathname = collapseSlashes(url.split("?")[0] ?? "/");
+function answerMoved(
+  routing: Routing,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: string,
+  pathname: string,
+) {
   const method = pathname.startsWith("/rest/") ? (parseRestPath(pathname)?.method ?? "") : "";
   const entry = requestEntry(req, routing.core.now(), routing.core.loggedPath(pathname), method);
   entry.status = 302;
@@ -42,10 +47,10 @@ async function route(routing: Routing, req: IncomingMessage, res: ServerResponse
     res.end();
     return;
   }
-  if (routing.movedTo !== undefined) return answerMoved(routing, req, res, url);
   const question = url.indexOf("?");
   // A portal's web server collapses repeated slashes before routing.
   const pathname = collapseSlashes(question < 0 ? url : url.slice(0, question));
+  if (routing.movedTo !== undefined) return answerMoved(routing, req, res, url, pathname);
   const query = question < 0 ? "" : url.slice(question + 1);
   const { core } = routing;
   if (pathname.startsWith("/rest/")) return handleRest(core, req, res, pathname, query);

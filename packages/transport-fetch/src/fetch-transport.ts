@@ -1,9 +1,12 @@
 import {
   B24Error,
-  ConfigError,
+  checkNumber,
   createDeadline,
   type HttpRequest,
   type HttpResponse,
+  isFunction,
+  isObject,
+  need,
   PortalMovedError,
   ProtocolError,
   secretsOf,
@@ -56,21 +59,10 @@ export interface FetchTransportOptions {
  */
 export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
   // Checked here, not on each call: a wrong option is a ConfigError, not a retried failure.
-  const shape = typeof options === "object" && options !== null;
-  const { fetch: fetchFn, maxResponseBytes: limit = 64 * 1024 * 1024 } = shape ? options : {};
-  const wrong = !shape
-    ? "options"
-    : fetchFn !== undefined && typeof fetchFn !== "function"
-      ? "fetch"
-      : !Number.isSafeInteger(limit) || limit < 1
-        ? "maxResponseBytes"
-        : "";
-  if (wrong) {
-    throw new ConfigError(
-      wrong,
-      `createFetchTransport takes { fetch?: a fetch function, maxResponseBytes?: an integer ≥ 1 } (${wrong})`,
-    );
-  }
+  need(isObject(options), "options", "an object such as { fetch, maxResponseBytes }", options);
+  const { fetch: fetchFn, maxResponseBytes = 64 * 1024 * 1024 } = options;
+  need(fetchFn === undefined || isFunction(fetchFn), "fetch", "a fetch function", fetchFn);
+  const limit = checkNumber("maxResponseBytes", maxResponseBytes, { min: 1, integer: true });
   return {
     send: (request, sendOptions) => send(fetchFn ?? globalThis.fetch, limit, request, sendOptions),
   };
