@@ -1,6 +1,5 @@
-import { createSignalGroup } from "../async/abort.js";
+import { createDeadline, createSignalGroup, whenNotAborted } from "../async/abort.js";
 import type { Clock } from "../async/clock.js";
-import { onAbort } from "../async/on-abort.js";
 import { BATCH_LIMIT } from "../protocol/batch.js";
 import { B24Error } from "../protocol/errors.js";
 import type {
@@ -92,7 +91,8 @@ export function createFleetArbiter(o: {
   let failing = false;
 
   // Runs one coordinator call, settling (never rejecting) by its deadline, the caller's abort
-  // or close(); a late answer or rejection is dropped.
+  // or close(); a late answer or rejection is dropped. The coordinator gets the call's signal:
+  // the deadline only ends the waiting.
   const bounded = <T>(
     run: (call: TypingCoordinatorCall) => Promise<T>,
     deadlineMs: number,
@@ -104,29 +104,20 @@ export function createFleetArbiter(o: {
       linked.unlink();
       return Promise.resolve({ error: callSignal.reason });
     }
-    const done = new Promise<{ value: T } | { error: unknown }>((resolve) => {
-      let stop = () => {};
-      const timer = clock.setTimeout(
-        () => finish({ error: `did not answer within ${deadlineMs} ms` }),
-        deadlineMs,
-      );
-      const finish = (result: { value: T } | { error: unknown }) => {
-        clock.clearTimeout(timer);
-        stop();
+    const deadline = createDeadline(callSignal, deadlineMs, clock);
+    // A coordinator of the caller's may throw instead of rejecting: the executor catches it.
+    const answer = new Promise<T>((resolve) => resolve(run({ holder, signal: callSignal })));
+    const done = whenNotAborted(answer, deadline.signal)
+      .then(
+        (value) => ({ value }),
+        (error: unknown) => ({
+          error: deadline.timedOut ? `did not answer within ${deadlineMs} ms` : error,
+        }),
+      )
+      .finally(() => {
+        deadline.clear();
         linked.unlink();
-        resolve(result);
-      };
-      stop = onAbort(callSignal, () => finish({ error: callSignal.reason }));
-      try {
-        run({ holder, signal: callSignal }).then(
-          (value) => finish({ value }),
-          (error: unknown) => finish({ error }),
-        );
-      } catch (error) {
-        // A coordinator of the caller's may throw instead of rejecting.
-        finish({ error });
-      }
-    });
+      });
     pending.add(done);
     void done.then(() => pending.delete(done));
     return done;

@@ -1,15 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../protocol/errors.js";
+import { thrown } from "../testing/thrown.js";
 import { DEFAULT_TYPING_OPTIONS, resolveTypingOptions, type TypingOptions } from "./options.js";
 
 function configErrorOf(options: unknown): ConfigError {
-  try {
-    resolveTypingOptions(DEFAULT_TYPING_OPTIONS, options as TypingOptions);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error(`accepted ${JSON.stringify(options)}`);
+  return thrown(ConfigError, () =>
+    resolveTypingOptions(DEFAULT_TYPING_OPTIONS, options as TypingOptions),
+  );
 }
 
 describe("resolveTypingOptions", () => {

@@ -216,8 +216,10 @@ export function createTypingScheduler(o: {
 
   function setStatus(lease: Lease<Schedule>, statusMessageCode: string | undefined): void {
     const schedule = lease.schedule;
-    const identity = schedule?.identity;
-    if (schedule === undefined || identity === "user" || !(identity && "v2" in identity)) return;
+    if (schedule === undefined) return;
+    // Lease.setStatus lets only a v2 bot's lease through; this narrows the type.
+    const identity = schedule.identity;
+    if (identity === "user" || !("v2" in identity)) return;
     if (identity.statusMessageCode === statusMessageCode) return;
     const { statusMessageCode: _old, ...rest } = identity;
     schedule.identity = statusMessageCode === undefined ? rest : { ...rest, statusMessageCode };
@@ -354,15 +356,14 @@ export function createTypingScheduler(o: {
       lease !== undefined && lease.due <= now;
       lease = deadlines.peek()
     ) {
-      const { maxDurationMs, onError } = lease.options;
+      const { maxDurationMs } = lease.options;
       const error = new B24Error(
         `Typing in ${lease.dialogId} stopped after maxDurationMs (${maxDurationMs} ms); stop the lease sooner or raise typing.maxDurationMs`,
         "TYPING_MAX_DURATION",
         false,
       );
       lease.end(error);
-      if (onError !== undefined) notify(onError, error, lease.dialogId);
-      else report(lease, error);
+      tell([lease], error, true);
     }
   }
 
@@ -406,9 +407,10 @@ export function createTypingScheduler(o: {
       if (!fleet) schedule.started = true;
     }
     const timeoutMs = Math.min(...schedules.map((schedule) => schedule.sendTimeoutMs));
-    stalledAt = now + Math.min(ROUND_STALL_MS, timeoutMs / 4);
+    const stallMs = Math.min(ROUND_STALL_MS, timeoutMs / 4);
+    stalledAt = now + stallMs;
     const sending = fleet
-      ? claimAndSend(fleet, schedules, now, timeoutMs)
+      ? claimAndSend(fleet, schedules, now, timeoutMs, stallMs)
       : sendRound(schedules, timeoutMs);
     const round: Round = {
       schedules,
@@ -424,13 +426,15 @@ export function createTypingScheduler(o: {
 
   // Asks the fleet which of the round's events this client sends, puts the others back on
   // the queue for when the fleet says they fall due, and sends the rest in what is left of the
-  // round's time. The claim may take a quarter of it at most (2 s at most); a coordinator that
-  // fails or is late is reported once and the whole round goes out anyway.
+  // round's time. The claim may take as long as the round holds the next one (`stallMs`: a
+  // quarter of its time, 2 s at most); a coordinator that fails or is late is reported once
+  // and the whole round goes out anyway.
   async function claimAndSend(
     arbiter: FleetArbiter,
     round: Schedule[],
     startedAt: number,
     timeoutMs: number,
+    stallMs: number,
   ): Promise<void> {
     const claims = round.map(
       (schedule): TypingClaim => ({
@@ -442,8 +446,7 @@ export function createTypingScheduler(o: {
       }),
     );
     const task = tasks.link();
-    const claimDeadlineMs = Math.min(ROUND_STALL_MS, timeoutMs / 4);
-    const { answers, failure } = await arbiter.claim(claims, claimDeadlineMs, task.signal);
+    const { answers, failure } = await arbiter.claim(claims, stallMs, task.signal);
     task.unlink();
     if (tasks.aborted) return;
     // The fleet's failure, not a dialog's: told once, to each handler of the round's leases.
@@ -471,10 +474,9 @@ export function createTypingScheduler(o: {
         : now + Math.min(Math.max(answer.dueInMs, MIN_RECHECK_MS), schedule.refreshMs);
       if (schedulesByKey.get(schedule.key) === schedule) refreshes.push(schedule);
     });
-    const granted = kept;
-    round.length = granted;
-    if (granted < claims.length) arm();
-    if (granted > 0) await sendRound(round, timeoutMs - (now - startedAt));
+    round.length = kept;
+    if (kept < claims.length) arm();
+    if (kept > 0) await sendRound(round, timeoutMs - (now - startedAt));
   }
 
   // Puts a settled round's schedules back on the queue, unless their leases ended meanwhile.
