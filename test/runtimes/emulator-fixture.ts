@@ -2,8 +2,8 @@
 // mix), seeded with a fresh webhook code, with the faults the suite's checks expect, and the
 // checks only the server can make once the suite has ended.
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { defaultSeed, type Emulator, startEmulator } from "@b24im/emulator";
+import { deadPort } from "../../packages/transport-node/src/test-servers.test-helpers.ts";
 import type { CheckResult, SuiteInput } from "./protocol.ts";
 
 /** Short enough that a scheduler which never refreshed would lapse within the hold. */
@@ -31,16 +31,6 @@ export interface Fixture {
   deliveryCheck(url: string): Promise<CheckResult>;
 }
 
-/** A port that was free a moment ago and that nobody listens on now: a refused connection. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port was assigned");
-  return address.port;
-}
-
 export async function startFixture(): Promise<Fixture> {
   const secret = `rt${randomBytes(12).toString("hex")}`;
   const seed = defaultSeed();
@@ -54,7 +44,8 @@ export async function startFixture(): Promise<Fixture> {
   emulator.faults.add({ kind: "hang", method: HANGING_METHOD, times: 2 });
   const webhookUrl = emulator.webhookUrl(1);
   const refusedUrl = new URL(webhookUrl);
-  refusedUrl.port = String(await closedPort());
+  // A port nobody listens on: a refused connection.
+  refusedUrl.port = String(await deadPort());
   const input: SuiteInput = {
     emulatorUrl: emulator.url,
     webhookUrl,

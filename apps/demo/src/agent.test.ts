@@ -7,8 +7,8 @@ import {
   createAgent,
   echoPlan,
   plainText,
-  shorten,
 } from "./agent.js";
+import { shorten } from "./format.js";
 
 /** A message context that records what the handler does, as @b24im/bot would carry it out. */
 function fakeContext(o: { bot?: boolean; failReply?: boolean } = {}) {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AgentStatus, MessageContext } from "@b24im/bot";
+import { shorten } from "./format.js";
 
 /**
  * One stretch of the agent's work: the status recipients read, and for how long.
@@ -187,16 +188,4 @@ export function plainText(text: string): string {
     .replace(/\[user=\d+\]([^[]*)\[\/user\]/gi, "@$1")
     .replace(/\s+/g, " ")
     .trim();
-}
-
-/**
- * Cuts a text to `max` characters, ending in "…" when cut.
- *
- * @example
- * ```ts
- * shorten("abcdef", 4); // "abc…"
- * ```
- */
-export function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
 }

@@ -1,7 +1,7 @@
 import type { AgentStatus, MessageContext } from "@b24im/bot";
-import { type AgentObserver, type AgentReply, plainText, shorten } from "./agent.js";
+import { type AgentObserver, type AgentReply, plainText } from "./agent.js";
 import { describeError } from "./describe-error.js";
-import { seconds, stamp } from "./format.js";
+import { seconds, shorten, stamp } from "./format.js";
 
 /**
  * Options of {@link ConversationLog}.

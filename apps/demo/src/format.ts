@@ -34,3 +34,15 @@ export function count(n: number, one: string, many = `${one}s`): string {
 export function stamp(ms: number): string {
   return `[${seconds(ms).padStart(7)}]`;
 }
+
+/**
+ * Cuts a text to `max` characters, ending in "…" when cut.
+ *
+ * @example
+ * ```ts
+ * shorten("abcdef", 4); // "abc…"
+ * ```
+ */
+export function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
+}

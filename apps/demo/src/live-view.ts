@@ -1,4 +1,4 @@
-import { count, seconds, stamp } from "./format.js";
+import { count, seconds, shorten, stamp } from "./format.js";
 import type { RequestKind } from "./request-meter.js";
 
 /**
@@ -260,8 +260,7 @@ export class LiveView {
 
   // A line longer than the terminal wraps, and the cursor-up count would be wrong.
   #fit(line: string): string {
-    const width = (usableWidth(this.out.columns) ?? FALLBACK_COLUMNS) - 1;
-    return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
+    return shorten(line, (usableWidth(this.out.columns) ?? FALLBACK_COLUMNS) - 1);
   }
 }
 

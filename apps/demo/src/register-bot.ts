@@ -1,4 +1,5 @@
 import { B24Error } from "@b24im/core";
+import { MAX_BOT_TOKEN_LENGTH } from "./bot-token.js";
 
 /**
  * What registering needs of a client: `call`. `@b24im/core`'s client fits.
@@ -171,7 +172,7 @@ function refusal(error: unknown, o: RegisterOptions): RegistrationError | undefi
       );
     case "BOT_TOKEN_INVALID_LENGTH":
       return new RegistrationError(
-        "the portal refused the bot token as too long: B24_BOT_TOKEN must be at most 40 characters.",
+        `the portal refused the bot token as too long: B24_BOT_TOKEN must be at most ${MAX_BOT_TOKEN_LENGTH} characters.`,
       );
     default:
       return undefined;

@@ -1,9 +1,9 @@
 import type { MessageContext } from "@b24im/bot";
 import type { AgentObserver, AgentReply } from "./agent.js";
-import { plainText, shorten } from "./agent.js";
+import { plainText } from "./agent.js";
 import { describeError } from "./describe-error.js";
 import { pageDialogId } from "./dialog-names.js";
-import { seconds } from "./format.js";
+import { seconds, shorten } from "./format.js";
 import type { LiveView } from "./live-view.js";
 import type { RecipientView } from "./recipients.js";
 import type { MeteredRequest, RequestMeter } from "./request-meter.js";
