@@ -296,6 +296,30 @@ describe("a coordinator that fails", () => {
     expect(t.errors.map((e) => e.code)).toEqual(["TYPING_COORDINATOR_FAILED"]);
   });
 
+  it("a coordinator's call signal aborts when the scheduler stops waiting for it", async () => {
+    const signals: AbortSignal[] = [];
+    const t = fleetOf(1, {
+      defaults: REFRESH,
+      coordinator: (clock) => {
+        const memory = createMemoryTypingCoordinator({ clock });
+        return {
+          ...memory,
+          claim: (_claims, call) => {
+            signals.push(call.signal);
+            return never();
+          },
+        };
+      },
+    });
+    t.schedulers[0]?.lease("chat1");
+    await t.clock.advance(50);
+    expect(signals.length).toBe(1);
+    expect(signals[0]?.aborted).toBe(false);
+    // sendTimeoutMs 400: the claim is waited for 100 ms.
+    await t.clock.advance(60);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
   it("a coordinator that throws instead of rejecting is a failure like any other", async () => {
     const broken: TypingCoordinator = {
       join: async () => {},

@@ -91,8 +91,8 @@ export function createFleetArbiter(o: {
   let failing = false;
 
   // Runs one coordinator call, settling (never rejecting) by its deadline, the caller's abort
-  // or close(); a late answer or rejection is dropped. The coordinator gets the call's signal:
-  // the deadline only ends the waiting.
+  // or close(); a late answer or rejection is dropped. The coordinator's signal aborts on any
+  // of the three, so a coordinator may stop work nobody waits for any more.
   const bounded = <T>(
     run: (call: TypingCoordinatorCall) => Promise<T>,
     deadlineMs: number,
@@ -106,7 +106,7 @@ export function createFleetArbiter(o: {
     }
     const deadline = createDeadline(callSignal, deadlineMs, clock);
     // A coordinator of the caller's may throw instead of rejecting: the executor catches it.
-    const answer = new Promise<T>((resolve) => resolve(run({ holder, signal: callSignal })));
+    const answer = new Promise<T>((resolve) => resolve(run({ holder, signal: deadline.signal })));
     const done = whenNotAborted(answer, deadline.signal)
       .then(
         (value) => ({ value }),
