@@ -16,6 +16,7 @@ import {
 } from "../protocol/errors.js";
 import type { HttpResponse } from "../protocol/http.js";
 import { imDialogWriting, type MethodCall } from "../protocol/methods.js";
+import { answerEveryCommand } from "../testing/answer-every-command.test-helpers.js";
 import { createFakeClock, type FakeClock } from "../testing/fake-clock.js";
 import {
   createFakeTransport,
@@ -1257,15 +1258,7 @@ describe("typing", () => {
       "im.dialog.writing",
     ]);
     one.stop();
-    transport.setDefault((x) => {
-      const cmd = (x.body as { cmd: Record<string, string> }).cmd;
-      return jsonResponse({
-        result: {
-          result: Object.fromEntries(Object.keys(cmd).map((k) => [k, true])),
-          result_error: [],
-        },
-      });
-    });
+    transport.setDefault(answerEveryCommand);
     const leases = ["chat7", "chat8", "13"].map((id) => client.typing(id));
     await clock.advance(0);
     expect(transport.requests).toHaveLength(2);
@@ -1280,19 +1273,12 @@ describe("typing", () => {
     await client.close();
   });
 
-  // Answers every batch with `true` for each of its commands.
-  const batchAnswers = (x: FakeExchange) => {
-    const cmd = (x.body as { cmd?: Record<string, string> } | undefined)?.cmd;
-    if (!cmd) return jsonResponse({ result: true });
-    const result = Object.fromEntries(Object.keys(cmd).map((k) => [k, true]));
-    return jsonResponse({ result: { result, result_error: [] } });
-  };
   const commandsOf = (x: FakeExchange) =>
     Object.keys((x.body as { cmd?: object } | undefined)?.cmd ?? {}).length;
 
   it("keeps 500 dialogs typing in batches of 50 only, never beyond the portal's bucket", async () => {
     const { clock, transport, client } = setup();
-    transport.setDefault(batchAnswers);
+    transport.setDefault(answerEveryCommand);
     const leases = Array.from({ length: 500 }, (_, i) => client.typing(`chat${i + 1}`));
     // Rounds at 0, 20, 40, 60 and 80 s (the default refreshMs); the next is due at 100 s.
     for (let t = 0; t < 90_000; t += 250) await clock.advance(250);
@@ -1314,7 +1300,7 @@ describe("typing", () => {
   it("lets due typing batches go before a user's own call for at most 5 s", async () => {
     // A small bucket, so that the typing batches of one round queue in the limiter.
     const { clock, transport, client } = setup({ rateLimit: { drainPerSecond: 2, bucketSize: 3 } });
-    transport.setDefault(batchAnswers);
+    transport.setDefault(answerEveryCommand);
     for (let i = 1; i <= 500; i++) client.typing(`chat${i}`);
     await clock.advance(0);
     const own = client.call("profile");
@@ -1344,7 +1330,7 @@ describe("typing", () => {
         const dialog = command.split("DIALOG_ID=")[1] as string;
         shown.set(dialog, [...(shown.get(dialog) ?? []), clock.monotonic() - T0]);
       }
-      return batchAnswers(x);
+      return answerEveryCommand(x);
     });
     const leases = Array.from({ length: 60 }, (_, i) => client.typing(`chat${i + 1}`));
     for (let t = 0; t < 120_000; t += 250) await clock.advance(250);
@@ -1400,7 +1386,7 @@ describe("typing", () => {
         const dialog = command.split("DIALOG_ID=")[1] as string;
         shown.set(dialog, [...(shown.get(dialog) ?? []), at]);
       }
-      return batchAnswers(x);
+      return answerEveryCommand(x);
     });
     const leases = Array.from({ length: 30 }, (_, i) => client.typing(`chat${i + 1}`));
     await clock.advance(1_000);
@@ -1429,7 +1415,7 @@ describe("typing", () => {
         const dialog = command.split("DIALOG_ID=")[1] as string;
         shown.set(dialog, [...(shown.get(dialog) ?? []), clock.monotonic() - T0]);
       }
-      return batchAnswers(x);
+      return answerEveryCommand(x);
     });
     // Four calls a second, twice what the portal drains, for two minutes.
     const calls: Array<Promise<unknown>> = [];

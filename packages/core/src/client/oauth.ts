@@ -2,7 +2,7 @@ import { AuthError, ConfigError, describeThrown, ProtocolError } from "../protoc
 import type { HttpRequest, HttpResponse } from "../protocol/http.js";
 import { checkText, isFunction, isObject, need } from "../protocol/option-check.js";
 import { textOf } from "../protocol/parse-response.js";
-import { checkEndpoint, type OAuthTarget, oauthTarget } from "../protocol/target.js";
+import { checkEndpoint, downgrades, type OAuthTarget, oauthTarget } from "../protocol/target.js";
 
 /**
  * A token pair from the OAuth server. The refresh token is single-use: store the new one
@@ -173,10 +173,6 @@ function endpointOrUndefined(
   } catch {
     return undefined;
   }
-}
-
-function downgrades(current: string, next: string | undefined): boolean {
-  return next !== undefined && current.startsWith("https:") && !next.startsWith("https:");
 }
 
 // The rest of the `oauth` options (oauthTarget checks the endpoint and the access token):

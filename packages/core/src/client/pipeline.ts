@@ -21,10 +21,12 @@ import {
 } from "../protocol/errors.js";
 import type { HttpRequest, HttpResponse, Transport } from "../protocol/http.js";
 import type { MethodCall } from "../protocol/methods.js";
+import { isObject } from "../protocol/option-check.js";
 import { parseResponse, type RestResult } from "../protocol/parse-response.js";
 import { redactRequestWith, redactResponse, secretsOf } from "../protocol/redact.js";
 import {
   checkUrl,
+  downgrades,
   oauthTarget,
   type Target,
   type WebhookTarget,
@@ -196,7 +198,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   const moveTo = (location: string | undefined, from: string): boolean => {
     try {
       const origin = checkUrl("location", new URL(location ?? "", from).origin, "").origin;
-      if (new URL(from).protocol === "https:" && !origin.startsWith("https:")) return false;
+      if (downgrades(from, origin)) return false;
       if (oauth) oauth.target = oauthTarget(`${origin}/rest/`, oauth.target.accessToken);
       else if (webhook)
         webhook = withSecret({ origin, userId: webhook.userId }, "secret", webhook.secret);
@@ -377,8 +379,9 @@ function limiterFailure(error: unknown, known: readonly string[]): unknown {
 // A transport of the caller's may hand back anything; the parser needs an HttpResponse.
 function checkedResponse(response: unknown, request: HttpRequest): HttpResponse {
   const { status, headers, body } = (response ?? {}) as Partial<HttpResponse>;
-  const valid = Number.isInteger(status) && typeof body === "string";
-  if (valid && typeof headers === "object" && headers !== null) return response as HttpResponse;
+  if (Number.isInteger(status) && isObject(headers) && typeof body === "string") {
+    return response as HttpResponse;
+  }
   throw new ProtocolError(
     "The transport's answer is no HttpResponse { status, headers, body: string }",
     0,

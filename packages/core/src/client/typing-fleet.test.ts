@@ -1,25 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../protocol/errors.js";
+import { answerEveryCommand } from "../testing/answer-every-command.test-helpers.js";
 import { createFakeClock, type FakeClock } from "../testing/fake-clock.js";
 import {
   createFakeTransport,
   type FakeExchange,
   type FakeTransport,
-  jsonResponse,
 } from "../testing/fake-transport.js";
 import type { TypingCoordinator } from "../typing/coordinator.js";
 import { createMemoryTypingCoordinator } from "../typing/memory-coordinator.js";
 import { type B24Client, createClient } from "./client.js";
 
 const WEBHOOK = "https://x.bitrix24.ru/rest/1/s3cr3tWebhookC0de/";
-
-// Answers a plain call `true`, and a batch `true` for each of its commands.
-const answer = (x: FakeExchange) => {
-  const cmd = (x.body as { cmd?: Record<string, string> } | undefined)?.cmd;
-  if (!cmd) return jsonResponse({ result: true });
-  const result = Object.fromEntries(Object.keys(cmd).map((k) => [k, true]));
-  return jsonResponse({ result: { result, result_error: [] } });
-};
 
 // The dialogs a request showed typing in, plain or batched.
 const dialogsOf = (x: FakeExchange): string[] => {
@@ -62,7 +54,7 @@ describe("clients sharing a typing coordinator", () => {
     const clients: B24Client[] = [];
     for (let i = 0; i < 3; i++) {
       const transport = createFakeTransport({ clock });
-      transport.setDefault(answer);
+      transport.setDefault(answerEveryCommand);
       transports.push(transport);
       clients.push(createClient({ webhook: WEBHOOK, transport, clock, typing: { coordinator } }));
     }
@@ -92,7 +84,7 @@ describe("clients sharing a typing coordinator", () => {
     const clock = createFakeClock({ now: 0 });
     const { coordinator, seen } = recording(clock);
     const transport = createFakeTransport({ clock });
-    transport.setDefault(answer);
+    transport.setDefault(answerEveryCommand);
     const webhook = createClient({
       webhook: "https://x.bitrix24.ru/rest/17/s3cr3tWebhookC0de/",
       transport,

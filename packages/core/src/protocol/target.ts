@@ -123,6 +123,21 @@ export function checkUrl(option: string, raw: string, shown: string, expected?: 
   return url;
 }
 
+/**
+ * Whether moving from the address `current` to `next` would leave https for plain http. The
+ * client never does it, not even to a loopback host: the webhook code, the tokens and the
+ * client secret would then travel in clear. An unknown `next` is no downgrade.
+ *
+ * @example
+ * ```ts
+ * downgrades("https://x.bitrix24.ru/rest/", "http://127.0.0.1:8080/rest/"); // true
+ * downgrades("http://127.0.0.1:8080/rest/", "http://localhost:8081/rest/"); // false
+ * ```
+ */
+export function downgrades(current: string, next: string | undefined): boolean {
+  return next !== undefined && current.startsWith("https:") && !next.startsWith("https:");
+}
+
 // Targets made (and checked) by parseWebhookUrl or oauthTarget. They are frozen, so
 // buildRequest can skip checking them again on every call.
 const vetted = new WeakSet<object>();

@@ -7,6 +7,7 @@ import type {
   Transport,
   TransportSendOptions,
 } from "../protocol/http.js";
+import { isObject } from "../protocol/option-check.js";
 
 /**
  * One request the fake transport received, with what the client told it.
@@ -208,9 +209,7 @@ function parseJson(body: string | undefined): Record<string, unknown> | undefine
   if (body === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(body);
-    return parsed !== null && typeof parsed === "object"
-      ? (parsed as Record<string, unknown>)
-      : undefined;
+    return isObject(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
