@@ -1,6 +1,13 @@
 import { B24Error } from "@b24im/core";
 import type { BotRuntime } from "../bot-runtime.js";
-import type { BotEvent, EventChat, EventMessage, EventUser } from "../events/types.js";
+import type { BotEventName } from "../events/event-names.js";
+import type {
+  BotEvent,
+  BotEventData,
+  EventChat,
+  EventMessage,
+  EventUser,
+} from "../events/types.js";
 import {
   type Conversation,
   createConversation,
@@ -130,7 +137,7 @@ export interface ContextUser {
  *
  * @example
  * ```ts
- * const { context, conversation } = contextFor(runtime, event);
+ * const { context, conversation } = contextFor(runtime, event, "message");
  * await handler(context);
  * await conversation?.finish();
  * ```
@@ -141,24 +148,39 @@ export interface BuiltContext {
 }
 
 /**
- * Builds a handler's context from an event. A message or command event without the message,
- * chat or user it must carry throws a `B24Error` with code `BOT_EVENT_INVALID`: no handler
- * could answer it.
+ * The dialog an event belongs to, where an answer goes: its chat's `dialogId`, else the
+ * `dialogId` of `join` and `context` events; `undefined` for an event of no dialog (`delete`).
  *
  * @example
  * ```ts
- * const { context } = contextFor(runtime, { type: "ONIMBOTV2MESSAGEADD", data });
+ * dialogIdOf({ chat: { id: 5, dialogId: "chat5", type: "chat", name: "Support" } }); // "chat5"
+ * dialogIdOf({ dialogId: "1" }); // "1"
+ * ```
+ */
+export function dialogIdOf(data: BotEventData): string | undefined {
+  const fromChat = data.chat?.dialogId;
+  if (typeof fromChat === "string" && fromChat !== "") return fromChat;
+  return typeof data.dialogId === "string" ? data.dialogId : undefined;
+}
+
+/**
+ * Builds a handler's context from an event whose `bot.on()` name the dispatcher already
+ * looked up. A message or command event without the message, chat or user it must carry
+ * throws a `B24Error` with code `BOT_EVENT_INVALID`: no handler could answer it.
+ *
+ * @example
+ * ```ts
+ * const { context } = contextFor(runtime, { type: "ONIMBOTV2MESSAGEADD", data }, "message");
  * context.message?.text;
  * ```
  */
-export function contextFor(runtime: BotRuntime, event: BotEvent): BuiltContext {
+export function contextFor(runtime: BotRuntime, event: BotEvent, name: BotEventName): BuiltContext {
   const { data } = event;
   const chat = pickChat(data.chat);
   const user = pickUser(data.user);
   const message = pickMessage(data.message);
-  const dialogId =
-    chat?.dialogId ?? (typeof data.dialogId === "string" ? data.dialogId : undefined);
-  const needs = /^ONIMBOTV2(MESSAGEADD|COMMANDADD)$/i.test(event.type);
+  const dialogId = dialogIdOf(data);
+  const needs = name === "message" || name === "command";
   if (needs && (chat === undefined || user === undefined || message === undefined)) {
     throw new B24Error(
       `A ${event.type} event without its message, chat or user: nothing to answer`,
@@ -177,8 +199,8 @@ export function contextFor(runtime: BotRuntime, event: BotEvent): BuiltContext {
     user,
     message,
   };
-  const command = data.command;
-  if (/^ONIMBOTV2COMMANDADD$/i.test(event.type)) {
+  if (name === "command") {
+    const command = data.command;
     context.command = {
       id: typeof command?.id === "number" ? command.id : 0,
       command: String(command?.command ?? ""),

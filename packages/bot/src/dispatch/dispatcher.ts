@@ -1,5 +1,5 @@
 import type { BotRuntime } from "../bot-runtime.js";
-import { contextFor, type EventContext } from "../context/contexts.js";
+import { contextFor, dialogIdOf, type EventContext } from "../context/contexts.js";
 import { type BotEventName, eventNameOf } from "../events/event-names.js";
 import type { BotEvent } from "../events/types.js";
 import { createSlots } from "./slots.js";
@@ -52,14 +52,14 @@ export function createDispatcher(o: {
 }): Dispatcher {
   const { runtime, handlersFor } = o;
   const slots = createSlots(o.concurrency);
-  // The last event of each dialog: the next one of that dialog starts after it.
+  // The last unsettled event of each dialog: the next one of that dialog starts after it, and
+  // it settles only after the dialog's earlier ones — so these are all `idle()` waits for.
   const lanes = new Map<string, Promise<void>>();
-  const pending = new Set<Promise<void>>();
 
-  const run = async (event: BotEvent, handlers: readonly Handler[]) => {
+  const run = async (event: BotEvent, name: BotEventName, handlers: readonly Handler[]) => {
     let built: ReturnType<typeof contextFor>;
     try {
-      built = contextFor(runtime, event);
+      built = contextFor(runtime, event, name);
     } catch (error) {
       runtime.report(error, event);
       return;
@@ -82,32 +82,28 @@ export function createDispatcher(o: {
       const name = eventNameOf(event.type);
       const handlers = name === undefined ? [] : handlersFor(name);
       const forBot = event.data.bot?.id;
-      if (handlers.length === 0 || (typeof forBot === "number" && forBot !== runtime.botId)) {
+      if (
+        name === undefined ||
+        handlers.length === 0 ||
+        (typeof forBot === "number" && forBot !== runtime.botId)
+      ) {
         return Promise.resolve();
       }
-      const lane = laneOf(event);
+      // Events that belong to no dialog (`delete`) share one lane.
+      const lane = dialogIdOf(event.data) ?? "";
       const before = lanes.get(lane) ?? Promise.resolve();
       const done = before
         .then(() => slots.take())
-        .then(() => run(event, handlers).finally(() => slots.give()))
+        .then(() => run(event, name, handlers).finally(() => slots.give()))
         .catch((error: unknown) => runtime.report(error, event));
       lanes.set(lane, done);
-      pending.add(done);
       void done.finally(() => {
-        pending.delete(done);
         if (lanes.get(lane) === done) lanes.delete(lane);
       });
       return done;
     },
     async idle() {
-      while (pending.size > 0) await Promise.all(pending);
+      while (lanes.size > 0) await Promise.all(lanes.values());
     },
   };
-}
-
-// Events of one dialog share a lane; events that belong to no dialog (`delete`) share one too.
-function laneOf(event: BotEvent): string {
-  const { chat, dialogId } = event.data;
-  if (typeof chat?.dialogId === "string") return chat.dialogId;
-  return typeof dialogId === "string" ? dialogId : "";
 }

@@ -1,26 +1,24 @@
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  listenLocally,
+  type TestServer,
+} from "../../../transport-node/src/test-servers.test-helpers.js";
 import { fakePlatform, messageData } from "../fake-platform.test-helpers.js";
 import { platformForm } from "../webhook/platform-form.test-helpers.js";
 import { nodeListener } from "./node-listener.js";
 
 const APP_TOKEN = "pl4ntedAppT0ken";
-let server: Server | undefined;
+let server: TestServer | undefined;
 
 afterEach(async () => {
-  server?.close();
-  server?.closeAllConnections();
-  if (server?.listening) await once(server, "close");
+  await server?.close();
   server = undefined;
 });
 
 async function serve(listener: ReturnType<typeof nodeListener>): Promise<string> {
-  server = createServer((req, res) => void listener(req, res));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/bitrix24/events`;
+  server = await listenLocally(createServer((req, res) => void listener(req, res)));
+  return `http://127.0.0.1:${server.port}/bitrix24/events`;
 }
 
 describe("nodeListener", () => {
