@@ -145,8 +145,6 @@ const CHECKS: Record<string, (option: string, value: unknown) => unknown> = {
   onError: (option, value) => need(isFunction(value), option, "a function", value),
   signal: (option, value) => need(isAbortSignal(value), option, "an AbortSignal", value),
 };
-// Made once: `need` takes its message eagerly, and options are resolved for every lease.
-const UNKNOWN_OPTION = `left out: the typing options are ${Object.keys(CHECKS).join(", ")}`;
 
 /**
  * Checks `options` and lays them over `base` (already resolved). Without `options` it returns
@@ -172,7 +170,10 @@ export function resolveTypingOptions(
     const option = `typing.${key}`;
     // Own keys only: "toString" or "__proto__" must not find Object.prototype's.
     const check = Object.hasOwn(CHECKS, key) ? CHECKS[key] : undefined;
-    need(check, option, UNKNOWN_OPTION);
+    // The list is made only for the error: options are resolved for every lease.
+    if (check === undefined) {
+      need(check, option, `left out: the typing options are ${Object.keys(CHECKS).join(", ")}`);
+    }
     if (value !== undefined) resolved[key] = check?.(option, value) ?? value;
   }
   return resolved as unknown as ResolvedTypingOptions;
