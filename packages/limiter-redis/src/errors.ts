@@ -22,11 +22,6 @@ export const LIMITER_UNAVAILABLE = "LIMITER_UNAVAILABLE";
  */
 export const LIMITER_MAX_WAIT = "LIMITER_MAX_WAIT";
 
-// `scheme://user:password@host` in any text: the password must not reach a log.
-const USERINFO = /(\/\/)[^\s/@]+@/g;
-
-const withoutUserinfo = (text: string): string => text.replace(USERINFO, "$1[REDACTED]@");
-
 /**
  * The code of the `B24Error` a Redis typing coordinator's call fails with (Redis down, slow
  * or refusing). Core's typing scheduler then sends the due events itself and reports a
@@ -57,10 +52,8 @@ export function redisUnavailable(
   secrets: readonly string[],
   retryable = true,
 ): B24Error {
-  return new B24Error(withoutUserinfo(message), code, retryable, {
-    cause: stripUserinfo(cause),
-    secrets,
-  });
+  // B24Error redacts the message and the cause, a URL's `user:password@` included.
+  return new B24Error(message, code, retryable, { cause, secrets });
 }
 
 /**
@@ -91,15 +84,4 @@ export function maxWaitExceeded(
   if (typeof error.stack === "string") error.stack = error.stack.replace(error.message, message);
   error.message = message;
   return error;
-}
-
-// B24Error redacts a cause by the secrets it is told; a URL's password it may not know.
-function stripUserinfo(cause: unknown): unknown {
-  if (!(cause instanceof Error)) return cause;
-  const message = withoutUserinfo(cause.message);
-  if (message === cause.message) return cause;
-  const copy = new Error(message);
-  copy.name = cause.name;
-  copy.stack = withoutUserinfo(cause.stack ?? "");
-  return copy;
 }

@@ -388,6 +388,11 @@ describe("redactText without known secrets", () => {
     [`{"refresh_token":"${REFRESH}`, `{"refresh_token":"${REDACTED}"`],
     [`Authorization: Bearer ${HEADER}`, `Authorization: Bearer ${REDACTED}`],
     [`Basic dXNlcjpwYXNz`, `Basic ${REDACTED}`],
+    [
+      "connect redis://app:pw-1@10.0.0.5:6379 failed",
+      `connect redis://${REDACTED}@10.0.0.5:6379 failed`,
+    ],
+    ["proxy http://p%40ss@proxy.lan:3128", `proxy http://${REDACTED}@proxy.lan:3128`],
     ["nothing secret here: DIALOG_ID=chat5", "nothing secret here: DIALOG_ID=chat5"],
   ])("%s", (text, redacted) => {
     expect(redactText(text)).toBe(redacted);

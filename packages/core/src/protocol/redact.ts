@@ -46,6 +46,8 @@ const QUERY_PAIR = new RegExp(
 const JSON_PAIR = new RegExp(`("(?:${NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*(?:"|\\\\?$)`, "gi");
 // `Authorization: Bearer xyz` in free text.
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
+// `scheme://user:password@host` (a proxy's or Redis's URL): the credentials before the `@`.
+const USERINFO = /(\/\/)[^\s/@]+@/g;
 
 // Shorter strings than this are not treated as known secrets: replacing "1" everywhere would
 // destroy messages and protect nothing.
@@ -66,7 +68,8 @@ export function isSecretName(name: string): boolean {
 
 /**
  * Removes every secret from a piece of text: webhook codes in URL paths, secret query and
- * form parameters, secret JSON fields, `Bearer`/`Basic` credentials, and each of the given
+ * form parameters, secret JSON fields, `Bearer`/`Basic` credentials, a URL's
+ * `user:password@`, and each of the given
  * known secret values wherever it appears (raw or URL-encoded).
  *
  * @example
@@ -80,7 +83,8 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
     .replace(WEBHOOK_PATH, `$1${REDACTED}`)
     .replace(QUERY_PAIR, `$1${REDACTED}`)
     .replace(JSON_PAIR, `$1"${REDACTED}"`)
-    .replace(AUTH_SCHEME, `$1 ${REDACTED}`);
+    .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
+    .replace(USERINFO, `$1${REDACTED}@`);
   for (const secret of secrets) {
     if (secret.length < MIN_SECRET_LENGTH) continue;
     out = out.split(secret).join(REDACTED);
