@@ -82,6 +82,7 @@ export {
   redactText,
   secretsOf,
 } from "./protocol/redact.js";
+export { responseTooLarge } from "./protocol/response-too-large.js";
 export type { OAuthTarget, Target, WebhookTarget } from "./protocol/target.js";
 export { oauthTarget } from "./protocol/target.js";
 export { parseWebhookUrl } from "./protocol/webhook-url.js";

@@ -8,12 +8,15 @@ import {
   isObject,
   need,
   PortalMovedError,
-  ProtocolError,
+  responseTooLarge,
   secretsOf,
   type Transport,
   TransportError,
   type TransportSendOptions,
 } from "@b24im/core";
+
+// Named in the "answer too large" error, whose fix is this factory's option.
+const FACTORY = "createFetchTransport";
 
 /**
  * Options of {@link createFetchTransport}.
@@ -103,7 +106,7 @@ async function send(
     reader = response.body?.getReader();
     // Announced too large: refused before a byte of it is read.
     if (Number(response.headers.get("content-length")) > limit) {
-      throw tooLarge(request, response.status, limit, "");
+      throw responseTooLarge(request, response.status, limit, "", FACTORY);
     }
     // Counted as it arrives too: Content-Length may be missing, and for a compressed answer it
     // counts the bytes before decompression. Read from the stream every time: at loopback
@@ -116,7 +119,7 @@ async function send(
       const { done, value } = await Promise.race([reader.read(), ended]);
       if (done) break;
       bytes += value.byteLength;
-      if (bytes > limit) throw tooLarge(request, response.status, limit, body);
+      if (bytes > limit) throw responseTooLarge(request, response.status, limit, body, FACTORY);
       body += decoder.decode(value, { stream: true });
     }
     body += decoder.decode();
@@ -149,19 +152,6 @@ async function send(
  * A `ProtocolError` for an answer over `maxResponseBytes`, never retryable whatever its status:
  * the same request would bring the same answer, and reading it again would cost as much.
  */
-function tooLarge(request: HttpRequest, status: number, limit: number, head: string) {
-  const error = new ProtocolError(
-    `${request.method} ${request.url}: the answer is larger than maxResponseBytes (${limit} bytes) ` +
-      "and was cut off; if the portal's answers really are this large, raise " +
-      "createFetchTransport({ maxResponseBytes })",
-    status,
-    head.slice(0, 512),
-    { secrets: secretsOf(request) },
-  );
-  (error as { retryable: boolean }).retryable = false;
-  return error;
-}
-
 function copyHeaders(source: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   source.forEach((value, name) => {

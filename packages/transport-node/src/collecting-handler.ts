@@ -3,6 +3,7 @@ import {
   type HttpResponse,
   onAbort,
   ProtocolError,
+  responseTooLarge,
   secretsOf,
   TimeoutError,
   TransportError,
@@ -10,7 +11,6 @@ import {
 import type { Dispatcher } from "undici";
 import type { NodeTransportOptions } from "./options.js";
 import { decodeUtf8, flattenHeaders, headOf, type ResponseHeaders } from "./response-body.js";
-import { responseTooLarge } from "./response-too-large.js";
 import { transportErrorFrom } from "./undici-errors.js";
 
 type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler["onRequestStart"]>>[0];
@@ -137,7 +137,10 @@ export class CollectingHandler implements Dispatcher.DispatchHandler {
   #tooLarge(controller: Controller, chunk: Uint8Array | undefined): void {
     const { request, maxResponseBytes } = this.call;
     const head = headOf(this.#chunks[0] ?? chunk);
-    this.#fail(controller, responseTooLarge(request, this.#status, maxResponseBytes, head));
+    this.#fail(
+      controller,
+      responseTooLarge(request, this.#status, maxResponseBytes, head, "createNodeTransport"),
+    );
   }
 
   // An answer came but could not be read (no text, no headers): not a network failure.
