@@ -1,4 +1,5 @@
 import type { TypingStat } from "@b24im/emulator";
+import { linesOf } from "./recipient-view.js";
 import type { CapacityProbe } from "./results.js";
 
 /**
@@ -46,9 +47,7 @@ export interface ProbeRecord {
  */
 export function judgeProbe(record: ProbeRecord): CapacityProbe {
   const { stats, startedAt, endedAt, ttlMs } = record;
-  const byDialog = new Map(
-    stats.filter((stat) => stat.senderId === record.senderId).map((s) => [s.dialogId, s]),
-  );
+  const byDialog = linesOf(stats, record.senderId);
   let lapsedDialogs = 0;
   let maxGapMs = 0;
   let rampMs = 0;

@@ -1,5 +1,7 @@
 import type { EmulatorCounters, TypingStat } from "@b24im/emulator";
 import type { FleetWorkerReport } from "./fleet-protocol.js";
+import { lapsesOf, linesOf } from "./recipient-view.js";
+import { tally } from "./stats.js";
 import type { Expiry } from "./typing-expiries.js";
 
 /**
@@ -97,10 +99,6 @@ export interface FleetRun {
 
 const GRACE_MS = 500;
 
-const add = (counts: Record<string, number>, key: string, by = 1) => {
-  counts[key] = (counts[key] ?? 0) + by;
-};
-
 /**
  * Sums up one fleet run from what the emulator and the workers recorded.
  *
@@ -112,20 +110,15 @@ const add = (counts: Record<string, number>, key: string, by = 1) => {
  */
 export function summarizeFleetRun(record: FleetRecord): FleetRun {
   const { startedAt, rampEndAt, endedAt, event, refreshMs, ttlMs } = record;
-  const leased = new Set(record.dialogs);
-  const ofSender = (stats: TypingStat[]) =>
-    new Map(stats.filter((s) => s.senderId === record.senderId).map((s) => [s.dialogId, s]));
-  const atRampEnd = ofSender(record.statsAtRampEnd);
-  const atEnd = ofSender(record.statsAtEnd);
+  const atRampEnd = linesOf(record.statsAtRampEnd, record.senderId);
+  const atEnd = linesOf(record.statsAtEnd, record.senderId);
   const periods = (endedAt - rampEndAt) / refreshMs;
   const perPeriod = record.dialogs.map(
     (id) => ((atEnd.get(id)?.events ?? 0) - (atRampEnd.get(id)?.events ?? 0)) / periods,
   );
   const maxGapMs = Math.max(0, ...record.dialogs.map((id) => atEnd.get(id)?.maxGapMs ?? 0));
 
-  const lapses = record.expiries.filter(
-    (e) => leased.has(e.dialogId) && e.senderId === record.senderId && e.at < endedAt,
-  );
+  const lapses = lapsesOf(record.expiries, record);
   const lapsesAfterEvent = event
     ? lapses.filter((e) => e.at >= event.at && e.at <= event.overAt + ttlMs).length
     : 0;
@@ -149,12 +142,13 @@ export function summarizeFleetRun(record: FleetRecord): FleetRun {
       if (took > record.callDeadlineMs + GRACE_MS) overDeadline++;
       if (call.outcome === "ok") workerOk++;
       else if (call.outcome.startsWith("untyped")) untyped++;
-      else add(failed, call.outcome);
+      else tally(failed, call.outcome);
     }
     ok += workerOk;
     const shown = atEnd.get(record.writingDialogs[report.index] ?? "")?.events ?? 0;
     sentTwice += Math.max(0, shown - workerOk);
-    for (const [code, count] of Object.entries(report.typingErrors)) add(typingErrors, code, count);
+    for (const [code, count] of Object.entries(report.typingErrors))
+      tally(typingErrors, code, count);
     limiterCalls += report.redisCalls.limiter;
     coordinatorCalls += report.redisCalls.coordinator;
   }

@@ -1,3 +1,5 @@
+import type { ClientKind } from "../../../packages/limiter-redis/src/testing/clients.test-helpers.js";
+
 /**
  * How the bench starts one fleet worker (plain JSON: it crosses IPC).
  *
@@ -12,7 +14,7 @@ export interface FleetWorkerSpec {
   webhookUrl: string;
   redisPort: number;
   /** Which Redis client library this worker uses: the fleet mixes both. */
-  client: "@redis/client" | "ioredis";
+  client: ClientKind;
   /** The portal's bucket, as the limiter mirrors it. */
   rateLimit: { drainPerSecond: number; bucketSize: number };
   limiterKey: string;

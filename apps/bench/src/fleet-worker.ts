@@ -1,7 +1,14 @@
 // One process of the fleet: its own Redis connection, shared rate limiter, typing coordinator
 // and client, holding a lease on every dialog of the run and calling `writing()` as fast as the
 // shared limit lets it. The bench may SIGKILL it at any moment, as a crash would.
-import { type B24Client, B24Error, createClient, type TypingLease } from "@b24im/core";
+import {
+  type B24Client,
+  B24Error,
+  createClient,
+  sleep,
+  systemClock,
+  type TypingLease,
+} from "@b24im/core";
 import { createRedisRateLimiter, createRedisTypingCoordinator } from "@b24im/limiter-redis";
 import { createNodeTransport } from "@b24im/transport-node";
 import {
@@ -16,6 +23,7 @@ import type {
   FleetWorkerReport,
   FleetWorkerSpec,
 } from "./fleet-protocol.js";
+import { tally } from "./stats.js";
 
 function reply(message: FleetMessage): void {
   process.send?.(message);
@@ -64,9 +72,7 @@ async function init(spec: FleetWorkerSpec): Promise<void> {
       refreshMs: spec.refreshMs,
       sendTimeoutMs: spec.sendTimeoutMs,
       maxDurationMs: Number.POSITIVE_INFINITY,
-      onError: (error) => {
-        typingErrors[error.code] = (typingErrors[error.code] ?? 0) + 1;
-      },
+      onError: (error) => tally(typingErrors, error.code),
     },
   });
   worker = {
@@ -102,7 +108,7 @@ async function loop(active: Worker): Promise<void> {
     calls.push({ startedAt, endedAt: Date.now(), outcome });
     // A call the limiter refused at once (Redis away) would spin: let the loop breathe.
     if (outcome !== "ok" && Date.now() - startedAt < 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(systemClock, 50);
     }
   }
 }

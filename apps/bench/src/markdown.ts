@@ -39,3 +39,31 @@ export function spread(summary: Summary, unit = ""): string {
   if (summary.runs <= 1) return `${num(summary.median)}${unit}`;
   return `${num(summary.median)}${unit} (${num(summary.min)}–${num(summary.max)})`;
 }
+
+/**
+ * Counts by name as the report shows them, or "none".
+ *
+ * @example
+ * ```ts
+ * counts({ reset: 3, hang: 1 }); // "reset 3, hang 1"
+ * ```
+ */
+export function counts(byName: Record<string, number>): string {
+  return (
+    Object.entries(byName)
+      .map(([name, n]) => `${name} ${num(n)}`)
+      .join(", ") || "none"
+  );
+}
+
+/**
+ * Milliseconds as the report shows them, in seconds.
+ *
+ * @example
+ * ```ts
+ * seconds(35_000); // "35 s"
+ * ```
+ */
+export function seconds(ms: number): string {
+  return `${num(ms / 1000)} s`;
+}

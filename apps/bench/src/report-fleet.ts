@@ -1,13 +1,7 @@
 import { MAX_REFRESHES_PER_PERIOD } from "./fleet-judge.js";
-import { num, table } from "./markdown.js";
-import type { BenchResults, FleetResult, LimiterOverheadResult, Target } from "./results.js";
-
-const counts = (byName: Record<string, number>) =>
-  Object.entries(byName)
-    .map(([name, n]) => `${name} ${num(n)}`)
-    .join(", ") || "none";
-
-const seconds = (ms: number) => `${num(ms / 1000)} s`;
+import { counts, num, seconds, table } from "./markdown.js";
+import type { BenchResults, FleetResult, LimiterOverheadResult } from "./results.js";
+import type { TargetRow } from "./target-row.js";
 
 /**
  * The fleet's line in the targets table: the problems it found, which must be none.
@@ -17,18 +11,13 @@ const seconds = (ms: number) => `${num(ms / 1000)} s`;
  * const row = fleetTarget(results.fleet); // { name: "fleet: problems found …", … }
  * ```
  */
-export function fleetTarget(fleet: FleetResult): {
-  name: string;
-  value: string;
-  target: Target;
-  measured: number;
-} {
+export function fleetTarget(fleet: FleetResult): TargetRow {
   const problems = fleet.verdict.reasons.length;
   return {
     name: `fleet: problems found (${fleet.workers} workers, ${num(fleet.dialogs)} dialogs, 3 runs${fleet.timeScale === 1 ? "" : `, time ×${fleet.timeScale}`})`,
     value: problems === 0 ? "0" : `${problems}: ${fleet.verdict.reasons.join("; ")}`,
     target: { op: "<=", value: 0, met: fleet.verdict.passed },
-    measured: problems,
+    shown: "<= 0",
   };
 }
 

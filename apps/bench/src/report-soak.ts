@@ -1,13 +1,7 @@
-import { num, table } from "./markdown.js";
-import type { BenchResults, ChaosSoakResult, Target } from "./results.js";
+import { counts, num, seconds, table } from "./markdown.js";
+import type { BenchResults, ChaosSoakResult } from "./results.js";
 import { FLAT_HEAP_MIB } from "./soak-judge.js";
-
-const counts = (byName: Record<string, number>) =>
-  Object.entries(byName)
-    .map(([name, n]) => `${name} ${num(n)}`)
-    .join(", ") || "none";
-
-const seconds = (ms: number) => `${num(ms / 1000)} s`;
+import type { TargetRow } from "./target-row.js";
 
 /**
  * The soak's line in the targets table: the problems it found, which must be none.
@@ -17,19 +11,14 @@ const seconds = (ms: number) => `${num(ms / 1000)} s`;
  * const row = soakTarget(results.chaosSoak); // { name: "chaos soak: problems found …", … }
  * ```
  */
-export function soakTarget(soak: ChaosSoakResult): {
-  name: string;
-  value: string;
-  target: Target;
-  measured: number;
-} {
+export function soakTarget(soak: ChaosSoakResult): TargetRow {
   const problems = soak.verdict.reasons.length;
   const faults = Object.values(soak.faults).reduce((sum, n) => sum + n, 0);
   return {
     name: `chaos soak: problems found (${num(soak.dialogs)} dialogs, ${num(faults)} faults${soak.timeScale === 1 ? "" : `, time ×${soak.timeScale}`})`,
     value: problems === 0 ? "0" : `${problems}: ${soak.verdict.reasons.join("; ")}`,
     target: { op: "<=", value: 0, met: soak.verdict.passed },
-    measured: problems,
+    shown: "<= 0",
   };
 }
 

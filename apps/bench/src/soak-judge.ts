@@ -1,4 +1,5 @@
 import type { TypingStat } from "@b24im/emulator";
+import { lapsesOf, linesOf } from "./recipient-view.js";
 import type { Expiry } from "./typing-expiries.js";
 
 /**
@@ -111,28 +112,28 @@ export const FLAT_HEAP_MIB = 10;
  */
 export function judgeSoak(record: SoakRecord): SoakVerdict {
   const { ttlMs, senderId } = record;
-  const typed = new Set(record.dialogs);
-  const lapses = record.expiries.filter(
-    (e) => e.senderId === senderId && typed.has(e.dialogId) && e.at < record.endedAt,
-  );
+  const lapses = lapsesOf(record.expiries, record);
   const near = (times: Iterable<number>, at: number, before: number, after: number) => {
     for (const time of times) if (time >= at - before && time <= at + after) return true;
     return false;
   };
-  const reportsOf = (dialog: string) =>
-    record.reported.filter((r) => r.dialogId === dialog).map((r) => r.at);
+  // Grouped once: a dialog's reports are looked up per lapse.
+  const reportsOf = new Map<string, number[]>();
+  for (const { dialogId, at } of record.reported) {
+    const times = reportsOf.get(dialogId);
+    if (times === undefined) reportsOf.set(dialogId, [at]);
+    else times.push(at);
+  }
   let afterFailedSend = 0;
   let afterFullPortal = 0;
   let unexplained = 0;
   for (const lapse of lapses) {
-    if (near(reportsOf(lapse.dialogId), lapse.at, ttlMs, ttlMs)) afterFailedSend++;
+    if (near(reportsOf.get(lapse.dialogId) ?? [], lapse.at, ttlMs, ttlMs)) afterFailedSend++;
     else if (near(record.portalFull, lapse.at, ttlMs, 0)) afterFullPortal++;
     else unexplained++;
   }
   // A dialog never shown, or off at the end of a calm finish, is unexplained too.
-  const byDialog = new Map(
-    record.stats.filter((s) => s.senderId === senderId).map((s) => [s.dialogId, s]),
-  );
+  const byDialog = linesOf(record.stats, senderId);
   let maxGapMs = 0;
   for (const dialog of record.dialogs) {
     const stat = byDialog.get(dialog);

@@ -82,3 +82,16 @@ export function round(value: number): number {
   if (Math.abs(value) >= 1000) return Math.round(value);
   return Number(value.toPrecision(3));
 }
+
+/**
+ * Adds `by` to the count kept under `key`: errors by code, faults by name.
+ *
+ * @example
+ * ```ts
+ * const errors: Record<string, number> = {};
+ * tally(errors, "TIMEOUT"); // errors.TIMEOUT === 1
+ * ```
+ */
+export function tally(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
+}

@@ -28,10 +28,8 @@ export interface SteppedClock extends Clock {
 export function steppedClock(): SteppedClock {
   let offset = 0;
   return {
+    ...systemClock,
     now: () => systemClock.now() + offset,
-    monotonic: () => performance.now(),
-    setTimeout: systemClock.setTimeout,
-    clearTimeout: systemClock.clearTimeout,
     stepWall(ms) {
       offset += ms;
     },

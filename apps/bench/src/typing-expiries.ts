@@ -1,3 +1,5 @@
+import type { ViewEvent } from "@b24im/emulator";
+
 /**
  * A line that went out in the recipients' view: nobody refreshed it within its life.
  *
@@ -56,12 +58,7 @@ export async function watchExpiries(url: string): Promise<ExpiryWatch> {
       buffered = frames.pop() ?? "";
       for (const frame of frames) {
         if (!frame.startsWith("data: ")) continue;
-        const event = JSON.parse(frame.slice("data: ".length)) as {
-          type: string;
-          dialogId: string;
-          senderId: number;
-          expiresAt: number;
-        };
+        const event = JSON.parse(frame.slice("data: ".length)) as ViewEvent;
         if (event.type === "typing.expired") {
           expiries.push({
             dialogId: event.dialogId,

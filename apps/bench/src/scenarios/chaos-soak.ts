@@ -6,6 +6,8 @@ import {
   type BatchResult,
   createClient,
   RATE_LIMIT_PRESETS,
+  sleep,
+  systemClock,
   TimeoutError,
   type TypingLease,
 } from "@b24im/core";
@@ -15,6 +17,7 @@ import { BENCH_OAUTH_APP, benchDialogs } from "../portal-seed.js";
 import type { ChaosSoakResult } from "../results.js";
 import { failuresOf, faultSequence, SOAK_FAULTS, type SoakFault } from "../soak-faults.js";
 import { type DialogMoment, judgeSoak } from "../soak-judge.js";
+import { tally } from "../stats.js";
 import { steppedClock } from "../stepped-clock.js";
 import { type ExpiryWatch, watchExpiries } from "../typing-expiries.js";
 
@@ -74,10 +77,14 @@ const PORTAL = { ...RATE_LIMIT_PRESETS.standard, typingTtlMs: 35_000 };
 const HOUR_MS = 3_600_000;
 const USER_METHODS = ["server.time", "profile", "im.revision.get"] as const;
 
-// A full GC before each heap sample, without running the whole bench under --expose-gc.
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
+// A full GC before each heap sample, without running the whole bench under --expose-gc. The
+// flag is set at the first sample, so a bench run without the soak never changes V8's flags.
+let collectGarbage: (() => void) | undefined;
 const heapMiB = () => {
+  if (collectGarbage === undefined) {
+    setFlagsFromString("--expose-gc");
+    collectGarbage = runInNewContext("gc") as () => void;
+  }
   collectGarbage();
   return process.memoryUsage().heapUsed / 2 ** 20;
 };
@@ -99,10 +106,6 @@ function watchProcess() {
     },
   };
 }
-
-const count = (counts: Record<string, number>, key: string, by = 1) => {
-  counts[key] = (counts[key] ?? 0) + by;
-};
 
 /**
  * Figure 6: a chaos soak. 1,000 dialogs type through an OAuth client against an emulated
@@ -169,7 +172,7 @@ export async function runChaosSoak(
         sendTimeoutMs,
         maxDurationMs: Number.POSITIVE_INFINITY,
         onError: (error, dialogId) => {
-          count(typingErrors, error.code);
+          tally(typingErrors, error.code);
           reported.push({ dialogId, at: Date.now() });
           if (error instanceof TimeoutError && error.timeoutMs === sendTimeoutMs) {
             deadlineErrors.add(error);
@@ -190,7 +193,7 @@ export async function runChaosSoak(
     for (let t = plan.faultEveryMs; t < stormEnd; t += plan.faultEveryMs) {
       const name: SoakFault = nextFault();
       at(t, () => {
-        count(faults, name);
+        tally(faults, name);
         void emulator.addFault(SOAK_FAULTS[name]);
       });
     }
@@ -212,7 +215,7 @@ export async function runChaosSoak(
     const callErrors: Record<string, number> = {};
     const pending = new Set<Promise<unknown>>();
     const failed = (error: unknown) =>
-      count(callErrors, error instanceof B24Error ? error.code : "not a B24Error");
+      tally(callErrors, error instanceof B24Error ? error.code : "not a B24Error");
     const callUntil = plan.durationMs - plan.calmMs / 2;
     for (let t = plan.callEveryMs, n = 0; t < callUntil; t += plan.callEveryMs, n++) {
       at(t, () => {
@@ -248,7 +251,7 @@ export async function runChaosSoak(
     log(
       `  ${plan.dialogs} dialogs typing for ${Math.round(scaled(plan.durationMs) / 1000)} s under faults`,
     );
-    await new Promise((resolve) => setTimeout(resolve, scaled(plan.durationMs)));
+    await sleep(systemClock, scaled(plan.durationMs));
 
     const endedAt = Date.now();
     const stats = await emulator.typingStats();
@@ -256,10 +259,7 @@ export async function runChaosSoak(
     expiryWatch.close();
     for (const lease of leases) lease.stop();
     // Calls still out get a call's whole time limit, retries included, to settle.
-    await Promise.race([
-      Promise.allSettled([...pending]),
-      new Promise((resolve) => setTimeout(resolve, scaled(3 * 30_000))),
-    ]);
+    await Promise.race([Promise.allSettled([...pending]), sleep(systemClock, scaled(3 * 30_000))]);
     userCalls.unsettled = pending.size;
     await client.close();
     const [counters, requests] = [await emulator.counters(), await emulator.log()];

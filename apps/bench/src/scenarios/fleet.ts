@@ -1,10 +1,16 @@
-import { RATE_LIMIT_PRESETS } from "@b24im/core";
+import { RATE_LIMIT_PRESETS, sleep, systemClock } from "@b24im/core";
+import { CLIENT_KINDS } from "../../../../packages/limiter-redis/src/testing/clients.test-helpers.js";
 import {
   type RedisServer,
   startRedisServer,
 } from "../../../../packages/limiter-redis/src/testing/redis-server.test-helpers.js";
 import { type EmulatorProcess, spawnEmulator } from "../emulator-process.js";
-import { type FleetRecord, fleetProblems, summarizeFleetRun } from "../fleet-judge.js";
+import {
+  type FleetRecord,
+  type FleetRun,
+  fleetProblems,
+  summarizeFleetRun,
+} from "../fleet-judge.js";
 import { type FleetWorkerProcess, spawnFleetWorker } from "../fleet-process.js";
 import type { FleetWorkerSpec } from "../fleet-protocol.js";
 import { benchDialogs } from "../portal-seed.js";
@@ -77,11 +83,15 @@ const PORTAL = { ...RATE_LIMIT_PRESETS.standard, typingTtlMs: 35_000 };
 const REFRESH_MS = 20_000;
 const SEND_TIMEOUT_MS = 10_000;
 const SENDER_ID = 1;
-const CLIENTS = ["@redis/client", "ioredis"] as const;
 
 type RunKind = "steady" | "kill" | "redis";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// The runs, in the order they run, by the name the report shows.
+const RUN_NAMES: Record<RunKind, FleetRun["name"]> = {
+  steady: "steady",
+  kill: "2 workers killed",
+  redis: "Redis killed and restarted",
+};
 
 /**
  * Figure 8: a fleet of worker processes sharing one portal through one Redis — one rate
@@ -104,7 +114,7 @@ export async function runFleet(
   const scaled = (ms: number) => ms / s;
   const rateLimit = { drainPerSecond: PORTAL.drainPerSecond * s, bucketSize: PORTAL.bucketSize };
   const runs = [];
-  for (const kind of ["steady", "kill", "redis"] as const) {
+  for (const kind of Object.keys(RUN_NAMES) as RunKind[]) {
     log(`  ${kind} run`);
     runs.push(summarizeFleetRun(await runOnce(kind, plan, scaled, rateLimit, log)));
   }
@@ -151,7 +161,7 @@ async function runOnce(
       index,
       webhookUrl: (emulator as EmulatorProcess).webhookUrl,
       redisPort: server.port,
-      client: CLIENTS[index % CLIENTS.length] ?? "ioredis",
+      client: CLIENT_KINDS[index % CLIENT_KINDS.length] ?? "ioredis",
       rateLimit,
       limiterKey: "b24im:bench:127.0.0.1",
       coordinatorKey: "b24im:typing:bench",
@@ -174,7 +184,7 @@ async function runOnce(
     await Promise.all(workers.map((worker) => worker.start()));
     const durationMs = scaled(kind === "steady" ? plan.steadyMs : plan.eventRunMs);
     const rampEndAt = startedAt + scaled(plan.rampMs);
-    await sleep(rampEndAt - Date.now());
+    await sleep(systemClock, rampEndAt - Date.now());
     const [statsAtRampEnd, countersAtRampEnd] = [
       await emulator.typingStats(),
       await emulator.counters(),
@@ -182,7 +192,7 @@ async function runOnce(
     let event: FleetRecord["event"];
     let countersAfterEvent: FleetRecord["countersAfterEvent"];
     if (kind !== "steady") {
-      await sleep(startedAt + scaled(plan.eventAtMs) - Date.now());
+      await sleep(systemClock, startedAt + scaled(plan.eventAtMs) - Date.now());
       const at = Date.now();
       if (kind === "kill") {
         await Promise.all(workers.slice(0, plan.killWorkers).map((worker) => worker.kill()));
@@ -190,14 +200,14 @@ async function runOnce(
       } else {
         // A crash, not a shutdown: the server gets no chance to say goodbye to its clients.
         process.kill(server.pid, "SIGKILL");
-        await sleep(scaled(plan.redisDownMs));
+        await sleep(systemClock, scaled(plan.redisDownMs));
         await server.restart();
         event = { what: "Redis SIGKILLed, started again (empty)", at, overAt: Date.now() };
         countersAfterEvent = await emulator.counters();
       }
       log(`    ${event.what} at ${Math.round((at - startedAt) / 1000)} s`);
     }
-    await sleep(startedAt + durationMs - Date.now());
+    await sleep(systemClock, startedAt + durationMs - Date.now());
     const endedAt = Date.now();
     const [statsAtEnd, countersAtEnd] = [await emulator.typingStats(), await emulator.counters()];
     watch.close();
@@ -205,12 +215,7 @@ async function runOnce(
       workers.filter((worker) => !worker.killed).map((worker) => worker.stop()),
     );
     return {
-      name:
-        kind === "steady"
-          ? "steady"
-          : kind === "kill"
-            ? "2 workers killed"
-            : "Redis killed and restarted",
+      name: RUN_NAMES[kind],
       dialogs,
       senderId: SENDER_ID,
       writingDialogs,
