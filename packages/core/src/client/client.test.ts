@@ -313,20 +313,21 @@ describe("OAuth", () => {
     refresh: "oldRefreshT0ken",
     client: "clientS3cretValue",
   };
+  // An OAuth application whose tokens are `secrets`.
+  const oauthApp = {
+    clientEndpoint: "https://x.bitrix24.ru/rest/",
+    accessToken: secrets.access,
+    refreshToken: secrets.refresh,
+    clientId: "app.123",
+    clientSecret: secrets.client,
+  };
 
   function oauthSetup(refreshAnswer: () => ReturnType<typeof jsonResponse>) {
     const tokens: unknown[] = [];
     const refreshes: FakeExchange[] = [];
     const s = setup({
       webhook: undefined,
-      oauth: {
-        clientEndpoint: "https://x.bitrix24.ru/rest/",
-        accessToken: secrets.access,
-        refreshToken: secrets.refresh,
-        clientId: "app.123",
-        clientSecret: secrets.client,
-        onTokens: (t) => void tokens.push(t),
-      },
+      oauth: { ...oauthApp, onTokens: (t) => void tokens.push(t) },
     });
     s.transport.setDefault((exchange) => {
       if (exchange.request.url.includes("/oauth/token/")) {
@@ -418,13 +419,7 @@ describe("OAuth", () => {
     const errors: ErrorEvent[] = [];
     const { clock, client, transport } = setup({
       webhook: undefined,
-      oauth: {
-        clientEndpoint: "https://x.bitrix24.ru/rest/",
-        accessToken: secrets.access,
-        refreshToken: secrets.refresh,
-        clientId: "app.123",
-        clientSecret: secrets.client,
-      },
+      oauth: oauthApp,
       hooks: { onRetry: (e) => retries.push(e), onError: (e) => errors.push(e) },
     });
     transport.setDefault((exchange) =>
